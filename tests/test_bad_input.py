@@ -1,0 +1,135 @@
+"""Bad seeds stop the build with one line naming the file and the entry, exit status 1,
+and leave the previous facts.db byte-identical."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+FACTS = "facts.yml"
+
+
+def edit(old, new, count=1):
+    """A change to facts.yml that must apply, so a stale case cannot pass by accident."""
+    def apply(folder):
+        path = folder / FACTS
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test case no longer applies: {old!r}"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return apply
+
+
+def write_article(data):
+    def apply(folder):
+        (folder / "article.txt").write_bytes(data)
+    return apply
+
+
+def remove_facts(folder):
+    (folder / FACTS).unlink()
+
+
+CASES = {
+    "invalid yaml": (edit("quotes:\n", "quotes: [\n"), ["facts.yml", "invalid YAML at line"]),
+    "missing required field": (
+        edit("  - id: q1\n    speaker: claudia-sheinbaum\n", "  - id: q1\n"),
+        ["facts.yml", "quotes[0] (q1)", "missing required field 'speaker'"],
+    ),
+    "unknown speaker": (
+        edit("speaker: pablo-monroy-conesa", "speaker: pablo-monroy"),
+        ["facts.yml", "quotes[", "field 'speaker' names unknown people id 'pablo-monroy'"],
+    ),
+    "unknown organization": (
+        edit("organization: government-of-mexico", "organization: presidency"),
+        ["facts.yml", "roles[0]", "field 'organization' names unknown organizations id 'presidency'"],
+    ),
+    "duplicate id": (
+        edit("  - id: q2\n", "  - id: q1\n"),
+        ["facts.yml", "(q1)", "duplicate id 'q1'"],
+    ),
+    "quote not in the text (straight apostrophe)": (
+        edit("but it’s a decision they make", "but it's a decision they make"),
+        ["facts.yml", "quotes[0] (q1)", "field 'text'", "not found verbatim in article.txt"],
+    ),
+    "ambiguous evidence": (
+        edit('evidence: "the pro persona principle"', 'evidence: "asylum"'),
+        ["facts.yml", "legal_references[3] (pro-persona-principle)", "ambiguous"],
+    ),
+    "unknown field": (
+        edit("    attribution_note: \"A paragraph", "    atribution_note: \"A paragraph"),
+        ["facts.yml", "(q2)", "unknown field 'atribution_note'"],
+    ),
+    "value outside its enum": (
+        edit("kind: direct\n", "kind: quoted\n"),
+        ["facts.yml", "quotes[0] (q1)", "field 'kind' is 'quoted'"],
+    ),
+    "non-UTF-8 article": (
+        write_article("Sheinbaum said “Perú”".encode("latin-1", "replace").replace(b"?", b"\xe9")),
+        ["article.txt", "not valid UTF-8"],
+    ),
+    "empty article": (write_article(b" \n"), ["article.txt", "article is empty"]),
+    "missing facts.yml": (remove_facts, ["facts.yml", "missing"]),
+}
+
+
+def run_build(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "build_db", *args], capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def seeds(tmp_path, seeds_dir):
+    copy = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, copy)
+    return copy
+
+
+@pytest.fixture
+def previous_db(tmp_path, db_path):
+    path = tmp_path / "facts.db"
+    shutil.copy(db_path, path)
+    return path
+
+
+def assert_failed_cleanly(result, expected, previous_db, db_path):
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in expected:
+        assert fragment in lines[0]
+    assert previous_db.read_bytes() == db_path.read_bytes()
+    assert not previous_db.with_name("facts.db.tmp").exists()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_fails_with_one_line_and_keeps_the_database(case, seeds, slug, previous_db, db_path):
+    change, expected = CASES[case]
+    change(seeds / slug)
+    result = run_build("--seeds", str(seeds), "--db", str(previous_db))
+    assert_failed_cleanly(result, expected, previous_db, db_path)
+    assert str(seeds / slug) in result.stderr
+
+
+def test_seeds_folder_with_no_articles(tmp_path, previous_db, db_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_build("--seeds", str(empty), "--db", str(previous_db))
+    assert_failed_cleanly(result, [str(empty), "no articles found"], previous_db, db_path)
+
+
+def test_check_validates_without_writing(seeds, slug, tmp_path):
+    target = tmp_path / "never.db"
+    ok = run_build("--seeds", str(seeds), "--db", str(target), "--check")
+    assert ok.returncode == 0 and "checked" in ok.stdout
+    edit("speaker: pablo-monroy-conesa", "speaker: nobody")(seeds / slug)
+    bad = run_build("--seeds", str(seeds), "--db", str(target), "--check")
+    assert bad.returncode == 1 and "unknown people id 'nobody'" in bad.stderr
+    assert not target.exists()
+
+
+def test_successful_build_replaces_the_database(seeds, previous_db):
+    previous_db.write_bytes(b"not a database")
+    result = run_build("--seeds", str(seeds), "--db", str(previous_db))
+    assert result.returncode == 0, result.stderr
+    assert previous_db.read_bytes().startswith(b"SQLite format 3\x00")

@@ -1,0 +1,45 @@
+"""Datasette serves every table of the data contract, with its facets and labels."""
+import pytest
+
+import build_db
+
+TABLES = sorted(build_db.TABLES)
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_table_page_with_configured_facets(ds, metadata, table):
+    response = await ds.client.get(f"/facts/{table}")
+    assert response.status_code == 200
+    facets = metadata["databases"]["facts"]["tables"][table].get("facets", [])
+    for facet in facets:
+        assert f'data-column="{facet}"' in response.text, facet
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_table_json_has_the_contract_columns(ds, table):
+    response = await ds.client.get(f"/facts/{table}.json?_shape=objects")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["columns"] == list(build_db.TABLES[table][0])
+    assert data["rows"], f"{table} is empty"
+
+
+async def test_every_contract_column_is_described(metadata):
+    tables = metadata["databases"]["facts"]["tables"]
+    for table, (columns, _) in build_db.TABLES.items():
+        assert tables[table]["description"]
+        assert set(tables[table]["columns"]) == set(columns), table
+
+
+async def test_foreign_keys_are_labelled(ds):
+    response = await ds.client.get(
+        "/facts/quotes.json?_shape=array&_labels=on&speaker_id=raquel-serur-smeke&kind=direct"
+    )
+    [row] = response.json()
+    assert row["speaker_id"] == {"value": "raquel-serur-smeke", "label": "Raquel Serur Smeke"}
+
+
+async def test_table_search_ignores_accents(ds):
+    response = await ds.client.get("/facts/quotes.json?_search=Chavez&_shape=array")
+    assert response.status_code == 200
+    assert any("Chávez" in row["text"] for row in response.json())
