@@ -161,7 +161,36 @@ FACET_INDEXES = {
     "mentions": ["entity_type", "entity_id"],
     "roles": ["basis"],
 }
-FTS_TABLES = {"quotes": ["text"], "paragraphs": ["text"]}
+FTS_TABLES = {
+    "quotes": ["text"],
+    "paragraphs": ["text"],
+    # name search for the saved queries, accent-insensitive ("Alvarez" finds "Álvarez")
+    "people": ["name", "names"],
+    "organizations": ["name", "acronym", "names"],
+    "countries": ["name", "names"],
+}
+# Aggregates for charts: datasette-vega charts the rows on a page, so counts live in views.
+VIEWS = {
+    "quotes_per_speaker": """
+        select p.name as speaker, q.speaker_id, q.kind, count(*) as quotes
+        from quotes q join people p on p.id = q.speaker_id
+        group by q.speaker_id, q.kind
+        order by p.name, q.kind""",
+    "quotes_per_verb": """
+        select coalesce(q.verb, '(none)') as verb, q.kind, count(*) as quotes
+        from quotes q
+        group by q.verb, q.kind
+        order by quotes desc, verb""",
+    "mentions_per_entity": """
+        select m.entity_type, m.entity_id, coalesce(p.name, o.name, c.name) as name,
+          count(*) as mentions
+        from mentions m
+        left join people p on p.id = m.person_id
+        left join organizations o on o.id = m.organization_id
+        left join countries c on c.id = m.country_id
+        group by m.entity_type, m.entity_id
+        order by mentions desc, name""",
+}
 
 
 class BuildError(Exception):
@@ -496,6 +525,8 @@ def write_db(tables, db_path):
                 table.create_index([column], if_not_exists=True)
     for name, columns in FTS_TABLES.items():
         db[name].enable_fts(columns, tokenize=FTS_TOKENIZE, replace=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
     db.vacuum()
     db.close()
 

@@ -1,0 +1,62 @@
+"""Link Datasette's own table, row and query pages to our quote, speaker and article pages.
+
+The quotes table's pk is drawn as the row link without calling render_cell, so the quote
+text (and quote_id elsewhere) carries the link to /quotes/{id}.
+"""
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+DB = "facts"
+PERSON_COLUMNS = {"speaker_id", "cited_by_id", "reported_by_id", "person_id"}
+SNIPPET_MARKS = {"⟦": "<mark>", "⟧": "</mark>"}
+
+
+def link(href, text, css_class):
+    return Markup('<a class="{}" href="{}">{}</a>').format(css_class, href, text)
+
+
+def snippet_html(value):
+    """FTS snippets arrive as text with ⟦ ⟧ around matches: escape, then mark them."""
+    html = str(escape(value))
+    for marker, tag in SNIPPET_MARKS.items():
+        html = html.replace(marker, tag)
+    return Markup(html)
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if database != DB or value in (None, ""):
+        return None
+    keys = row.keys()
+
+    label = None
+    if isinstance(value, dict):  # a foreign key Datasette has already labelled
+        value, label = value["value"], value["label"]
+
+    async def person_link():
+        name = label
+        if name is None:
+            result = await datasette.get_database(DB).execute(
+                "select name from people where id = :id", {"id": value}
+            )
+            first = result.first()
+            name = first[0] if first else value
+        return link(datasette.urls.path(f"/speakers/{value}"), name, "speaker-link")
+
+    if column == "text" and table == "quotes" and "id" in keys:
+        return link(datasette.urls.path(f"/quotes/{row['id']}"), value, "quote-link")
+    if column == "quote_id":
+        return link(datasette.urls.path(f"/quotes/{value}"), label or value, "quote-link")
+    if column in PERSON_COLUMNS:
+        return person_link()
+    if column == "name" and table == "people" and "id" in keys:
+        return link(datasette.urls.path(f"/speakers/{row['id']}"), value, "speaker-link")
+    if column == "article_id":
+        return link(datasette.urls.path(f"/articles/{value}"), label or value, "article-link")
+    if column == "paragraph_id" and "-p" in value:
+        # paragraph ids are "{article slug}-p{position}": link to that paragraph's anchor
+        article_id, position = value.rsplit("-p", 1)
+        return link(datasette.urls.path(f"/articles/{article_id}#p{position}"), value, "paragraph-link")
+    if column == "snippet" and table is None:
+        return snippet_html(value)
+    return None
