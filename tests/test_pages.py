@@ -1,0 +1,151 @@
+"""Our own pages (/quotes, /articles, /speakers) and the links from Datasette's pages to them."""
+import html
+import re
+
+import pytest
+
+
+def quote_url(slug, key, suffix=""):
+    return f"/quotes/{slug}-{key}{suffix}"
+
+
+async def test_quote_page(ds, slug):
+    response = await ds.client.get(quote_url(slug, "q4"))
+    assert response.status_code == 200
+    page = response.text
+    assert "Raquel Serur Smeke" in page
+    assert "Undersecretary for Latin America and the Caribbean" in page
+    assert "Laws must be interpreted and applied" in page
+    assert '<span class="badge badge-inferred">inferred</span>' in page
+    # the paragraph with the quote highlighted, and nothing else highlighted
+    marked = re.findall(r'<mark class="quote-highlight">(.*?)</mark>', page, re.S)
+    assert [html.unescape(m) for m in marked] == [
+        "Laws must be interpreted and applied in a way that gives the broadest protection to the "
+        "individual, and the right to the presumption of innocence. Every person is innocent until "
+        "proven guilty by a court of law."
+    ]
+    assert f'href="/articles/{slug}#{slug}-q4"' in page
+    assert f'href="/facts/quotes/{slug}-q4"' in page
+    assert f'href="/speakers/raquel-serur-smeke"' in page
+    assert f'rel="prev" href="/quotes/{slug}-r11"' in page
+    assert f'rel="next" href="/quotes/{slug}-r12"' in page
+    # extends Datasette's base.html: its header and footer are there
+    assert 'class="ft"' in page and "<nav>" in page
+
+
+async def test_quote_page_open_graph_tags(ds, slug):
+    page = (await ds.client.get(quote_url(slug, "q1"))).text
+    head = page.split("</head>")[0]
+
+    def meta(attr, name):
+        found = re.search(rf'<meta {attr}="{name}" content="([^"]*)">', head)
+        assert found, name
+        return html.unescape(found.group(1))
+
+    assert meta("property", "og:title") == "Claudia Sheinbaum, President of Mexico, Government of Mexico"
+    assert meta("property", "og:description").startswith("“From our perspective it’s completely out of proportion")
+    assert meta("property", "og:url") == f"http://localhost/quotes/{slug}-q1"
+    assert meta("name", "twitter:card") == "summary"
+    assert f'<link rel="canonical" href="http://localhost/quotes/{slug}-q1">' in head
+
+
+async def test_quote_json_matches_the_page(ds, slug, body):
+    data = (await ds.client.get(quote_url(slug, "q6", ".json"))).json()
+    assert data["speaker"]["name"] == "Pablo Monroy Conesa"
+    assert data["kind"] == "direct" and data["verb"] == "said" and data["attribution"] == "explicit"
+    assert body[data["start"]:data["end"]] == data["text"]
+    assert data["previous"]["id"] == f"{slug}-r15" and data["next"] is None
+    assert data["citation"].startswith("Pablo Monroy Conesa, Director General for South America")
+    assert data["urls"]["canonical"].endswith(f"/quotes/{slug}-q6")
+
+
+async def test_citation_marks_reported_statements_as_not_verbatim(ds, slug):
+    data = (await ds.client.get(quote_url(slug, "r6", ".json"))).json()
+    assert "reported statement (not verbatim): Article 4 of the Caracas Convention" in data["citation"]
+    assert [r["instrument"] for r in data["legal_references"]] == ["Caracas Convention", "Constitution of Mexico"]
+
+
+async def test_quote_page_escapes_html(ds, slug):
+    page = (await ds.client.get(quote_url(slug, "q1"))).text
+    # curly quotes survive as characters; nothing from the data is injected as markup
+    assert "it’s completely out of proportion" in page
+    assert "<script>" not in page.split("<body")[1].split("<script>")[0]
+
+
+async def test_article_page(ds, slug):
+    response = await ds.client.get(f"/articles/{slug}")
+    assert response.status_code == 200
+    page = response.text
+    quote_links = re.findall(rf'<a class="quote quote-(\w+)" href="/quotes/({slug}-\w+)" id="\2"', page)
+    assert len(quote_links) == 21
+    assert sum(kind == "direct" for kind, _ in quote_links) == 6
+    for position in range(1, 15):
+        assert f'id="p{position}"' in page
+    assert 'href="/speakers/roberto-velasco-alvarez"' in page
+    assert 'href="/facts/organizations/sre"' in page
+    # a mention inside a quote is marked but not a nested link (<a> in <a> is invalid HTML)
+    assert '<span class="mention mention-organization">Segob</span>' in page
+    for inner in re.findall(r'<a class="quote[^>]*>(.*?)</a>', page, re.S):
+        assert "<a " not in inner
+    assert "Editorial notes" in page and "resolution 1967" in page
+    assert "editorial headline" in page
+
+
+async def test_article_page_keeps_every_word_of_the_article(ds, slug, body):
+    page = (await ds.client.get(f"/articles/{slug}")).text
+    paragraphs = re.findall(r'<p class="article-paragraph" id="p\d+">(.*?)<a class="pilcrow"', page, re.S)
+    text = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in paragraphs]
+    assert text == [line for line in body.split("\n") if line.strip()]
+
+
+async def test_speaker_page(ds, slug):
+    response = await ds.client.get("/speakers/roberto-velasco-alvarez")
+    assert response.status_code == 200
+    data = (await ds.client.get("/speakers/roberto-velasco-alvarez.json")).json()
+    assert data["counts"] == {"direct": 1, "indirect": 4, "partial": 0, "total": 5}
+    assert [(r["instrument"], r["provision"]) for r in data["legal_references"]] == [
+        ("Caracas Convention", "Article 4"),
+        ("Constitution of Mexico", "Article 11"),
+        ("United Nations General Assembly resolution", "resolution 1967 (as written)"),
+    ]
+    assert [r["speaker_id"] for r in data["reported"]] == ["betssy-chavez-chino"]
+    page = response.text
+    assert "Undersecretary for North America" in page
+    assert page.count('href="/quotes/') >= 5 + 3
+
+
+@pytest.mark.parametrize("path", [
+    "/quotes/no-such-quote", "/quotes/no-such-quote.json", "/articles/no-such-article",
+    "/speakers/no-such-person", "/speakers/no-such-person.json", "/quotes/UPPER-CASE",
+])
+async def test_unknown_ids_are_404_pages(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("table,column,css_class,target", [
+    ("quotes", "text", "quote-link", "/quotes/"),
+    ("quotes", "speaker_id", "speaker-link", "/speakers/"),
+    ("people", "name", "speaker-link", "/speakers/"),
+    ("legal_references", "quote_id", "quote-link", "/quotes/"),
+    ("legal_references", "cited_by_id", "speaker-link", "/speakers/"),
+    ("roles", "person_id", "speaker-link", "/speakers/"),
+    ("quotes", "article_id", "article-link", "/articles/"),
+])
+async def test_table_cells_link_to_our_pages(ds, table, column, css_class, target):
+    page = (await ds.client.get(f"/facts/{table}")).text
+    cells = re.findall(rf'<td class="col-{column} type-\w+"><a class="{css_class}" href="({target}[^"]+)">', page)
+    assert cells, f"no {css_class} links in {table}.{column}"
+    for href in set(cells):
+        assert (await ds.client.get(href.split("#")[0])).status_code == 200
+
+
+async def test_speaker_cells_show_names_in_saved_queries(ds):
+    page = (await ds.client.get("/facts/speakers")).text
+    assert '<a class="speaker-link" href="/speakers/claudia-sheinbaum">Claudia Sheinbaum</a>' in page
+
+
+async def test_about_page(ds):
+    response = await ds.client.get("/about")
+    assert response.status_code == 200
+    assert "CC BY 4.0" in response.text and "article text" in response.text.lower()
