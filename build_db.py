@@ -99,10 +99,9 @@ TABLES = {
     ),
     "quotes": (
         {
-            "id": str, "article_id": str, "position": int, "speaker_id": str,
-            "reported_by_id": str, "kind": str, "verb": str, "attribution": str,
-            "attribution_note": str, "text": str, "paragraph_id": str,
-            "start": int, "end": int,
+            "id": str, "speaker_id": str, "kind": str, "verb": str, "text": str,
+            "attribution": str, "attribution_note": str, "reported_by_id": str,
+            "article_id": str, "position": int, "paragraph_id": str, "start": int, "end": int,
         },
         [
             ("article_id", "articles", "id"), ("speaker_id", "people", "id"),

@@ -43,3 +43,18 @@ async def test_table_search_ignores_accents(ds):
     response = await ds.client.get("/facts/quotes.json?_search=Chavez&_shape=array")
     assert response.status_code == 200
     assert any("Chávez" in row["text"] for row in response.json())
+
+
+async def test_only_the_contract_is_visible(ds):
+    data = (await ds.client.get("/facts.json")).json()
+    visible = {t["name"] for t in data["tables"] if not t["hidden"]}
+    hidden = {t["name"] for t in data["tables"] if t["hidden"]}
+    assert visible == set(build_db.TABLES)
+    assert {f"{name}_fts" for name in build_db.FTS_TABLES} <= hidden
+    assert {v["name"] for v in data["views"]} == set(build_db.VIEWS)
+
+
+async def test_sortable_columns(ds):
+    page = (await ds.client.get("/facts/quotes")).text
+    assert 'href="/facts/quotes?_sort=verb"' in page
+    assert 'href="/facts/quotes?_sort=text"' not in page
