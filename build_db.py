@@ -8,6 +8,7 @@ time or randomness.
 import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import click
@@ -62,6 +63,7 @@ REFERENCES = {
 }
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 # table -> (columns, foreign keys). Primary key is always "id". This is the data contract.
 TABLES = {
@@ -256,8 +258,14 @@ def validate_entry(path, section, label, entry):
         if allowed and value not in allowed:
             choices = ", ".join(sorted(allowed))
             raise BuildError(f"{path}: {label}: field '{field}' is '{value}', expected one of {choices}")
-    if section == "events" and entry.get("date") and not DATE_RE.match(entry["date"]):
-        raise BuildError(f"{path}: {label}: field 'date' must be YYYY, YYYY-MM or YYYY-MM-DD")
+    for field in ("date", "published"):
+        if entry.get(field) and not DATE_RE.match(entry[field]):
+            raise BuildError(f"{path}: {label}: field '{field}' must be YYYY, YYYY-MM or YYYY-MM-DD")
+    if section == "countries" and not COUNTRY_RE.match(entry["id"]):
+        raise BuildError(f"{path}: {label}: id must be an ISO 3166-1 alpha-2 code such as MX")
+    written = entry.get("date_as_written")
+    if section == "events" and written and written not in entry["evidence"]:
+        raise BuildError(f"{path}: {label}: field 'date_as_written' is not part of its evidence")
 
 
 def validate_facts(path, facts):
@@ -282,7 +290,7 @@ def validate_facts(path, facts):
             key = entry.get("id")
             if key is None:
                 continue
-            if section not in ("countries",) and not SLUG_RE.match(key):
+            if section != "countries" and not SLUG_RE.match(key):
                 raise BuildError(f"{path}: {label}: id must be lower-case words joined by hyphens")
             if key in seen:
                 raise BuildError(f"{path}: {label}: duplicate id '{key}'")
@@ -447,10 +455,6 @@ def parse_article(folder):
             "date_as_written": entry.get("date_as_written"), "date": entry.get("date"),
             "evidence": entry["evidence"], **where,
         })
-        if entry.get("date_as_written") and entry["date_as_written"] not in entry["evidence"]:
-            raise BuildError(
-                f"{facts_path}: events ({entry['id']}): field 'date_as_written' is not part of its evidence"
-            )
     for entry, where in spans("legal_references", "evidence"):
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
@@ -534,11 +538,15 @@ def build(seeds_dir, db_path):
     """Parse and validate everything, then replace db_path atomically."""
     tables = parse_seeds(seeds_dir)
     db_path = Path(db_path)
+    if not db_path.parent.is_dir():
+        raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
     tmp_path = db_path.with_name(db_path.name + ".tmp")
-    tmp_path.unlink(missing_ok=True)
     try:
+        tmp_path.unlink(missing_ok=True)
         write_db(tables, tmp_path)
         os.replace(tmp_path, db_path)
+    except (OSError, sqlite3.Error) as e:
+        raise BuildError(f"{db_path}: cannot write the database: {e}")
     finally:
         tmp_path.unlink(missing_ok=True)
     return tables

@@ -67,6 +67,14 @@ CASES = {
         write_article("Sheinbaum said “Perú”".encode("latin-1", "replace").replace(b"?", b"\xe9")),
         ["article.txt", "not valid UTF-8"],
     ),
+    "country id not ISO 3166-1 alpha-2": (
+        edit("  - id: MX\n", "  - id: MEX\n"),
+        ["facts.yml", "countries[0] (MEX)", "ISO 3166-1 alpha-2"],
+    ),
+    "date_as_written not in its evidence": (
+        edit('date_as_written: "in 2021"', 'date_as_written: "in 2020"'),
+        ["facts.yml", "events[0] (castillo-elected)", "'date_as_written' is not part of its evidence"],
+    ),
     "empty article": (write_article(b" \n"), ["article.txt", "article is empty"]),
     "missing facts.yml": (remove_facts, ["facts.yml", "missing"]),
 }
@@ -133,3 +141,9 @@ def test_successful_build_replaces_the_database(seeds, previous_db):
     result = run_build("--seeds", str(seeds), "--db", str(previous_db))
     assert result.returncode == 0, result.stderr
     assert previous_db.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_database_folder_that_does_not_exist(seeds, tmp_path):
+    result = run_build("--seeds", str(seeds), "--db", str(tmp_path / "missing" / "facts.db"))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "does not exist" in result.stderr
