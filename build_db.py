@@ -157,7 +157,7 @@ FACET_INDEXES = {
     "organizations": ["kind"],
     "quotes": ["kind", "verb", "attribution"],
     "events": ["date"],
-    "legal_references": ["kind"],
+    "legal_references": ["kind", "instrument"],
     "editorial_notes": ["subject"],
     "mentions": ["entity_type", "entity_id"],
     "roles": ["basis"],

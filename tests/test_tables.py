@@ -1,5 +1,6 @@
 """Datasette serves every table of the data contract, with its facets and labels."""
 import pytest
+import sqlite_utils
 
 import build_db
 
@@ -58,3 +59,22 @@ async def test_sortable_columns(ds):
     page = (await ds.client.get("/facts/quotes")).text
     assert 'href="/facts/quotes?_sort=verb"' in page
     assert 'href="/facts/quotes?_sort=text"' not in page
+
+
+def test_every_table_has_a_label_column(metadata):
+    tables = metadata["databases"]["facts"]["tables"]
+    for table, (columns, _) in build_db.TABLES.items():
+        assert tables[table]["label_column"] in columns, table
+
+
+def test_foreign_key_and_facet_columns_are_indexed(db_path, metadata):
+    db = sqlite_utils.Database(db_path)
+    checked = 0
+    for table in TABLES:
+        indexed = {tuple(index.columns) for index in db[table].indexes}
+        wanted = {fk.column for fk in db[table].foreign_keys}
+        wanted |= set(metadata["databases"]["facts"]["tables"][table].get("facets", []))
+        for column in wanted:
+            assert (column,) in indexed, f"{table}.{column} has no index"
+            checked += 1
+    assert checked > 30
