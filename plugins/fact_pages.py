@@ -1,7 +1,8 @@
 """Our own pages: /quotes/{id}, /articles/{slug}, /speakers/{id}, each also as .json.
 
-Each loader looks its record up with parameterised SQL and returns a plain dict (or None,
-which becomes Datasette's 404 page); the same dict is the JSON and the template context.
+Each route looks its record up with parameterised SQL (a missing one is Datasette's 404 page),
+then an `expand_*` function adds what the page shows; the same dict is the JSON and the
+template context.
 """
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -118,16 +119,10 @@ def citation(quote, canonical_url):
     )
 
 
-async def load_quote(datasette, request, quote_id):
-    db = datasette.get_database(DB)
-    found = await rows(db, QUOTE_SQL, {"id": quote_id})
-    if not found:
-        return None
-    q = found[0]
+async def expand_quote(datasette, db, q, urls):
+    quote_id = q["id"]
     roles = await rows(db, ROLES_SQL, {"person": q["speaker_id"], "article": q["article_id"]})
     neighbours = await rows(db, NEIGHBOURS_SQL, {"article": q["article_id"], "position": q["position"]})
-    path = f"/quotes/{quote_id}"
-    canonical_url = datasette.absolute_url(request, datasette.urls.path(path))
 
     def link(row):
         return {"id": row["id"], "text": row["text"], "url": datasette.urls.path(f"/quotes/{row['id']}")}
@@ -156,14 +151,9 @@ async def load_quote(datasette, request, quote_id):
         "legal_references": await rows(db, QUOTE_REFERENCES_SQL, {"id": quote_id}),
         "previous": next((link(n) for n in neighbours if n["position"] < q["position"]), None),
         "next": next((link(n) for n in neighbours if n["position"] > q["position"]), None),
-        "urls": {
-            "canonical": canonical_url,
-            "json": datasette.urls.path(path + ".json"),
-            "article": datasette.urls.path(f"/articles/{q['article_id']}#{quote_id}"),
-            "row": datasette.urls.row(DB, "quotes", quote_id),
-        },
+        "urls": dict(urls, article=datasette.urls.path(f"/articles/{q['article_id']}#{quote_id}")),
     }
-    quote["citation"] = citation(quote, canonical_url)
+    quote["citation"] = citation(quote, urls["canonical"])
     return quote
 
 
@@ -188,13 +178,8 @@ def article_spans(datasette, quotes, mentions, notes):
     return spans
 
 
-async def load_article(datasette, request, article_id):
-    db = datasette.get_database(DB)
-    found = await rows(db, ARTICLE_SQL, {"id": article_id})
-    if not found:
-        return None
-    article = found[0]
-    params = {"id": article_id}
+async def expand_article(datasette, db, article, urls):
+    params = {"id": article["id"]}
     quotes = await rows(db, ARTICLE_QUOTES_SQL, params)
     mentions = await rows(db, ARTICLE_MENTIONS_SQL, params)
     notes = await rows(db, ARTICLE_NOTES_SQL, params)
@@ -205,21 +190,13 @@ async def load_article(datasette, request, article_id):
         mentions=mentions,
         editorial_notes=notes,
         spans=article_spans(datasette, quotes, mentions, notes),
-        urls={
-            "canonical": datasette.absolute_url(request, datasette.urls.path(f"/articles/{article_id}")),
-            "json": datasette.urls.path(f"/articles/{article_id}.json"),
-            "row": datasette.urls.row(DB, "articles", article_id),
-        },
+        urls=urls,
     )
     return article
 
 
-async def load_speaker(datasette, request, person_id):
-    db = datasette.get_database(DB)
-    found = await rows(db, PERSON_SQL, {"id": person_id})
-    if not found:
-        return None
-    person = found[0]
+async def expand_speaker(datasette, db, person, urls):
+    person_id = person["id"]
     params = {"id": person_id}
     quotes = await rows(db, PERSON_QUOTES_SQL, params)
     for q in quotes:
@@ -233,22 +210,28 @@ async def load_speaker(datasette, request, person_id):
         reported=await rows(db, PERSON_REPORTED_SQL, params),
         legal_references=await rows(db, PERSON_REFERENCES_SQL, params),
         mention_count=(await db.execute(PERSON_MENTIONS_SQL, params)).first()[0],
-        urls={
-            "canonical": datasette.absolute_url(request, datasette.urls.path(f"/speakers/{person_id}")),
-            "json": datasette.urls.path(f"/speakers/{person_id}.json"),
-            "row": datasette.urls.row(DB, "people", person_id),
-        },
+        urls=urls,
     )
     person["role"] = role_line(person["roles"])
     return person
 
 
-def page(loader, template, noun):
+def page(prefix, table, record_sql, expand, template):
+    """A route for /{prefix}/{key} and its .json: look the record up, 404 if missing,
+    let `expand` add what the page shows, then render the same dict as HTML or JSON."""
     async def view(datasette, request):
         key = request.url_vars["key"]
-        data = await loader(datasette, request, key)
-        if data is None:
-            raise NotFound(f"No {noun} with id {key!r}")
+        db = datasette.get_database(DB)
+        found = await rows(db, record_sql, {"id": key})
+        if not found:
+            raise NotFound(f"No {table} row with id {key!r}")
+        path = datasette.urls.path(f"/{prefix}/{key}")
+        urls = {
+            "canonical": datasette.absolute_url(request, path),
+            "json": path + ".json",
+            "row": datasette.urls.row(DB, table, key),
+        }
+        data = await expand(datasette, db, found[0], urls)
         if request.url_vars.get("format") == "json":
             return Response.json(data)
         return Response.html(
@@ -261,7 +244,7 @@ def page(loader, template, noun):
 def register_routes():
     key = r"(?P<key>[a-z0-9][a-z0-9-]*)(\.(?P<format>json))?$"
     return [
-        (r"^/quotes/" + key, page(load_quote, "quote.html", "quote")),
-        (r"^/articles/" + key, page(load_article, "article.html", "article")),
-        (r"^/speakers/" + key, page(load_speaker, "speaker.html", "speaker")),
+        (r"^/quotes/" + key, page("quotes", "quotes", QUOTE_SQL, expand_quote, "quote.html")),
+        (r"^/articles/" + key, page("articles", "articles", ARTICLE_SQL, expand_article, "article.html")),
+        (r"^/speakers/" + key, page("speakers", "people", PERSON_SQL, expand_speaker, "speaker.html")),
     ]
