@@ -5,6 +5,7 @@ renames it into place, so a failed build never touches the previous database. Th
 always give a byte-identical database: inputs are read in sorted order and nothing depends on
 time or randomness.
 """
+import datetime
 import json
 import os
 import re
@@ -201,9 +202,18 @@ class BuildError(Exception):
 # --- reading -----------------------------------------------------------------------------
 
 
+def read_bytes(path):
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BuildError(f"{path}: missing")
+    except OSError as e:
+        raise BuildError(f"{path}: cannot read: {e.strerror}")
+
+
 def read_article(path):
     """The article text exactly as stored: strict UTF-8, not empty."""
-    data = Path(path).read_bytes()
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -213,10 +223,25 @@ def read_article(path):
     return text
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_facts(path):
     """Parse facts.yml; YAML errors become one line with the line number."""
     try:
-        facts = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        facts = yaml.load(read_bytes(path).decode("utf-8"), Loader=UniqueKeyLoader)
     except UnicodeDecodeError as e:
         raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
     except yaml.YAMLError as e:
@@ -237,13 +262,25 @@ def entry_label(section, index, entry):
     return f"{section}[{index}]" + (f" ({key})" if key else "")
 
 
+def valid_date(value):
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a date that exists."""
+    if not DATE_RE.match(value):
+        return False
+    padded = value + "-01" * (2 - value.count("-"))
+    try:
+        datetime.date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
+
+
 def validate_entry(path, section, label, entry):
     required, optional = SECTIONS[section]
     if not isinstance(entry, dict):
         raise BuildError(f"{path}: {label}: expected a mapping")
     for field in sorted(required - set(entry)):
         raise BuildError(f"{path}: {label}: missing required field '{field}'")
-    for field in sorted(set(entry) - required - optional):
+    for field in sorted(map(str, set(entry) - required - optional)):
         raise BuildError(f"{path}: {label}: unknown field '{field}'")
     for field, value in entry.items():
         if field == "names":
@@ -259,8 +296,10 @@ def validate_entry(path, section, label, entry):
             choices = ", ".join(sorted(allowed))
             raise BuildError(f"{path}: {label}: field '{field}' is '{value}', expected one of {choices}")
     for field in ("date", "published"):
-        if entry.get(field) and not DATE_RE.match(entry[field]):
-            raise BuildError(f"{path}: {label}: field '{field}' must be YYYY, YYYY-MM or YYYY-MM-DD")
+        if entry.get(field) and not valid_date(entry[field]):
+            raise BuildError(f"{path}: {label}: field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD")
+    if section == "quotes" and entry["attribution"] == "inferred" and not entry.get("attribution_note"):
+        raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
     if section == "countries" and not COUNTRY_RE.match(entry["id"]):
         raise BuildError(f"{path}: {label}: id must be an ISO 3166-1 alpha-2 code such as MX")
     written = entry.get("date_as_written")
@@ -355,7 +394,7 @@ def find_mentions(article_id, body, paragraphs, names, not_mentions):
     phrases.sort(key=lambda item: (-len(item[0]), item[0]))
     claimed, rows = [], []
     for phrase, entity_type, entity_id in phrases:
-        for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", body):
+        for match in whole_word(phrase).finditer(body):
             start, end = match.span()
             if any(start < e and s < end for s, e in claimed):
                 continue
@@ -372,6 +411,31 @@ def find_mentions(article_id, body, paragraphs, names, not_mentions):
                 "text": phrase, "start": start, "end": end,
             })
     return sorted(rows, key=lambda row: row["start"])
+
+
+def whole_word(phrase):
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
+def check_quote(label, entry, body, where, paragraphs):
+    """The verb must be in the quote's paragraph; a direct quote is the words inside “ ”."""
+    paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
+    if entry.get("verb") and not whole_word(entry["verb"]).search(paragraph["text"]):
+        raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
+    if entry["kind"] == "direct":
+        before, after = body[where["start"] - 1:where["start"]], body[where["end"]:where["end"] + 2]
+        if before != "“" or "”" not in after:
+            raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ”")
+
+
+def check_reference_in_quote(label, entry, where, quote, quote_where):
+    """A legal reference cited in a statement lies inside it and has the same speaker."""
+    if entry["cited_by"] != quote["speaker"]:
+        raise BuildError(
+            f"{label}: field 'cited_by' is '{entry['cited_by']}' but quote '{quote['id']}' is by '{quote['speaker']}'"
+        )
+    if not (quote_where["start"] <= where["start"] and where["end"] <= quote_where["end"]):
+        raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote['id']}'")
 
 
 # --- one article -------------------------------------------------------------------------
@@ -393,8 +457,8 @@ def parse_article(folder):
 
     def spans(section, field):
         for index, entry in enumerate(facts.get(section) or []):
-            where = f"{facts_path}: {entry_label(section, index, entry)}: field '{field}'"
-            yield entry, span(body, paragraphs, entry[field], where)
+            label = f"{facts_path}: {entry_label(section, index, entry)}"
+            yield label, entry, span(body, paragraphs, entry[field], f"{label}: field '{field}'")
 
     meta = facts["article"]
     tables = {name: [] for name in TABLES}
@@ -412,7 +476,13 @@ def parse_article(folder):
 
     names = []
     for section, entity_type in (("countries", "country"), ("organizations", "organization"), ("people", "person")):
-        for entry in facts.get(section) or []:
+        for index, entry in enumerate(facts.get(section) or []):
+            for name in entry.get("names") or []:
+                if not whole_word(name).search(body):
+                    raise BuildError(
+                        f"{facts_path}: {entry_label(section, index, entry)}: name '{name}' "
+                        "does not occur in article.txt"
+                    )
             entity_names = entry.get("names") or [entry["name"]]
             names += [(name, entity_type, entry["id"]) for name in entity_names]
             row = {"id": entry["id"], "name": entry["name"], "names": json.dumps(entity_names, ensure_ascii=False)}
@@ -427,7 +497,7 @@ def parse_article(folder):
     tables["mentions"] = find_mentions(article_id, body, paragraphs, names, facts.get("not_mentions") or [])
 
     counts = {}
-    for entry, where in spans("roles", "evidence"):
+    for _, entry, where in spans("roles", "evidence"):
         counts[entry["person"]] = counts.get(entry["person"], 0) + 1
         tables["roles"].append({
             "id": f"{article_id}-{entry['person']}-{counts[entry['person']]}",
@@ -435,8 +505,10 @@ def parse_article(folder):
             "organization_id": entry.get("organization"), "basis": entry["basis"],
             "evidence": entry["evidence"], **where,
         })
-    quotes = []
-    for entry, where in spans("quotes", "text"):
+    quotes, quote_spans = [], {}
+    for label, entry, where in spans("quotes", "text"):
+        check_quote(label, entry, body, where, paragraphs)
+        quote_spans[entry["id"]] = (entry, where)
         quotes.append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "speaker_id": entry["speaker"], "reported_by_id": entry.get("reported_by"),
@@ -448,14 +520,16 @@ def parse_article(folder):
     for position, row in enumerate(quotes, start=1):
         row["position"] = position
     tables["quotes"] = quotes
-    for entry, where in spans("events", "evidence"):
+    for _, entry, where in spans("events", "evidence"):
         tables["events"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "title": entry["title"], "country_id": entry.get("country"),
             "date_as_written": entry.get("date_as_written"), "date": entry.get("date"),
             "evidence": entry["evidence"], **where,
         })
-    for entry, where in spans("legal_references", "evidence"):
+    for label, entry, where in spans("legal_references", "evidence"):
+        if entry.get("quote"):
+            check_reference_in_quote(label, entry, where, *quote_spans[entry["quote"]])
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "instrument": entry["instrument"], "provision": entry.get("provision"),
@@ -463,7 +537,7 @@ def parse_article(folder):
             "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
             "evidence": entry["evidence"], **where,
         })
-    for entry, where in spans("editorial_notes", "as_written"):
+    for _, entry, where in spans("editorial_notes", "as_written"):
         tables["editorial_notes"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "subject": entry["subject"], "as_written": entry["as_written"],
@@ -483,7 +557,8 @@ def merge_entity(merged, row, table, folder):
         return
     for field, value in row.items():
         if field == "names":
-            union = json.loads(existing["names"]) + [n for n in json.loads(value) if n not in existing["names"]]
+            known = json.loads(existing["names"])
+            union = known + [n for n in json.loads(value) if n not in known]
             existing["names"] = json.dumps(union, ensure_ascii=False)
         elif value != existing[field]:
             raise BuildError(
@@ -496,8 +571,8 @@ def parse_seeds(seeds_dir):
     """Rows for every table from every article folder, in sorted order."""
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
-        raise BuildError(f"{seeds_dir}: seeds folder does not exist")
-    folders = sorted(p.parent for p in seeds_dir.glob("*/article.txt"))
+        raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
+    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
     tables = {name: [] for name in TABLES}
@@ -540,6 +615,8 @@ def build(seeds_dir, db_path):
     db_path = Path(db_path)
     if not db_path.parent.is_dir():
         raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
+    if db_path.is_dir():
+        raise BuildError(f"{db_path}: is a folder, not a database file")
     tmp_path = db_path.with_name(db_path.name + ".tmp")
     try:
         tmp_path.unlink(missing_ok=True)
@@ -554,9 +631,9 @@ def build(seeds_dir, db_path):
 
 @click.command()
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True,
-              type=click.Path(file_okay=False), help="Folder of <slug>/article.txt + facts.yml")
+              help="Folder of <slug>/article.txt + facts.yml")
 @click.option("--db", "db_path", default="facts.db", show_default=True,
-              type=click.Path(dir_okay=False), help="SQLite file to write")
+              help="SQLite file to write")
 @click.option("--check", is_flag=True, help="Validate the seeds without writing the database")
 def cli(seeds_dir, db_path, check):
     """Build the article-facts database from the seeds folder."""

@@ -6,6 +6,7 @@ template context.
 """
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
 DB = "facts"
 
@@ -39,7 +40,8 @@ select instrument, provision, kind, evidence from legal_references where quote_i
 ARTICLE_SQL = "select * from articles where id = :id"
 PARAGRAPHS_SQL = "select * from paragraphs where article_id = :id order by position"
 ARTICLE_QUOTES_SQL = """
-select q.id, q.kind, q.verb, q.attribution, q.start, q.[end], q.speaker_id, p.name as speaker_name
+select q.id, q.position, q.kind, q.verb, q.attribution, q.start, q.[end], q.speaker_id,
+  p.name as speaker_name
 from quotes q join people p on p.id = q.speaker_id
 where q.article_id = :id order by q.start
 """
@@ -86,35 +88,44 @@ async def rows(db, sql, params):
 
 
 def role_line(roles):
-    """'Undersecretary for North America, Ministry of Foreign Affairs (SRE)'."""
+    """'Director General for South America, Ministry of Foreign Affairs (SRE) (organization
+    inferred)': the role in the article's words, never more certain than the facts."""
     parts = []
     for role in roles:
         org = role["organization_name"]
         if org and role["organization_acronym"]:
             org = f"{org} ({role['organization_acronym']})"
+        if org and role["basis"] == "inferred":
+            org += " (organization inferred)"
         parts.append(", ".join(p for p in (role["title"], org) if p))
     return "; ".join(parts)
 
 
 def article_date(article):
-    return article["published"] or (
-        f"{article['published_as_written']} (no date given)" if article["published_as_written"] else "undated"
-    )
+    return article["published"] or "publication date not given"
 
 
 def citation(quote, canonical_url):
-    """A ready-to-copy line that names who, in what capacity, the words, where and the link."""
+    """A ready-to-copy line: who, in what capacity, the words, how sure the attribution is,
+    where, and the link."""
     who = quote["speaker"]["name"]
     if quote["speaker"]["role"]:
-        who += f", {quote['speaker']['role']}"
+        who += f" ({quote['speaker']['role']})"
+    verb = f", {quote['verb']}" if quote["verb"] else ""
     if quote["kind"] == "direct":
         words = f"“{quote['text']}”"
     else:
-        words = f"{quote['kind_label']} (not verbatim): {quote['text']}"
-    verb = f" ({quote['verb']})" if quote["verb"] else ""
+        words = f"[{quote['kind_label']}, not verbatim] {quote['text']}"
+    extra = ""
+    if quote["reported_by"]:
+        extra += f" As reported by {quote['reported_by']['name']}."
+    if quote["attribution"] == "inferred":
+        extra += " Attribution inferred."
+    end = "" if words.rstrip("”")[-1] in ".?!" else "."  # no "law.”." doubled stop
     article = quote["article"]
+    headline = f"“{article['headline']}”" + (" (editorial headline)" if article["headline_source"] == "editorial" else "")
     return (
-        f"{who}{verb}: {words}. In “{article['headline']}”, {article['dateline']}, "
+        f"{who}{verb}: {words}{end}{extra} In {headline}, {article['dateline']}, "
         f"{article_date(article)}. article-facts {quote['id']}, {canonical_url}"
     )
 
@@ -161,11 +172,12 @@ def article_spans(datasette, quotes, mentions, notes):
     """Spans for the highlight filter: quotes link to their pages, mentions to their records."""
     spans = []
     for q in quotes:
-        spans.append({"start": q["start"], "end": q["end"], "tag": "a", "attrs": {
-            "id": q["id"], "class": f"quote quote-{q['kind']}",
-            "href": datasette.urls.path(f"/quotes/{q['id']}"),
-            "title": f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})",
-        }})
+        title = f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
+        spans.append({"start": q["start"], "end": q["end"], "tag": "mark", "attrs": {
+            "id": q["id"], "class": f"quote quote-{q['kind']}", "title": title,
+        }, "after": Markup('<sup><a class="quote-ref" href="{}" title="{}">{}</a></sup>').format(
+            datasette.urls.path(f"/quotes/{q['id']}"), title, q["position"],
+        )})
     for n in notes:
         spans.append({"start": n["start"], "end": n["end"], "tag": "span", "attrs": {
             "class": "note-ref", "title": f"Editorial note: {n['subject']}",

@@ -25,8 +25,9 @@ def open_tag(span, inside_link):
 def highlight(text, text_start, spans):
     """Escape text and wrap each span in its tag.
 
-    spans: dicts with absolute start/end, tag (mark, a, span) and attrs. Nested spans are
-    kept (a mention inside a quote); a span that partly overlaps an earlier one is dropped.
+    spans: dicts with absolute start/end, tag (mark, a, span), attrs, and optionally `after`,
+    markup to put after the closing tag (a footnote-style link). Nested spans are kept (a
+    mention inside a quote); a span that partly overlaps an earlier one is dropped.
     """
     text_end = text_start + len(text)
     inside = [s for s in spans if text_start <= s["start"] < s["end"] <= text_end]
@@ -49,6 +50,7 @@ def highlight(text, text_start, spans):
             out.append(opening)
             out.append(render(span["start"], span["end"], children, inside_link or tag == "a"))
             out.append(Markup("</{}>").format(Markup(tag)))
+            out.append(span.get("after", ""))
             cursor = span["end"]
         out.append(escape(text[cursor - text_start:hi - text_start]))
         return Markup("").join(out)

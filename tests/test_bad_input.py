@@ -29,6 +29,15 @@ def remove_facts(folder):
     (folder / FACTS).unlink()
 
 
+def remove_article(folder):
+    (folder / "article.txt").unlink()
+
+
+def facts_is_a_folder(folder):
+    (folder / FACTS).unlink()
+    (folder / FACTS).mkdir()
+
+
 CASES = {
     "invalid yaml": (edit("quotes:\n", "quotes: [\n"), ["facts.yml", "invalid YAML at line"]),
     "missing required field": (
@@ -75,8 +84,46 @@ CASES = {
         edit('date_as_written: "in 2021"', 'date_as_written: "in 2020"'),
         ["facts.yml", "events[0] (castillo-elected)", "'date_as_written' is not part of its evidence"],
     ),
+    "duplicate key in one entry": (
+        edit("  - id: q1\n    speaker: claudia-sheinbaum\n", "  - id: q1\n    speaker: claudia-sheinbaum\n    speaker: pablo-monroy-conesa\n"),
+        ["facts.yml", "invalid YAML at line", "duplicate key 'speaker'"],
+    ),
+    "verb not in the quote's paragraph": (
+        edit("verb: clarified", "verb: denied"),
+        ["facts.yml", "quotes[2] (r2)", "'denied' does not occur in the quote's paragraph"],
+    ),
+    "direct quote that is not inside quotation marks": (
+        edit("  - id: r3\n    speaker: claudia-sheinbaum\n    kind: indirect", "  - id: r3\n    speaker: claudia-sheinbaum\n    kind: direct"),
+        ["facts.yml", "quotes[3] (r3)", "a direct quote must be the words just inside"],
+    ),
+    "inferred attribution without a reason": (
+        edit('    attribution_note: "A paragraph of its own with no reporting verb; the text continues from Sheinbaum."\n', ""),
+        ["facts.yml", "(q2)", "an inferred attribution needs an attribution_note"],
+    ),
+    "legal reference cited by someone other than its quote's speaker": (
+        edit("    cited_by: roberto-velasco-alvarez\n    quote: r6\n", "    cited_by: raquel-serur-smeke\n    quote: r6\n"),
+        ["facts.yml", "legal_references[0] (caracas-convention-art-4)", "but quote 'r6' is by 'roberto-velasco-alvarez'"],
+    ),
+    "legal reference outside its quote": (
+        edit("    quote: r11\n", "    quote: q4\n"),
+        ["facts.yml", "legal_references[3] (pro-persona-principle)", "lies outside quote 'q4'"],
+    ),
+    "impossible date": (
+        edit('date: "2021"', 'date: "2021-13-45"'),
+        ["facts.yml", "events[0] (castillo-elected)", "must be a real date"],
+    ),
+    "a name that never occurs (typo)": (
+        edit("names: [Pedro Castillo]", "names: [Pedro Castilo]"),
+        ["facts.yml", "people[5] (pedro-castillo)", "name 'Pedro Castilo' does not occur"],
+    ),
     "empty article": (write_article(b" \n"), ["article.txt", "article is empty"]),
     "missing facts.yml": (remove_facts, ["facts.yml", "missing"]),
+    "missing article.txt": (remove_article, ["article.txt", "missing"]),
+    "facts.yml is a folder": (facts_is_a_folder, ["facts.yml", "cannot read"]),
+    "unknown fields of mixed types": (
+        edit("  - id: q1\n", "  - id: q1\n    1: one\n    foo: two\n"),
+        ["facts.yml", "quotes[0] (q1)", "unknown field '1'"],
+    ),
 }
 
 
@@ -147,3 +194,11 @@ def test_database_folder_that_does_not_exist(seeds, tmp_path):
     result = run_build("--seeds", str(seeds), "--db", str(tmp_path / "missing" / "facts.db"))
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("flag,target", [("--seeds", "README.md"), ("--db", "seeds")])
+def test_wrong_kind_of_path_is_one_line(flag, target, seeds, previous_db, db_path):
+    args = {"--seeds": str(seeds), "--db": str(previous_db)}
+    args[flag] = target
+    result = run_build(*[part for pair in args.items() for part in pair])
+    assert_failed_cleanly(result, [target], previous_db, db_path)

@@ -189,7 +189,7 @@ def test_speaker_facet_then_quote_page(tab, slug):
 
 def test_quote_page_links_to_its_place_in_the_article(tab, slug):
     page = tab.page
-    quote_id = f"{slug}-q1"
+    quote_id = f"{slug}-q2"
     tab.goto(f"/quotes/{quote_id}")
     expect(page.locator("a[rel=next]")).to_have_count(1)
     tab.shot("1-quote-page")
@@ -200,7 +200,7 @@ def test_quote_page_links_to_its_place_in_the_article(tab, slug):
 
     target = page.locator(f'[id="{quote_id}"]')
     expect(target).to_have_count(1)
-    assert target.evaluate("el => el.tagName") == "A"
+    assert target.evaluate("el => el.tagName") == "MARK"
     expect(target).to_have_class(re.compile(r"(^|\s)quote(\s|$)"))
     expect(target).to_be_visible()
     # The outline must come from :target, not from :hover where the click left the mouse.
@@ -212,10 +212,15 @@ def test_quote_page_links_to_its_place_in_the_article(tab, slug):
     paragraphs = page.locator("p.article-paragraph")
     expect(paragraphs).to_have_count(14)
     assert paragraphs.evaluate_all("els => els.map(el => el.id)") == [f"p{i}" for i in range(1, 15)]
-    # Every quote of the article is an a.quote anchor, none lost to nesting.
+    # Every quote of the article is marked, and named people inside quotes are still links.
     quotes = page.request.get(f"/facts/quotes.json?_shape=array&_size=max&article_id={slug}").json()
-    anchors = page.locator("p.article-paragraph a.quote").evaluate_all("els => els.map(el => el.id)")
-    assert sorted(anchors) == sorted(q["id"] for q in quotes)
+    marked = page.locator("p.article-paragraph mark.quote").evaluate_all("els => els.map(el => el.id)")
+    assert sorted(marked) == sorted(q["id"] for q in quotes)
+    inner = target.locator("a.mention-person")
+    expect(inner.first).to_have_attribute("href", "/speakers/betssy-chavez-chino")
+    # the numbered link after the quote opens its page
+    ref = page.locator(f'[id="{quote_id}"] + sup a.quote-ref')
+    expect(ref).to_have_attribute("href", f"/quotes/{quote_id}")
     tab.shot("2-article-at-quote")
     tab.assert_no_problems()
 

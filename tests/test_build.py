@@ -11,7 +11,7 @@ DIRECT_QUOTES = [
     ("claudia-sheinbaum", None, "inferred", "We always stated it, we gave asylum to her family here"),
     ("roberto-velasco-alvarez", None, "inferred", "That is why we reject the decision made by the Peruvian government"),
     ("raquel-serur-smeke", "indicated", "inferred", "Laws must be interpreted and applied"),
-    ("pablo-monroy-conesa", "explained", "inferred", "Mexico found that there are sufficient elements"),
+    ("pablo-monroy-conesa", None, "inferred", "Mexico found that there are sufficient elements"),
     ("pablo-monroy-conesa", "said", "explicit", "Mexico did not declare the Peruvian ambassador persona non grata"),
 ]
 
@@ -192,7 +192,7 @@ def test_ids_do_not_change_when_another_article_is_added(db, seeds_dir, tmp_path
     (other / "facts.yml").write_text(
         "article: {headline: Hello, headline_source: editorial, dateline: Nowhere, language: en}\n"
         "people: [{id: claudia-sheinbaum, name: Claudia Sheinbaum, country: MX}]\n"
-        "countries: [{id: MX, name: Mexico, names: [Mexico, Mexican]}]\n"
+        "countries: [{id: MX, name: Mexico}]\n"
         "quotes: [{id: q1, speaker: claudia-sheinbaum, kind: direct, verb: said, attribution: explicit, text: Hello.}]\n",
         encoding="utf-8",
     )

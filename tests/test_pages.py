@@ -29,8 +29,10 @@ async def test_quote_page(ds, slug):
     assert f'href="/speakers/raquel-serur-smeke"' in page
     assert f'rel="prev" href="/quotes/{slug}-r11"' in page
     assert f'rel="next" href="/quotes/{slug}-r12"' in page
-    # extends Datasette's base.html: its header and footer are there
-    assert 'class="ft"' in page and "<nav>" in page
+    # extends Datasette's base.html: its header and its footer, with licence and source
+    assert "<nav>" in page
+    footer = page.split('<footer class="ft">')[1]
+    assert "Data license" in footer and "Data source" in footer and 'href="/about"' in footer
 
 
 async def test_quote_page_open_graph_tags(ds, slug):
@@ -42,7 +44,7 @@ async def test_quote_page_open_graph_tags(ds, slug):
         assert found, name
         return html.unescape(found.group(1))
 
-    assert meta("property", "og:title") == "Claudia Sheinbaum, President of Mexico, Government of Mexico"
+    assert meta("property", "og:title") == "Claudia Sheinbaum, President, Government of Mexico (organization inferred)"
     assert meta("property", "og:description").startswith("“From our perspective it’s completely out of proportion")
     assert meta("property", "og:url") == f"http://localhost/quotes/{slug}-q1"
     assert meta("name", "twitter:card") == "summary"
@@ -55,38 +57,42 @@ async def test_quote_json_matches_the_page(ds, slug, body):
     assert data["kind"] == "direct" and data["verb"] == "said" and data["attribution"] == "explicit"
     assert body[data["start"]:data["end"]] == data["text"]
     assert data["previous"]["id"] == f"{slug}-r15" and data["next"] is None
-    assert data["citation"].startswith("Pablo Monroy Conesa, Director General for South America")
+    assert data["citation"].startswith(
+        "Pablo Monroy Conesa (Director General for South America, Ministry of Foreign Affairs (SRE) "
+        "(organization inferred)), said: “Mexico did not declare"
+    )
+    assert "people.”. " not in data["citation"] and "people”. In “" in data["citation"]
     assert data["urls"]["canonical"].endswith(f"/quotes/{slug}-q6")
 
 
 async def test_citation_marks_reported_statements_as_not_verbatim(ds, slug):
     data = (await ds.client.get(quote_url(slug, "r6", ".json"))).json()
-    assert "reported statement (not verbatim): Article 4 of the Caracas Convention" in data["citation"]
+    assert "recalled: [reported statement, not verbatim] Article 4 of the Caracas Convention" in data["citation"]
     assert [r["instrument"] for r in data["legal_references"]] == ["Caracas Convention", "Constitution of Mexico"]
-
-
-async def test_quote_page_escapes_html(ds, slug):
-    page = (await ds.client.get(quote_url(slug, "q1"))).text
-    # curly quotes survive as characters; nothing from the data is injected as markup
-    assert "it’s completely out of proportion" in page
-    assert "<script>" not in page.split("<body")[1].split("<script>")[0]
 
 
 async def test_article_page(ds, slug):
     response = await ds.client.get(f"/articles/{slug}")
     assert response.status_code == 200
     page = response.text
-    quote_links = re.findall(rf'<a class="quote quote-(\w+)" href="/quotes/({slug}-\w+)" id="\2"', page)
-    assert len(quote_links) == 21
-    assert sum(kind == "direct" for kind, _ in quote_links) == 6
+    quote_marks = re.findall(rf'<mark class="quote quote-(\w+)" id="({slug}-\w+)"', page)
+    assert len(quote_marks) == 21
+    assert sum(kind == "direct" for kind, _ in quote_marks) == 6
+    # each quote is followed by a numbered link to its own page
+    refs = re.findall(r'<sup><a class="quote-ref" href="/quotes/([\w-]+)" title="[^"]*">(\d+)</a></sup>', page)
+    assert [quote_id for quote_id, _ in refs] == [quote_id for _, quote_id in quote_marks]
+    assert [int(n) for _, n in refs] == list(range(1, 22))
     for position in range(1, 15):
         assert f'id="p{position}"' in page
     assert 'href="/speakers/roberto-velasco-alvarez"' in page
     assert 'href="/facts/organizations/sre"' in page
-    # a mention inside a quote is marked but not a nested link (<a> in <a> is invalid HTML)
-    assert '<span class="mention mention-organization">Segob</span>' in page
-    for inner in re.findall(r'<a class="quote[^>]*>(.*?)</a>', page, re.S):
-        assert "<a " not in inner
+    # every entity named in the article links to its record, inside quotes too
+    mentions = (await ds.client.get(f"/facts/mentions.json?_shape=array&_size=max&article_id={slug}")).json()
+    targets = {"person": "/speakers/{}", "organization": "/facts/organizations/{}", "country": "/facts/countries/{}"}
+    for mention in mentions:
+        href = targets[mention["entity_type"]].format(mention["entity_id"])
+        assert f'<a class="mention mention-{mention["entity_type"]}" href="{href}">{html.escape(mention["text"], False)}</a>' in page
+    assert page.count('class="mention ') == len(mentions) == 45
     assert "Editorial notes" in page and "resolution 1967" in page
     assert "editorial headline" in page
 
@@ -94,7 +100,7 @@ async def test_article_page(ds, slug):
 async def test_article_page_keeps_every_word_of_the_article(ds, slug, body):
     page = (await ds.client.get(f"/articles/{slug}")).text
     paragraphs = re.findall(r'<p class="article-paragraph" id="p\d+">(.*?)<a class="pilcrow"', page, re.S)
-    text = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in paragraphs]
+    text = [html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<sup>.*?</sup>", "", p))) for p in paragraphs]
     assert text == [line for line in body.split("\n") if line.strip()]
 
 
@@ -145,7 +151,19 @@ async def test_speaker_cells_show_names_in_saved_queries(ds):
     assert '<a class="speaker-link" href="/speakers/claudia-sheinbaum">Claudia Sheinbaum</a>' in page
 
 
+@pytest.mark.parametrize("path", ["/about", "/articles/peru-severs-relations-chavez-asylum", "/speakers/pablo-monroy-conesa"])
+async def test_our_pages_keep_datasettes_footer(ds, path):
+    footer = (await ds.client.get(path)).text.split('<footer class="ft">')[1]
+    assert "Data license" in footer and 'title="Datasette v0.65' in footer
+
+
 async def test_about_page(ds):
     response = await ds.client.get("/about")
     assert response.status_code == 200
     assert "CC BY 4.0" in response.text and "article text" in response.text.lower()
+
+
+async def test_quote_ids_in_the_quotes_table_link_to_quote_pages(ds, slug):
+    page = (await ds.client.get("/facts/quotes")).text
+    links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="quote-page-link" href="/quotes/\1"', page)
+    assert len(links) == 21 and f"{slug}-q1" in links

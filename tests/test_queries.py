@@ -32,7 +32,7 @@ async def test_saved_query_opens_without_parameters(ds, name):
     assert (await rows(ds, name)), f"{name} shows nothing without parameters"
 
 
-@pytest.mark.parametrize("q,expected", [("Chavez", "⟦Chávez⟧"), ("alvarez", "⟦Álvarez⟧"), ("caracas convention", "⟦Caracas Convention⟧")])
+@pytest.mark.parametrize("q,expected", [("Chavez", "⟦Chávez⟧"), ("alvarez", "⟦Álvarez⟧"), ("caracas convention", "⟦Caracas⟧ ⟦Convention⟧")])
 async def test_search_is_accent_insensitive_and_marks_matches(ds, q, expected):
     found = await rows(ds, "search", q=q)
     assert found and all(expected in row["snippet"] for row in found)
@@ -101,13 +101,15 @@ async def test_timeline_is_in_date_order_with_undated_last(ds):
     found = await rows(ds, "timeline")
     dates = [r["date"] for r in found]
     assert dates[:2] == ["2021", "2022"] and all(d is None for d in dates[2:])
-    assert len(found) == 9
+    assert len(found) == 10
 
 
 async def test_speakers(ds):
     found = {r["speaker_id"]: r for r in await rows(ds, "speakers")}
     assert (found["claudia-sheinbaum"]["direct"], found["claudia-sheinbaum"]["indirect"]) == (2, 4)
-    assert found["roberto-velasco-alvarez"]["roles"] == "Undersecretary for North America, Ministry of Foreign Affairs"
+    assert found["roberto-velasco-alvarez"]["roles"] == "Undersecretary for North America"
+    assert found["roberto-velasco-alvarez"]["organizations"] == "Ministry of Foreign Affairs"
+    assert found["claudia-sheinbaum"]["speaker"] == "Claudia Sheinbaum"
     assert sum(r["direct"] for r in found.values()) == 6
 
 

@@ -1,4 +1,6 @@
 """Datasette serves every table of the data contract, with its facets and labels."""
+import re
+
 import pytest
 import sqlite_utils
 
@@ -12,8 +14,15 @@ async def test_table_page_with_configured_facets(ds, metadata, table):
     response = await ds.client.get(f"/facts/{table}")
     assert response.status_code == 200
     facets = metadata["databases"]["facts"]["tables"][table].get("facets", [])
-    for facet in facets:
-        assert f'data-column="{facet}"' in response.text, facet
+    shown = re.findall(r'<div class="facet-info facet-facts-[\w-]+" id="facet-\w+" data-column="(\w+)">', response.text)
+    assert sorted(shown) == sorted(facets)
+
+
+def test_default_facets_users_rely_on(metadata):
+    tables = metadata["databases"]["facts"]["tables"]
+    assert {"speaker_id", "kind", "verb", "article_id"} <= set(tables["quotes"]["facets"])
+    assert "country_id" in tables["people"]["facets"] and "country_id" in tables["organizations"]["facets"]
+    assert sum(bool(tables[t].get("facets")) for t in TABLES) >= 9
 
 
 @pytest.mark.parametrize("table", TABLES)
