@@ -5,11 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 SEEDS := $(shell find seeds -type f | sort)
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
 .PHONY: serve test check chromium clean
+.DELETE_ON_ERROR:
 
+# Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Installing python3-venv"; $(call apt_install,python3-venv); }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -26,12 +32,9 @@ check: $(VENV)/.installed
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
 
-# The browser tests drive Debian's Chromium; install it when it is missing.
+# The browser tests drive Debian's Chromium at $(CHROMIUM); install it when it is missing.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; $(call apt_install,chromium); }
 
 test: facts.db chromium
 	$(BIN)/python -m pytest
