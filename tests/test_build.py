@@ -203,3 +203,5 @@ def test_ids_do_not_change_when_another_article_is_added(db, seeds_dir, tmp_path
     assert len(after) == len(before) + 1
     assert {k: after[k] for k in before} == before
     assert len(tables["articles"]) == 2
+    # shared people keep every form of their name from every article
+    assert two["people"].get("claudia-sheinbaum")["names"] == '["Claudia Sheinbaum", "Sheinbaum"]'
