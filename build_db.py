@@ -230,6 +230,8 @@ class UniqueKeyLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool, type(None))):
+                continue  # PyYAML itself reports unhashable keys
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key}'", key_node.start_mark
@@ -309,7 +311,7 @@ def validate_entry(path, section, label, entry):
 
 def validate_facts(path, facts):
     """Check shape, enums, unique ids and that every reference names a known id."""
-    for name in sorted(set(facts) - TOP_LEVEL):
+    for name in sorted(map(str, set(facts) - TOP_LEVEL)):
         raise BuildError(f"{path}: unknown section '{name}'")
     for name in sorted(REQUIRED_SECTIONS - set(facts)):
         raise BuildError(f"{path}: missing required section '{name}'")
