@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import click
@@ -27,16 +28,13 @@ SECTIONS = {
     "countries": ({"id", "name"}, {"names"}),
     "organizations": ({"id", "name"}, {"acronym", "country", "kind", "names"}),
     "people": ({"id", "name"}, {"country", "names"}),
-    "roles": ({"person", "title", "evidence", "basis"}, {"organization"}),
+    "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note"}),
     "quotes": (
         {"id", "speaker", "kind", "attribution", "text"},
-        {"verb", "attribution_note", "reported_by"},
+        {"verb", "attribution_note", "reported_by", "reported_by_basis"},
     ),
-    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date"}),
-    "legal_references": (
-        {"id", "instrument", "kind", "cited_by", "evidence"},
-        {"provision", "quote"},
-    ),
+    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote"}),
+    "legal_references": ({"id", "instrument", "kind", "cited_by", "evidence", "quote"}, {"provision"}),
     "editorial_notes": ({"id", "subject", "as_written", "note"}, set()),
 }
 REQUIRED_SECTIONS = {"article", "people", "quotes"}
@@ -48,6 +46,7 @@ ENUMS = {
     ("quotes", "kind"): {"direct", "indirect", "partial"},
     ("quotes", "attribution"): {"explicit", "inferred"},
     ("roles", "basis"): {"stated", "inferred"},
+    ("quotes", "reported_by_basis"): {"stated", "inferred"},
     ("legal_references", "kind"): {"treaty", "constitution", "resolution", "law", "principle"},
 }
 # (section, field) -> section whose ids it must name, within the same facts.yml
@@ -61,6 +60,7 @@ REFERENCES = {
     ("events", "country"): "countries",
     ("legal_references", "cited_by"): "people",
     ("legal_references", "quote"): "quotes",
+    ("events", "quote"): "quotes",
 }
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -92,7 +92,7 @@ TABLES = {
     "roles": (
         {
             "id": str, "article_id": str, "person_id": str, "title": str,
-            "organization_id": str, "basis": str, "evidence": str,
+            "organization_id": str, "basis": str, "basis_note": str, "evidence": str,
             "paragraph_id": str, "start": int, "end": int,
         },
         [
@@ -104,7 +104,7 @@ TABLES = {
         {
             "id": str, "speaker_id": str, "kind": str, "verb": str, "text": str,
             "attribution": str, "attribution_note": str, "reported_by_id": str,
-            "article_id": str, "position": int, "paragraph_id": str, "start": int, "end": int,
+            "reported_by_basis": str, "article_id": str, "position": int, "paragraph_id": str, "start": int, "end": int,
         },
         [
             ("article_id", "articles", "id"), ("speaker_id", "people", "id"),
@@ -114,12 +114,12 @@ TABLES = {
     "events": (
         {
             "id": str, "article_id": str, "title": str, "country_id": str,
-            "date_as_written": str, "date": str, "evidence": str,
+            "date_as_written": str, "date": str, "quote_id": str, "evidence": str,
             "paragraph_id": str, "start": int, "end": int,
         },
         [
             ("article_id", "articles", "id"), ("country_id", "countries", "id"),
-            ("paragraph_id", "paragraphs", "id"),
+            ("quote_id", "quotes", "id"), ("paragraph_id", "paragraphs", "id"),
         ],
     ),
     "legal_references": (
@@ -224,7 +224,13 @@ def read_article(path):
 
 
 class UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that rejects a key given twice in one mapping (PyYAML keeps the last)."""
+    """A YAML loader that rejects a key given twice in one mapping (PyYAML keeps the last)
+    and reads unquoted dates as text, so a date is always what the curator typed."""
+
+    yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -251,6 +257,8 @@ def load_facts(path):
         where = f"line {mark.line + 1}" if mark else "unknown line"
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise BuildError(f"{path}: invalid YAML at {where}: {problem}")
+    except (ValueError, TypeError) as e:  # a tagged value PyYAML cannot convert (!!int foo)
+        raise BuildError(f"{path}: invalid YAML value: {str(e).splitlines()[0]}")
     if not isinstance(facts, dict):
         raise BuildError(f"{path}: expected a mapping of sections at the top level")
     return facts
@@ -286,13 +294,15 @@ def validate_entry(path, section, label, entry):
         raise BuildError(f"{path}: {label}: unknown field '{field}'")
     for field, value in entry.items():
         if field == "names":
-            if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-                raise BuildError(f"{path}: {label}: field 'names' must be a list of strings")
+            if not (isinstance(value, list) and value and all(map(is_phrase, value))):
+                raise BuildError(f"{path}: {label}: field 'names' must be a list of non-empty one-line names")
         elif value is None:
             if field in required:
                 raise BuildError(f"{path}: {label}: missing required field '{field}'")
-        elif not isinstance(value, str) or not value.strip():
-            raise BuildError(f"{path}: {label}: field '{field}' must be a non-empty string")
+        elif not isinstance(value, str):
+            raise BuildError(f"{path}: {label}: field '{field}' must be text, not {type(value).__name__}: put it in quotes")
+        elif not value.strip():
+            raise BuildError(f"{path}: {label}: field '{field}' must not be empty")
         allowed = ENUMS.get((section, field))
         if allowed and value not in allowed:
             choices = ", ".join(sorted(allowed))
@@ -300,13 +310,36 @@ def validate_entry(path, section, label, entry):
     for field in ("date", "published"):
         if entry.get(field) and not valid_date(entry[field]):
             raise BuildError(f"{path}: {label}: field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD")
-    if section == "quotes" and entry["attribution"] == "inferred" and not entry.get("attribution_note"):
-        raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
+    if section == "quotes":
+        validate_quote(path, label, entry)
+    if section == "roles" and entry["basis"] == "inferred" and not entry.get("basis_note"):
+        raise BuildError(f"{path}: {label}: an inferred basis needs a basis_note saying why")
     if section == "countries" and not COUNTRY_RE.match(entry["id"]):
         raise BuildError(f"{path}: {label}: id must be an ISO 3166-1 alpha-2 code such as MX")
     written = entry.get("date_as_written")
-    if section == "events" and written and written not in entry["evidence"]:
-        raise BuildError(f"{path}: {label}: field 'date_as_written' is not part of its evidence")
+    if section == "events" and written:
+        if written not in entry["evidence"]:
+            raise BuildError(f"{path}: {label}: field 'date_as_written' is not part of its evidence")
+        years = re.findall(r"\b\d{4}\b", written)
+        if years and entry.get("date") and entry["date"][:4] not in years:
+            raise BuildError(f"{path}: {label}: field 'date' {entry['date']} does not match '{written}'")
+
+
+def validate_quote(path, label, entry):
+    """Rules that tie a quote's fields together."""
+    if entry["attribution"] == "inferred" and not entry.get("attribution_note"):
+        raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
+    if entry["attribution"] == "explicit" and not entry.get("verb"):
+        raise BuildError(f"{path}: {label}: an explicit attribution needs the reporting verb")
+    if entry.get("reported_by") == entry["speaker"]:
+        raise BuildError(f"{path}: {label}: field 'reported_by' is the speaker")
+    if bool(entry.get("reported_by")) != bool(entry.get("reported_by_basis")):
+        raise BuildError(f"{path}: {label}: fields 'reported_by' and 'reported_by_basis' go together")
+
+
+def is_phrase(value):
+    """A name to look for in the text: not empty, no surrounding space, one line."""
+    return isinstance(value, str) and value.strip() == value and value != "" and "\n" not in value
 
 
 def validate_facts(path, facts):
@@ -317,8 +350,8 @@ def validate_facts(path, facts):
         raise BuildError(f"{path}: missing required section '{name}'")
     validate_entry(path, "article", "article", facts["article"])
     not_mentions = facts.get("not_mentions") or []
-    if not (isinstance(not_mentions, list) and all(isinstance(v, str) for v in not_mentions)):
-        raise BuildError(f"{path}: not_mentions: must be a list of strings")
+    if not (isinstance(not_mentions, list) and all(map(is_phrase, not_mentions))):
+        raise BuildError(f"{path}: not_mentions: must be a list of non-empty one-line phrases")
     ids = {}
     for section in LIST_SECTIONS:
         entries = facts.get(section) or []
@@ -405,7 +438,7 @@ def find_mentions(article_id, body, paragraphs, names, not_mentions):
                 continue
             rows.append({
                 "id": f"{article_id}-m{start}", "article_id": article_id,
-                "paragraph_id": paragraph_at(paragraphs, start, end, "mention"),
+                "paragraph_id": paragraph_at(paragraphs, start, end, f"name '{phrase}'"),
                 "entity_type": entity_type, "entity_id": entity_id,
                 "person_id": entity_id if entity_type == "person" else None,
                 "organization_id": entity_id if entity_type == "organization" else None,
@@ -420,24 +453,46 @@ def whole_word(phrase):
 
 
 def check_quote(label, entry, body, where, paragraphs):
-    """The verb must be in the quote's paragraph; a direct quote is the words inside “ ”."""
+    """The verb must be in the quote's paragraph; a direct quote is exactly the words inside
+    “ ” (a closing mark, or a comma and one, right after), and reported speech is not."""
     paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
     if entry.get("verb") and not whole_word(entry["verb"]).search(paragraph["text"]):
         raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
-    if entry["kind"] == "direct":
-        before, after = body[where["start"] - 1:where["start"]], body[where["end"]:where["end"] + 2]
-        if before != "“" or "”" not in after:
-            raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ”")
+    opens = body[where["start"] - 1:where["start"]] == "“"
+    closes = body[where["end"]:where["end"] + 1] == "”" or body[where["end"]:where["end"] + 2] == ",”"
+    if entry["kind"] == "direct" and not (opens and closes):
+        raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ”")
+    if entry["kind"] == "indirect" and opens and closes:
+        raise BuildError(f"{label}: field 'kind': the text is in quotation marks, so it is not indirect")
 
 
-def check_reference_in_quote(label, entry, where, quote, quote_where):
-    """A legal reference cited in a statement lies inside it and has the same speaker."""
-    if entry["cited_by"] != quote["speaker"]:
-        raise BuildError(
-            f"{label}: field 'cited_by' is '{entry['cited_by']}' but quote '{quote['id']}' is by '{quote['speaker']}'"
-        )
+def check_inside_quote(label, where, quote_key, quote_spans):
+    """Evidence tied to a statement lies inside that statement's words."""
+    quote, quote_where = quote_spans[quote_key]
     if not (quote_where["start"] <= where["start"] and where["end"] <= quote_where["end"]):
-        raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote['id']}'")
+        raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote_key}'")
+    return quote
+
+
+def check_role(label, entry, person, where):
+    """A role's title is in the article's words, next to the person's name."""
+    if entry["title"] not in entry["evidence"]:
+        raise BuildError(f"{label}: field 'title' is not in its evidence")
+    if not any(name in entry["evidence"] for name in person.get("names") or [person["name"]]):
+        raise BuildError(f"{label}: field 'evidence' does not name {person['name']}")
+
+
+def check_nesting(spans):
+    """Quotes and editorial notes may nest but not cross: a crossing would hide one of them
+    on the article page. spans: (start, end, label) triples."""
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))
+    open_spans = []
+    for start, end, label in ordered:
+        open_spans = [o for o in open_spans if o[1] > start]
+        for _, other_end, other_label in open_spans:
+            if end > other_end:
+                raise BuildError(f"{label} overlaps {other_label} without lying inside it")
+        open_spans.append((start, end, label))
 
 
 # --- one article -------------------------------------------------------------------------
@@ -474,6 +529,8 @@ def parse_article(folder):
     })
     if meta.get("published_as_written"):
         locate(body, meta["published_as_written"], f"{facts_path}: article: field 'published_as_written'")
+    if meta["headline_source"] == "article" and meta["headline"] not in body:
+        raise BuildError(f"{facts_path}: article: headline_source is 'article' but the headline is not in the text")
     tables["paragraphs"] = paragraphs
 
     names = []
@@ -498,22 +555,26 @@ def parse_article(folder):
         raise BuildError(f"{facts_path}: name '{phrase}' is given to more than one entity")
     tables["mentions"] = find_mentions(article_id, body, paragraphs, names, facts.get("not_mentions") or [])
 
+    people = {entry["id"]: entry for entry in facts["people"]}
     counts = {}
-    for _, entry, where in spans("roles", "evidence"):
+    for label, entry, where in spans("roles", "evidence"):
+        check_role(label, entry, people[entry["person"]], where)
         counts[entry["person"]] = counts.get(entry["person"], 0) + 1
         tables["roles"].append({
             "id": f"{article_id}-{entry['person']}-{counts[entry['person']]}",
             "article_id": article_id, "person_id": entry["person"], "title": entry["title"],
             "organization_id": entry.get("organization"), "basis": entry["basis"],
-            "evidence": entry["evidence"], **where,
+            "basis_note": entry.get("basis_note"), "evidence": entry["evidence"], **where,
         })
-    quotes, quote_spans = [], {}
+    quotes, quote_spans, nesting = [], {}, []
     for label, entry, where in spans("quotes", "text"):
         check_quote(label, entry, body, where, paragraphs)
         quote_spans[entry["id"]] = (entry, where)
+        nesting.append((where["start"], where["end"], label))
         quotes.append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "speaker_id": entry["speaker"], "reported_by_id": entry.get("reported_by"),
+            "reported_by_basis": entry.get("reported_by_basis"),
             "kind": entry["kind"], "verb": entry.get("verb"),
             "attribution": entry["attribution"], "attribution_note": entry.get("attribution_note"),
             "text": entry["text"], **where,
@@ -522,29 +583,37 @@ def parse_article(folder):
     for position, row in enumerate(quotes, start=1):
         row["position"] = position
     tables["quotes"] = quotes
-    for _, entry, where in spans("events", "evidence"):
+    for label, entry, where in spans("events", "evidence"):
+        if entry.get("quote"):
+            check_inside_quote(label, where, entry["quote"], quote_spans)
         tables["events"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "title": entry["title"], "country_id": entry.get("country"),
             "date_as_written": entry.get("date_as_written"), "date": entry.get("date"),
+            "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
             "evidence": entry["evidence"], **where,
         })
     for label, entry, where in spans("legal_references", "evidence"):
-        if entry.get("quote"):
-            check_reference_in_quote(label, entry, where, *quote_spans[entry["quote"]])
+        quote = check_inside_quote(label, where, entry["quote"], quote_spans)
+        if entry["cited_by"] != quote["speaker"]:
+            raise BuildError(
+                f"{label}: field 'cited_by' is '{entry['cited_by']}' but quote '{quote['id']}' is by '{quote['speaker']}'"
+            )
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "instrument": entry["instrument"], "provision": entry.get("provision"),
             "kind": entry["kind"], "cited_by_id": entry["cited_by"],
-            "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
+            "quote_id": f"{article_id}-{entry['quote']}",
             "evidence": entry["evidence"], **where,
         })
-    for _, entry, where in spans("editorial_notes", "as_written"):
+    for label, entry, where in spans("editorial_notes", "as_written"):
+        nesting.append((where["start"], where["end"], label))
         tables["editorial_notes"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "subject": entry["subject"], "as_written": entry["as_written"],
             "note": entry["note"], **where,
         })
+    check_nesting(nesting + [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]])
     return tables
 
 
@@ -579,13 +648,18 @@ def parse_seeds(seeds_dir):
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
     tables = {name: [] for name in TABLES}
     shared = {"countries": {}, "organizations": {}, "people": {}}
+    made_by = {}  # (table, id) -> folder, so two articles cannot produce the same id
     for folder in folders:
         for name, rows in parse_article(folder).items():
             if name in shared:
                 for row in rows:
                     merge_entity(shared[name], row, name, folder)
-            else:
-                tables[name] += rows
+                continue
+            for row in rows:
+                other = made_by.setdefault((name, row["id"]), folder)
+                if other != folder:
+                    raise BuildError(f"{folder}/facts.yml: {name} id '{row['id']}' is also made by {other}")
+            tables[name] += rows
     for name, merged in shared.items():
         tables[name] = [merged[key] for key in sorted(merged)]
     return tables
@@ -619,15 +693,18 @@ def build(seeds_dir, db_path):
         raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
     if db_path.is_dir():
         raise BuildError(f"{db_path}: is a folder, not a database file")
-    tmp_path = db_path.with_name(db_path.name + ".tmp")
+    tmp_path = None
     try:
-        tmp_path.unlink(missing_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+        os.close(handle)
+        tmp_path = Path(name)  # empty: SQLite treats it as a new database
         write_db(tables, tmp_path)
         os.replace(tmp_path, db_path)
     except (OSError, sqlite3.Error) as e:
         raise BuildError(f"{db_path}: cannot write the database: {e}")
     finally:
-        tmp_path.unlink(missing_ok=True)
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)
     return tables
 
 

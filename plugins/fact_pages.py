@@ -23,7 +23,7 @@ join paragraphs par on par.id = q.paragraph_id
 where q.id = :id
 """
 ROLES_SQL = """
-select r.article_id, r.title, r.basis, r.evidence, r.organization_id,
+select r.article_id, r.title, r.basis, r.basis_note, r.evidence, r.organization_id,
   o.name as organization_name, o.acronym as organization_acronym
 from roles r left join organizations o on o.id = r.organization_id
 where r.person_id = :person and (:article = '' or r.article_id = :article)
@@ -70,8 +70,10 @@ from quotes q join people p on p.id = q.speaker_id
 where q.reported_by_id = :id order by q.article_id, q.start
 """
 PERSON_REFERENCES_SQL = """
-select l.id, l.instrument, l.provision, l.kind, l.evidence, l.quote_id, l.article_id
-from legal_references l where l.cited_by_id = :id order by l.article_id, l.start
+select l.id, l.instrument, l.provision, l.kind, l.evidence, l.quote_id, l.article_id,
+  q.attribution
+from legal_references l join quotes q on q.id = l.quote_id
+where l.cited_by_id = :id order by l.article_id, l.start
 """
 PERSON_MENTIONS_SQL = "select count(*) from mentions where person_id = :id"
 
@@ -110,7 +112,7 @@ def citation(quote, canonical_url):
     where, and the link."""
     who = quote["speaker"]["name"]
     if quote["speaker"]["role"]:
-        who += f" ({quote['speaker']['role']})"
+        who += f" (described in the article as {quote['speaker']['role']})"
     verb = f", {quote['verb']}" if quote["verb"] else ""
     if quote["kind"] == "direct":
         words = f"“{quote['text']}”"
@@ -118,7 +120,8 @@ def citation(quote, canonical_url):
         words = f"[{quote['kind_label']}, not verbatim] {quote['text']}"
     extra = ""
     if quote["reported_by"]:
-        extra += f" As reported by {quote['reported_by']['name']}."
+        inferred = " (inferred)" if quote["reported_by"]["basis"] == "inferred" else ""
+        extra += f" As reported by {quote['reported_by']['name']}{inferred}."
     if quote["attribution"] == "inferred":
         extra += " Attribution inferred."
     end = "" if words.rstrip("”")[-1] in ".?!" else "."  # no "law.”." doubled stop
@@ -147,7 +150,7 @@ async def expand_quote(datasette, db, q, urls):
             "roles": roles, "url": datasette.urls.path(f"/speakers/{q['speaker_id']}"),
         },
         "reported_by": {
-            "id": q["reported_by_id"], "name": q["reported_by_name"],
+            "id": q["reported_by_id"], "name": q["reported_by_name"], "basis": q["reported_by_basis"],
             "url": datasette.urls.path(f"/speakers/{q['reported_by_id']}"),
         } if q["reported_by_id"] else None,
         "article": {
@@ -175,13 +178,14 @@ def article_spans(datasette, quotes, mentions, notes):
         title = f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
         spans.append({"start": q["start"], "end": q["end"], "tag": "mark", "attrs": {
             "id": q["id"], "class": f"quote quote-{q['kind']}", "title": title,
-        }, "after": Markup('<sup><a class="quote-ref" href="{}" title="{}">{}</a></sup>').format(
+        }, "after": Markup('<sup class="ref"><a class="quote-ref" href="{}" title="{}">{}</a></sup>').format(
             datasette.urls.path(f"/quotes/{q['id']}"), title, q["position"],
         )})
     for n in notes:
+        title = f"Editorial note: {n['subject']}"
         spans.append({"start": n["start"], "end": n["end"], "tag": "span", "attrs": {
-            "class": "note-ref", "title": f"Editorial note: {n['subject']}",
-        }})
+            "class": "note-ref", "title": title,
+        }, "after": Markup('<sup class="ref"><a class="note-link" href="#note-{}" title="{}">†</a></sup>').format(n["id"], title)})
     for m in mentions:
         spans.append({"start": m["start"], "end": m["end"], "tag": "a", "attrs": {
             "class": f"mention mention-{m['entity_type']}",

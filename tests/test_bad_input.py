@@ -116,6 +116,66 @@ CASES = {
         edit("names: [Pedro Castillo]", "names: [Pedro Castilo]"),
         ["facts.yml", "people[5] (pedro-castillo)", "name 'Pedro Castilo' does not occur"],
     ),
+    "direct quote cut short inside its quotation marks": (
+        edit("but it’s a decision they make\"\n", "but it’s a decision they\"\n"),
+        ["facts.yml", "quotes[0] (q1)", "a direct quote must be the words just inside"],
+    ),
+    "direct quote labelled as reported speech": (
+        edit("  - id: q3\n    speaker: roberto-velasco-alvarez\n    kind: direct", "  - id: q3\n    speaker: roberto-velasco-alvarez\n    kind: indirect"),
+        ["facts.yml", "(q3)", "the text is in quotation marks, so it is not indirect"],
+    ),
+    "explicit attribution without a verb": (
+        edit("    verb: said\n    attribution: explicit\n    text: \"From", "    verb: null\n    attribution: explicit\n    text: \"From"),
+        ["facts.yml", "quotes[0] (q1)", "an explicit attribution needs the reporting verb"],
+    ),
+    "statement reported by its own speaker": (
+        edit("    reported_by: pablo-monroy-conesa\n", "    reported_by: betssy-chavez-chino\n"),
+        ["facts.yml", "(r14)", "field 'reported_by' is the speaker"],
+    ),
+    "reporter without saying how sure": (
+        edit("    reported_by_basis: stated\n", ""),
+        ["facts.yml", "(r14)", "'reported_by' and 'reported_by_basis' go together"],
+    ),
+    "role title not in its evidence": (
+        edit("    title: Undersecretary for North America\n", "    title: Undersecretary for South America\n"),
+        ["facts.yml", "roles[1]", "field 'title' is not in its evidence"],
+    ),
+    "role evidence that does not name the person": (
+        edit('    evidence: "The Director General for South America, Pablo Monroy Conesa"', '    evidence: "The Director General for South America"'),
+        ["facts.yml", "roles[3]", "does not name Pablo Monroy Conesa"],
+    ),
+    "inferred role without a reason": (
+        edit("    basis_note: \"The text does not name his ministry; he speaks beside SRE officials on Peru, a foreign-affairs matter.\"\n", ""),
+        ["facts.yml", "roles[3]", "an inferred basis needs a basis_note"],
+    ),
+    "date that contradicts the date as written": (
+        edit('date: "2021"', 'date: "1999"'),
+        ["facts.yml", "events[0] (castillo-elected)", "does not match 'in 2021'"],
+    ),
+    "unquoted number where text is expected": (
+        edit('date: "2021"', "date: 2021"),
+        ["facts.yml", "events[0] (castillo-elected)", "must be text, not int: put it in quotes"],
+    ),
+    "value YAML cannot convert": (
+        edit('date: "2021"', 'date: !!int twenty'),
+        ["facts.yml", "invalid YAML value"],
+    ),
+    "headline claimed to be the article's own": (
+        edit("headline_source: editorial", "headline_source: article"),
+        ["facts.yml", "article:", "the headline is not in the text"],
+    ),
+    "editorial note crossing a quote": (
+        edit('    as_written: "He indicated"\n', '    as_written: "He indicated that both asylum"\n'),
+        ["facts.yml", "overlaps", "without lying inside it"],
+    ),
+    "blank name": (
+        edit("names: [Pedro Castillo]", "names: [' ']"),
+        ["facts.yml", "people[5] (pedro-castillo)", "non-empty one-line names"],
+    ),
+    "event evidence outside the statement that reports it": (
+        edit("    quote: r4\n", "    quote: q1\n"),
+        ["facts.yml", "events[0] (castillo-elected)", "lies outside quote 'q1'"],
+    ),
     "empty article": (write_article(b" \n"), ["article.txt", "article is empty"]),
     "missing facts.yml": (remove_facts, ["facts.yml", "missing"]),
     "missing article.txt": (remove_article, ["article.txt", "missing"]),
@@ -154,7 +214,7 @@ def assert_failed_cleanly(result, expected, previous_db, db_path):
     for fragment in expected:
         assert fragment in lines[0]
     assert previous_db.read_bytes() == db_path.read_bytes()
-    assert not previous_db.with_name("facts.db.tmp").exists()
+    assert not [p for p in previous_db.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -202,3 +262,31 @@ def test_wrong_kind_of_path_is_one_line(flag, target, seeds, previous_db, db_pat
     args[flag] = target
     result = run_build(*[part for pair in args.items() for part in pair])
     assert_failed_cleanly(result, [target], previous_db, db_path)
+
+
+def test_two_articles_cannot_make_the_same_id(seeds, slug, previous_db, db_path):
+    # "peru-severs-relations-chavez" + key "asylum-q1" collides with the seed's "...-asylum" + "q1"
+    twin = seeds / "peru-severs-relations-chavez"
+    shutil.copytree(seeds / slug, twin)
+    edit("  - id: q1\n", "  - id: asylum-q1\n")(twin)
+    result = run_build("--seeds", str(seeds), "--db", str(previous_db))
+    assert_failed_cleanly(result, ["facts.yml", "quotes id 'peru-severs-relations-chavez-asylum-q1' is also made by"], previous_db, db_path)
+
+
+def test_a_build_that_fails_while_writing_leaves_the_database_alone(seeds, previous_db, db_path, monkeypatch):
+    """The seeds are fine; the disk gives out after the tables are written (simulated at the
+    last step). The half-written file must not replace the previous database or stay behind."""
+    import sqlite3
+
+    import sqlite_utils
+
+    import build_db
+
+    def disk_full(self):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite_utils.Database, "vacuum", disk_full)
+    with pytest.raises(build_db.BuildError, match="cannot write the database: database or disk is full"):
+        build_db.build(seeds, previous_db)
+    assert previous_db.read_bytes() == db_path.read_bytes()
+    assert sorted(p.name for p in previous_db.parent.iterdir()) == ["facts.db", "seeds"]

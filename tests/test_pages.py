@@ -58,8 +58,8 @@ async def test_quote_json_matches_the_page(ds, slug, body):
     assert body[data["start"]:data["end"]] == data["text"]
     assert data["previous"]["id"] == f"{slug}-r15" and data["next"] is None
     assert data["citation"].startswith(
-        "Pablo Monroy Conesa (Director General for South America, Ministry of Foreign Affairs (SRE) "
-        "(organization inferred)), said: “Mexico did not declare"
+        "Pablo Monroy Conesa (described in the article as Director General for South America, "
+        "Ministry of Foreign Affairs (SRE) (organization inferred)), said: “Mexico did not declare"
     )
     assert "people.”. " not in data["citation"] and "people”. In “" in data["citation"]
     assert data["urls"]["canonical"].endswith(f"/quotes/{slug}-q6")
@@ -79,7 +79,7 @@ async def test_article_page(ds, slug):
     assert len(quote_marks) == 21
     assert sum(kind == "direct" for kind, _ in quote_marks) == 6
     # each quote is followed by a numbered link to its own page
-    refs = re.findall(r'<sup><a class="quote-ref" href="/quotes/([\w-]+)" title="[^"]*">(\d+)</a></sup>', page)
+    refs = re.findall(r'<sup class="ref"><a class="quote-ref" href="/quotes/([\w-]+)" title="[^"]*">(\d+)</a></sup>', page)
     assert [quote_id for quote_id, _ in refs] == [quote_id for _, quote_id in quote_marks]
     assert [int(n) for _, n in refs] == list(range(1, 22))
     for position in range(1, 15):
@@ -100,7 +100,7 @@ async def test_article_page(ds, slug):
 async def test_article_page_keeps_every_word_of_the_article(ds, slug, body):
     page = (await ds.client.get(f"/articles/{slug}")).text
     paragraphs = re.findall(r'<p class="article-paragraph" id="p\d+">(.*?)<a class="pilcrow"', page, re.S)
-    text = [html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<sup>.*?</sup>", "", p))) for p in paragraphs]
+    text = [html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<sup class="ref">.*?</sup>', "", p))) for p in paragraphs]
     assert text == [line for line in body.split("\n") if line.strip()]
 
 
@@ -167,3 +167,41 @@ async def test_quote_ids_in_the_quotes_table_link_to_quote_pages(ds, slug):
     page = (await ds.client.get("/facts/quotes")).text
     links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="quote-page-link" href="/quotes/\1"', page)
     assert len(links) == 21 and f"{slug}-q1" in links
+
+
+@pytest.mark.parametrize("key,fragments,absent", [
+    ("q2", ["Attribution inferred."], ["As reported by"]),
+    ("r8", ["As reported by Roberto Velasco Álvarez (inferred).", "[reported statement, not verbatim]"], ["Attribution inferred."]),
+    ("r14", ["As reported by Pablo Monroy Conesa."], ["(inferred)."]),
+    ("q1", ["described in the article as President, Government of Mexico (organization inferred)", "decision they make”."], ["Attribution inferred."]),
+])
+async def test_citation_states_how_sure_each_part_is(ds, slug, key, fragments, absent):
+    citation = (await ds.client.get(quote_url(slug, key, ".json"))).json()["citation"]
+    for fragment in fragments:
+        assert fragment in citation
+    for fragment in absent:
+        assert fragment not in citation
+
+
+async def test_quote_page_shows_reporter_and_attribution_note(ds, slug):
+    page = html.unescape((await ds.client.get(quote_url(slug, "r8"))).text)
+    assert re.search(r"<dt>Reported by</dt><dd><a [^>]+>Roberto Velasco Álvarez</a> <span class=\"badge badge-inferred\">inferred</span>", page)
+    assert "who reports her statement is inferred, as for r7" in page
+
+
+async def test_speaker_page_marks_what_is_inferred(ds):
+    page = html.unescape((await ds.client.get("/speakers/raquel-serur-smeke")).text)
+    assert 'title="The text does not name her ministry' in page and ">organization inferred<" in page
+    assert page.count(">attribution inferred<") >= 2 + 2  # two statements, two legal references
+
+
+async def test_article_page_lists_every_editorial_note(ds, slug):
+    page = (await ds.client.get(f"/articles/{slug}")).text
+    notes_section = page.split('<section class="notes">')[1]
+    notes = (await ds.client.get(f"/facts/editorial_notes.json?_shape=array&article_id={slug}")).json()
+    assert len(notes) == 7
+    for note in notes:
+        assert note["note"] in html.unescape(notes_section)
+        assert f'id="note-{note["id"]}"' in notes_section
+        # the words in the text carry a link to their note
+        assert f'<a class="note-link" href="#note-{note["id"]}"' in page.split('<section class="notes">')[0]

@@ -44,6 +44,16 @@ async def test_search_marks_render_as_html(ds):
     assert "<mark>Chávez</mark>" in page and "⟦" not in page.split("<tbody>")[1]
 
 
+@pytest.mark.parametrize("q,count", [("Chavez asylum", 7), ("Chavez\tasylum", 7), ("  Chavez   asylum ", 7), ("asylum Chavez", 7)])
+async def test_search_matches_every_word_in_any_order(ds, q, count):
+    found = await rows(ds, "search", q=q)
+    assert len(found) == count
+    for row in found:
+        table, key = ("quotes", row["quote_id"]) if row["type"] == "quote" else ("paragraphs", row["paragraph_id"])
+        [record] = await rows(ds, table, id=key)
+        assert "Chávez" in record["text"] and "asylum" in record["text"]
+
+
 @pytest.mark.parametrize("q", ['"unbalanced', "NEAR(", "a*b-c", "'; drop table quotes; --"])
 async def test_search_never_errors_on_odd_input(ds, q):
     response = await ds.client.get("/facts/search.json?" + urllib.parse.urlencode({"q": q}))
@@ -102,6 +112,10 @@ async def test_timeline_is_in_date_order_with_undated_last(ds):
     dates = [r["date"] for r in found]
     assert dates[:2] == ["2021", "2022"] and all(d is None for d in dates[2:])
     assert len(found) == 10
+    according_to = {r["event_id"].split("asylum-", 1)[1]: r["according_to"] for r in found}
+    assert according_to["castillo-elected"] == "Claudia Sheinbaum"
+    assert according_to["peru-declares-mexican-ambassador-persona-non-grata"] == "Pablo Monroy Conesa"
+    assert according_to["sheinbaum-comments"] == "the article"
 
 
 async def test_speakers(ds):
