@@ -1,7 +1,8 @@
 """Link Datasette's own table, row and query pages to our quote, speaker and article pages.
 
 The quotes table's pk is drawn as the row link without calling render_cell, so the quote
-text (and quote_id elsewhere) carries the link to /quotes/{id}.
+text (and quote_id elsewhere) carries the link to /quotes/{id}; the id cell itself gets a
+"quote page" link from templates/_table-facts-quotes.html.
 """
 from datasette import hookimpl
 from markupsafe import Markup, escape

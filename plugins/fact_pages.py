@@ -171,21 +171,27 @@ async def expand_quote(datasette, db, q, urls):
     return quote
 
 
+def footnote(css_class, href, title, text):
+    """A small link after marked words; kept out of copied text by CSS (sup.ref)."""
+    return Markup('<sup class="ref"><a class="{}" href="{}" title="{}">{}</a></sup>').format(
+        css_class, href, title, text
+    )
+
+
 def article_spans(datasette, quotes, mentions, notes):
-    """Spans for the highlight filter: quotes link to their pages, mentions to their records."""
+    """Spans for the highlight filter: quotes and notes are marked and followed by a link
+    (to the quote's page, to the note), so names inside them can still link to records."""
     spans = []
     for q in quotes:
         title = f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
         spans.append({"start": q["start"], "end": q["end"], "tag": "mark", "attrs": {
             "id": q["id"], "class": f"quote quote-{q['kind']}", "title": title,
-        }, "after": Markup('<sup class="ref"><a class="quote-ref" href="{}" title="{}">{}</a></sup>').format(
-            datasette.urls.path(f"/quotes/{q['id']}"), title, q["position"],
-        )})
+        }, "after": footnote("quote-ref", datasette.urls.path(f"/quotes/{q['id']}"), title, q["position"])})
     for n in notes:
         title = f"Editorial note: {n['subject']}"
         spans.append({"start": n["start"], "end": n["end"], "tag": "span", "attrs": {
             "class": "note-ref", "title": title,
-        }, "after": Markup('<sup class="ref"><a class="note-link" href="#note-{}" title="{}">†</a></sup>').format(n["id"], title)})
+        }, "after": footnote("note-link", f"#note-{n['id']}", title, "†")})
     for m in mentions:
         spans.append({"start": m["start"], "end": m["end"], "tag": "a", "attrs": {
             "class": f"mention mention-{m['entity_type']}",
