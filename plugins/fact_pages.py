@@ -243,6 +243,8 @@ def page(prefix, table, record_sql, expand, template):
     let `expand` add what the page shows, then render the same dict as HTML or JSON."""
     async def view(datasette, request):
         key = request.url_vars["key"]
+        if DB not in datasette.databases:
+            raise NotFound(f"These pages read the database named {DB!r} (serve facts.db)")
         db = datasette.get_database(DB)
         found = await rows(db, record_sql, {"id": key})
         if not found:

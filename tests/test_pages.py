@@ -3,6 +3,7 @@ import html
 import re
 
 import pytest
+from datasette.app import Datasette
 
 
 def quote_url(slug, key, suffix=""):
@@ -205,3 +206,11 @@ async def test_article_page_lists_every_editorial_note(ds, slug):
         assert f'id="note-{note["id"]}"' in notes_section
         # the words in the text carry a link to their note
         assert f'<a class="note-link" href="#note-{note["id"]}"' in page.split('<section class="notes">')[0]
+
+
+async def test_pages_without_the_facts_database_are_404_not_500(db_path, tmp_path, ds):
+    other = tmp_path / "other.db"
+    other.write_bytes(db_path.read_bytes())
+    elsewhere = Datasette([str(other)], plugins_dir=ds.plugins_dir, template_dir=ds.template_dir)
+    response = await elsewhere.client.get("/quotes/peru-severs-relations-chavez-asylum-q1")
+    assert response.status_code == 404 and "the database named &#39;facts&#39;" in response.text
