@@ -104,7 +104,8 @@ TABLES = {
         {
             "id": str, "speaker_id": str, "kind": str, "verb": str, "text": str,
             "attribution": str, "attribution_note": str, "reported_by_id": str,
-            "reported_by_basis": str, "article_id": str, "position": int, "paragraph_id": str, "start": int, "end": int,
+            "reported_by_basis": str, "article_id": str, "position": int,
+            "paragraph_id": str, "start": int, "end": int,
         },
         [
             ("article_id", "articles", "id"), ("speaker_id", "people", "id"),
@@ -474,7 +475,7 @@ def check_inside_quote(label, where, quote_key, quote_spans):
     return quote
 
 
-def check_role(label, entry, person, where):
+def check_role(label, entry, person):
     """A role's title is in the article's words, next to the person's name."""
     if entry["title"] not in entry["evidence"]:
         raise BuildError(f"{label}: field 'title' is not in its evidence")
@@ -558,7 +559,7 @@ def parse_article(folder):
     people = {entry["id"]: entry for entry in facts["people"]}
     counts = {}
     for label, entry, where in spans("roles", "evidence"):
-        check_role(label, entry, people[entry["person"]], where)
+        check_role(label, entry, people[entry["person"]])
         counts[entry["person"]] = counts.get(entry["person"], 0) + 1
         tables["roles"].append({
             "id": f"{article_id}-{entry['person']}-{counts[entry['person']]}",
@@ -613,7 +614,8 @@ def parse_article(folder):
             "subject": entry["subject"], "as_written": entry["as_written"],
             "note": entry["note"], **where,
         })
-    check_nesting(nesting + [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]])
+    nesting += [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]]
+    check_nesting(nesting)
     return tables
 
 
