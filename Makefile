@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-facts.db: build_db.py $(SEEDS) $(VENV)/.installed
+facts.db: build_db.py $(wildcard article_facts/*.py) $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
 check: $(VENV)/.installed

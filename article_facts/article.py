@@ -1,0 +1,130 @@
+"""One seeds/<slug>/ folder to rows for every table."""
+import json
+from pathlib import Path
+
+from .database import TABLES
+from .errors import BuildError
+from .reading import load_facts, read_article
+from .schema import SLUG_RE, entry_label, validate_facts
+from .text import (check_inside_quote, check_nesting, check_quote, check_role, find_mentions,
+                   locate, span, split_paragraphs, whole_word)
+
+
+def parse_article(folder):
+    """Rows for every table from one seeds/<slug>/ folder."""
+    folder = Path(folder)
+    article_id = folder.name
+    if not SLUG_RE.match(article_id):
+        raise BuildError(f"{folder}: folder name must be a slug (lower-case words joined by hyphens)")
+    facts_path = folder / "facts.yml"
+    if not facts_path.exists():
+        raise BuildError(f"{facts_path}: missing (every article needs its facts)")
+    body = read_article(folder / "article.txt")
+    facts = load_facts(facts_path)
+    validate_facts(facts_path, facts)
+    paragraphs = split_paragraphs(article_id, body)
+
+    def spans(section, field):
+        for index, entry in enumerate(facts.get(section) or []):
+            label = f"{facts_path}: {entry_label(section, index, entry)}"
+            yield label, entry, span(body, paragraphs, entry[field], f"{label}: field '{field}'")
+
+    meta = facts["article"]
+    tables = {name: [] for name in TABLES}
+    tables["articles"].append({
+        "id": article_id, "headline": meta["headline"],
+        "headline_source": meta["headline_source"], "dateline": meta["dateline"],
+        "published": meta.get("published"),
+        "published_as_written": meta.get("published_as_written"),
+        "published_note": meta.get("published_note"), "language": meta["language"],
+        "source": meta.get("source"), "body": body, "paragraph_count": len(paragraphs),
+    })
+    if meta.get("published_as_written"):
+        locate(body, meta["published_as_written"], f"{facts_path}: article: field 'published_as_written'")
+    if meta["headline_source"] == "article" and meta["headline"] not in body:
+        raise BuildError(f"{facts_path}: article: headline_source is 'article' but the headline is not in the text")
+    tables["paragraphs"] = paragraphs
+
+    names = []
+    for section, entity_type in (("countries", "country"), ("organizations", "organization"), ("people", "person")):
+        for index, entry in enumerate(facts.get(section) or []):
+            for name in entry.get("names") or []:
+                if not whole_word(name).search(body):
+                    raise BuildError(
+                        f"{facts_path}: {entry_label(section, index, entry)}: name '{name}' "
+                        "does not occur in article.txt"
+                    )
+            entity_names = entry.get("names") or [entry["name"]]
+            names += [(name, entity_type, entry["id"]) for name in entity_names]
+            row = {"id": entry["id"], "name": entry["name"], "names": json.dumps(entity_names, ensure_ascii=False)}
+            if section == "organizations":
+                row.update(acronym=entry.get("acronym"), kind=entry.get("kind"))
+            if section != "countries":
+                row["country_id"] = entry.get("country")
+            tables[section].append(row)
+    phrases = [name for name, _, _ in names]
+    for phrase in sorted({p for p in phrases if phrases.count(p) > 1}):
+        raise BuildError(f"{facts_path}: name '{phrase}' is given to more than one entity")
+    tables["mentions"] = find_mentions(article_id, body, paragraphs, names, facts.get("not_mentions") or [])
+
+    people = {entry["id"]: entry for entry in facts["people"]}
+    counts = {}
+    for label, entry, where in spans("roles", "evidence"):
+        check_role(label, entry, people[entry["person"]])
+        counts[entry["person"]] = counts.get(entry["person"], 0) + 1
+        tables["roles"].append({
+            "id": f"{article_id}-{entry['person']}-{counts[entry['person']]}",
+            "article_id": article_id, "person_id": entry["person"], "title": entry["title"],
+            "organization_id": entry.get("organization"), "basis": entry["basis"],
+            "basis_note": entry.get("basis_note"), "evidence": entry["evidence"], **where,
+        })
+    quotes, quote_spans, nesting = [], {}, []
+    for label, entry, where in spans("quotes", "text"):
+        check_quote(label, entry, body, where, paragraphs)
+        quote_spans[entry["id"]] = (entry, where)
+        nesting.append((where["start"], where["end"], label))
+        quotes.append({
+            "id": f"{article_id}-{entry['id']}", "article_id": article_id,
+            "speaker_id": entry["speaker"], "reported_by_id": entry.get("reported_by"),
+            "reported_by_basis": entry.get("reported_by_basis"),
+            "kind": entry["kind"], "verb": entry.get("verb"),
+            "attribution": entry["attribution"], "attribution_note": entry.get("attribution_note"),
+            "text": entry["text"], **where,
+        })
+    quotes.sort(key=lambda row: row["start"])
+    for position, row in enumerate(quotes, start=1):
+        row["position"] = position
+    tables["quotes"] = quotes
+    for label, entry, where in spans("events", "evidence"):
+        if entry.get("quote"):
+            check_inside_quote(label, where, entry["quote"], quote_spans)
+        tables["events"].append({
+            "id": f"{article_id}-{entry['id']}", "article_id": article_id,
+            "title": entry["title"], "country_id": entry.get("country"),
+            "date_as_written": entry.get("date_as_written"), "date": entry.get("date"),
+            "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
+            "evidence": entry["evidence"], **where,
+        })
+    for label, entry, where in spans("legal_references", "evidence"):
+        quote = check_inside_quote(label, where, entry["quote"], quote_spans)
+        if entry["cited_by"] != quote["speaker"]:
+            raise BuildError(
+                f"{label}: field 'cited_by' is '{entry['cited_by']}' but quote '{quote['id']}' is by '{quote['speaker']}'"
+            )
+        tables["legal_references"].append({
+            "id": f"{article_id}-{entry['id']}", "article_id": article_id,
+            "instrument": entry["instrument"], "provision": entry.get("provision"),
+            "kind": entry["kind"], "cited_by_id": entry["cited_by"],
+            "quote_id": f"{article_id}-{entry['quote']}",
+            "evidence": entry["evidence"], **where,
+        })
+    for label, entry, where in spans("editorial_notes", "as_written"):
+        nesting.append((where["start"], where["end"], label))
+        tables["editorial_notes"].append({
+            "id": f"{article_id}-{entry['id']}", "article_id": article_id,
+            "subject": entry["subject"], "as_written": entry["as_written"],
+            "note": entry["note"], **where,
+        })
+    nesting += [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]]
+    check_nesting(nesting)
+    return tables

@@ -1,0 +1,165 @@
+"""The facts.yml schema: sections, fields, enums, references, and the checks that need only
+the YAML (the checks against the article text are in text.py)."""
+import datetime
+import re
+
+from .errors import BuildError
+
+# section -> (required fields, optional fields). Unknown fields are errors, to catch typos.
+SECTIONS = {
+    "article": (
+        {"headline", "headline_source", "dateline", "language"},
+        {"published", "published_as_written", "published_note", "source"},
+    ),
+    "countries": ({"id", "name"}, {"names"}),
+    "organizations": ({"id", "name"}, {"acronym", "country", "kind", "names"}),
+    "people": ({"id", "name"}, {"country", "names"}),
+    "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note"}),
+    "quotes": (
+        {"id", "speaker", "kind", "attribution", "text"},
+        {"verb", "attribution_note", "reported_by", "reported_by_basis"},
+    ),
+    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote"}),
+    "legal_references": ({"id", "instrument", "kind", "cited_by", "evidence", "quote"}, {"provision"}),
+    "editorial_notes": ({"id", "subject", "as_written", "note"}, set()),
+}
+REQUIRED_SECTIONS = {"article", "people", "quotes"}
+LIST_SECTIONS = [name for name in SECTIONS if name != "article"]
+TOP_LEVEL = set(SECTIONS) | {"not_mentions"}
+
+ENUMS = {
+    ("article", "headline_source"): {"article", "editorial"},
+    ("quotes", "kind"): {"direct", "indirect", "partial"},
+    ("quotes", "attribution"): {"explicit", "inferred"},
+    ("roles", "basis"): {"stated", "inferred"},
+    ("quotes", "reported_by_basis"): {"stated", "inferred"},
+    ("legal_references", "kind"): {"treaty", "constitution", "resolution", "law", "principle"},
+}
+# (section, field) -> section whose ids it must name, within the same facts.yml
+REFERENCES = {
+    ("organizations", "country"): "countries",
+    ("people", "country"): "countries",
+    ("roles", "person"): "people",
+    ("roles", "organization"): "organizations",
+    ("quotes", "speaker"): "people",
+    ("quotes", "reported_by"): "people",
+    ("events", "country"): "countries",
+    ("legal_references", "cited_by"): "people",
+    ("legal_references", "quote"): "quotes",
+    ("events", "quote"): "quotes",
+}
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+def entry_label(section, index, entry):
+    key = entry.get("id") if isinstance(entry, dict) else None
+    return f"{section}[{index}]" + (f" ({key})" if key else "")
+
+
+def valid_date(value):
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a date that exists."""
+    if not DATE_RE.match(value):
+        return False
+    padded = value + "-01" * (2 - value.count("-"))
+    try:
+        datetime.date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_entry(path, section, label, entry):
+    required, optional = SECTIONS[section]
+    if not isinstance(entry, dict):
+        raise BuildError(f"{path}: {label}: expected a mapping")
+    for field in sorted(required - set(entry)):
+        raise BuildError(f"{path}: {label}: missing required field '{field}'")
+    for field in sorted(map(str, set(entry) - required - optional)):
+        raise BuildError(f"{path}: {label}: unknown field '{field}'")
+    for field, value in entry.items():
+        if field == "names":
+            if not (isinstance(value, list) and value and all(map(is_phrase, value))):
+                raise BuildError(f"{path}: {label}: field 'names' must be a list of non-empty one-line names")
+        elif value is None:
+            if field in required:
+                raise BuildError(f"{path}: {label}: missing required field '{field}'")
+        elif not isinstance(value, str):
+            raise BuildError(f"{path}: {label}: field '{field}' must be text, not {type(value).__name__}: put it in quotes")
+        elif not value.strip():
+            raise BuildError(f"{path}: {label}: field '{field}' must not be empty")
+        allowed = ENUMS.get((section, field))
+        if allowed and value not in allowed:
+            choices = ", ".join(sorted(allowed))
+            raise BuildError(f"{path}: {label}: field '{field}' is '{value}', expected one of {choices}")
+    for field in ("date", "published"):
+        if entry.get(field) and not valid_date(entry[field]):
+            raise BuildError(f"{path}: {label}: field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD")
+    if section == "quotes":
+        validate_quote(path, label, entry)
+    if section == "roles" and entry["basis"] == "inferred" and not entry.get("basis_note"):
+        raise BuildError(f"{path}: {label}: an inferred basis needs a basis_note saying why")
+    if section == "countries" and not COUNTRY_RE.match(entry["id"]):
+        raise BuildError(f"{path}: {label}: id must be an ISO 3166-1 alpha-2 code such as MX")
+    written = entry.get("date_as_written")
+    if section == "events" and written:
+        if written not in entry["evidence"]:
+            raise BuildError(f"{path}: {label}: field 'date_as_written' is not part of its evidence")
+        years = re.findall(r"\b\d{4}\b", written)
+        if years and entry.get("date") and entry["date"][:4] not in years:
+            raise BuildError(f"{path}: {label}: field 'date' {entry['date']} does not match '{written}'")
+
+
+def validate_quote(path, label, entry):
+    """Rules that tie a quote's fields together."""
+    if entry["attribution"] == "inferred" and not entry.get("attribution_note"):
+        raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
+    if entry["attribution"] == "explicit" and not entry.get("verb"):
+        raise BuildError(f"{path}: {label}: an explicit attribution needs the reporting verb")
+    if entry.get("reported_by") == entry["speaker"]:
+        raise BuildError(f"{path}: {label}: field 'reported_by' is the speaker")
+    if bool(entry.get("reported_by")) != bool(entry.get("reported_by_basis")):
+        raise BuildError(f"{path}: {label}: fields 'reported_by' and 'reported_by_basis' go together")
+
+
+def is_phrase(value):
+    """A name to look for in the text: not empty, no surrounding space, one line."""
+    return isinstance(value, str) and value.strip() == value and value != "" and "\n" not in value
+
+
+def validate_facts(path, facts):
+    """Check shape, enums, unique ids and that every reference names a known id."""
+    for name in sorted(map(str, set(facts) - TOP_LEVEL)):
+        raise BuildError(f"{path}: unknown section '{name}'")
+    for name in sorted(REQUIRED_SECTIONS - set(facts)):
+        raise BuildError(f"{path}: missing required section '{name}'")
+    validate_entry(path, "article", "article", facts["article"])
+    not_mentions = facts.get("not_mentions") or []
+    if not (isinstance(not_mentions, list) and all(map(is_phrase, not_mentions))):
+        raise BuildError(f"{path}: not_mentions: must be a list of non-empty one-line phrases")
+    ids = {}
+    for section in LIST_SECTIONS:
+        entries = facts.get(section) or []
+        if not isinstance(entries, list):
+            raise BuildError(f"{path}: {section}: expected a list")
+        seen = ids[section] = set()
+        for index, entry in enumerate(entries):
+            label = entry_label(section, index, entry)
+            validate_entry(path, section, label, entry)
+            key = entry.get("id")
+            if key is None:
+                continue
+            if section != "countries" and not SLUG_RE.match(key):
+                raise BuildError(f"{path}: {label}: id must be lower-case words joined by hyphens")
+            if key in seen:
+                raise BuildError(f"{path}: {label}: duplicate id '{key}'")
+            seen.add(key)
+    for (section, field), target in REFERENCES.items():
+        for index, entry in enumerate(facts.get(section) or []):
+            value = entry.get(field)
+            if value is not None and value not in ids[target]:
+                raise BuildError(
+                    f"{path}: {entry_label(section, index, entry)}: field '{field}' names "
+                    f"unknown {target} id '{value}'"
+                )

@@ -1,0 +1,118 @@
+"""Locating facts in the article text: paragraphs, verbatim spans, mentions of names, and the
+checks that tie a quote, role or piece of evidence to the words around it."""
+import re
+
+from .errors import BuildError
+
+
+def split_paragraphs(article_id, body):
+    """Non-empty lines are paragraphs; offsets are Python string indices into body."""
+    rows, offset = [], 0
+    for line in body.split("\n"):
+        if line.strip():
+            position = len(rows) + 1
+            rows.append({
+                "id": f"{article_id}-p{position}", "article_id": article_id,
+                "position": position, "text": line, "start": offset, "end": offset + len(line),
+            })
+        offset += len(line) + 1
+    return rows
+
+
+def locate(body, needle, where):
+    """The (start, end) of the one verbatim occurrence of needle, else a BuildError."""
+    count = body.count(needle)
+    if count == 0:
+        raise BuildError(f"{where}: not found verbatim in article.txt: {needle[:60]!r}")
+    if count > 1:
+        raise BuildError(f"{where}: ambiguous, appears {count} times in article.txt: {needle[:60]!r}")
+    start = body.index(needle)
+    return start, start + len(needle)
+
+
+def paragraph_at(paragraphs, start, end, where):
+    for paragraph in paragraphs:
+        if paragraph["start"] <= start and end <= paragraph["end"]:
+            return paragraph["id"]
+    raise BuildError(f"{where}: text spans more than one paragraph")
+
+
+def span(body, paragraphs, needle, where):
+    start, end = locate(body, needle, where)
+    return {"paragraph_id": paragraph_at(paragraphs, start, end, where), "start": start, "end": end}
+
+
+def find_mentions(article_id, body, paragraphs, names, not_mentions):
+    """Every whole-word occurrence of each entity's names, longest name first, no overlaps.
+
+    names: (phrase, entity_type, entity_id) triples. Phrases in not_mentions claim their
+    span first and are dropped, so "Mexico City" is not a mention of Mexico.
+    """
+    phrases = [(p, None, None) for p in not_mentions] + list(names)
+    phrases.sort(key=lambda item: (-len(item[0]), item[0]))
+    claimed, rows = [], []
+    for phrase, entity_type, entity_id in phrases:
+        for match in whole_word(phrase).finditer(body):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in claimed):
+                continue
+            claimed.append((start, end))
+            if entity_type is None:
+                continue
+            rows.append({
+                "id": f"{article_id}-m{start}", "article_id": article_id,
+                "paragraph_id": paragraph_at(paragraphs, start, end, f"name '{phrase}'"),
+                "entity_type": entity_type, "entity_id": entity_id,
+                "person_id": entity_id if entity_type == "person" else None,
+                "organization_id": entity_id if entity_type == "organization" else None,
+                "country_id": entity_id if entity_type == "country" else None,
+                "text": phrase, "start": start, "end": end,
+            })
+    return sorted(rows, key=lambda row: row["start"])
+
+
+def whole_word(phrase):
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
+def check_quote(label, entry, body, where, paragraphs):
+    """The verb must be in the quote's paragraph; a direct quote is exactly the words inside
+    “ ” (a closing mark, or a comma and one, right after), and reported speech is not."""
+    paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
+    if entry.get("verb") and not whole_word(entry["verb"]).search(paragraph["text"]):
+        raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
+    opens = body[where["start"] - 1:where["start"]] == "“"
+    closes = body[where["end"]:where["end"] + 1] == "”" or body[where["end"]:where["end"] + 2] == ",”"
+    if entry["kind"] == "direct" and not (opens and closes):
+        raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ”")
+    if entry["kind"] == "indirect" and opens and closes:
+        raise BuildError(f"{label}: field 'kind': the text is in quotation marks, so it is not indirect")
+
+
+def check_inside_quote(label, where, quote_key, quote_spans):
+    """Evidence tied to a statement lies inside that statement's words."""
+    quote, quote_where = quote_spans[quote_key]
+    if not (quote_where["start"] <= where["start"] and where["end"] <= quote_where["end"]):
+        raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote_key}'")
+    return quote
+
+
+def check_role(label, entry, person):
+    """A role's title is in the article's words, next to the person's name."""
+    if entry["title"] not in entry["evidence"]:
+        raise BuildError(f"{label}: field 'title' is not in its evidence")
+    if not any(name in entry["evidence"] for name in person.get("names") or [person["name"]]):
+        raise BuildError(f"{label}: field 'evidence' does not name {person['name']}")
+
+
+def check_nesting(spans):
+    """Quotes and editorial notes may nest but not cross: a crossing would hide one of them
+    on the article page. spans: (start, end, label) triples."""
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))
+    open_spans = []
+    for start, end, label in ordered:
+        open_spans = [o for o in open_spans if o[1] > start]
+        for _, other_end, other_label in open_spans:
+            if end > other_end:
+                raise BuildError(f"{label} overlaps {other_label} without lying inside it")
+        open_spans.append((start, end, label))
