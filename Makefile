@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve test check chromium clean
+.PHONY: serve serve-prod test check chromium clean
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -32,6 +32,21 @@ check: $(VENV)/.installed
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
 
+# Production: what the Dockerfile runs (tests/test_deploy.py checks they agree). DB must be a
+# file named facts.db; its inspect file (table counts, hash = the version for ETags) sits
+# next to it. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
+# several uvicorn processes on one port (datasette serve has no workers option).
+DB ?= facts.db
+INSPECT ?= $(DB:.db=.inspect.json)
+HOST ?= 0.0.0.0
+WORKERS ?= 1
+
+%.inspect.json: %.db | $(VENV)/.installed
+	$(BIN)/datasette inspect $< --inspect-file $@
+
+serve-prod: $(DB) $(INSPECT)
+	$(BIN)/python -m article_facts.serve --db $(DB) --inspect-file $(INSPECT) --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
 # The browser tests drive Debian's Chromium at $(CHROMIUM); install it when it is missing.
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; $(call apt_install,chromium); }
@@ -40,4 +55,4 @@ test: facts.db chromium
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) facts.db .facts.db.*.tmp tests/screenshots
+	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp tests/screenshots
