@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock test check chromium clean
+.PHONY: serve serve-prod lock bench test check chromium clean
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -64,6 +64,13 @@ WORKERS ?= 1
 
 serve-prod: $(DB) $(INSPECT)
 	$(BIN)/python -m article_facts.serve --db $(DB) --inspect-file $(INSPECT) --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Benchmark (bench/run.py): synthesise ARTICLES articles, build them, serve them with
+# serve-prod and with plain Datasette, measure both; writes bench/results.md. Long: not in test.
+ARTICLES ?= 2000
+BENCH_WORK ?= bench/work
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --articles $(ARTICLES) --work $(BENCH_WORK) --out bench/results.md
 
 # The browser tests drive Debian's Chromium at $(CHROMIUM); install it when it is missing.
 chromium:

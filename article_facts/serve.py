@@ -33,7 +33,6 @@ SETTINGS = {
     "default_cache_ttl": 600,     # pages change only when the database is rebuilt
     "num_sql_threads": 4,         # read-only immutable connections run queries in parallel
     "trace_debug": False,         # no ?_trace=1 timing dumps for the public
-    "allow_signed_tokens": False, # nobody signs in to a read-only publication
 }
 
 ENV_DB = "ARTICLE_FACTS_DB"
@@ -66,9 +65,18 @@ def load_inspect(db_path, inspect_path):
     return {DATABASE_NAME: entry}
 
 
+def check_settings(settings):
+    """Datasette() accepts unknown setting names silently; the command line does not."""
+    from datasette.app import DEFAULT_SETTINGS
+    unknown = sorted(set(settings) - set(DEFAULT_SETTINGS))
+    if unknown:
+        raise ServeError(f"article_facts/serve.py: unknown Datasette settings: {', '.join(unknown)}")
+
+
 def make_datasette(db_path, inspect_path):
     """The production Datasette: immutable database, inspect data, our metadata, plugins and
     templates, public-site settings."""
+    check_settings(SETTINGS)
     inspect_data = load_inspect(db_path, inspect_path)
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     return Datasette(
