@@ -172,9 +172,10 @@ def make_people(seed):
     while len(people) < PEOPLE:
         surname = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
                           for _ in range(rng.choice((2, 2, 3)))).capitalize()
-        if surname in surnames or surname in reserved or len(surname) < 4:
+        folded = ascii_slug(surname)  # "Gébror" and "Gebrór" would share a slug
+        if folded in surnames or surname in reserved or len(surname) < 4:
             continue
-        surnames.add(surname)
+        surnames.add(folded)
         gender = rng.choice(("she", "he"))
         first = rng.choice(FIRST[gender])
         country = rng.choice(COUNTRIES)
