@@ -40,4 +40,4 @@ test: facts.db chromium
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) facts.db .facts.db.*.tmp tests/screenshots
+	rm -rf $(VENV) facts.db .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots

@@ -6,6 +6,7 @@ from pathlib import Path
 from .article import parse_article
 from .database import TABLES
 from .errors import BuildError
+from .safe_files import article_folders
 
 
 def merge_entity(merged, row, table, folder):
@@ -31,7 +32,7 @@ def parse_seeds(seeds_dir):
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
-    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = article_folders(seeds_dir)
     if not folders:
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
     tables = {name: [] for name in TABLES}

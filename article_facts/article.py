@@ -1,4 +1,5 @@
 """One seeds/<slug>/ folder to rows for every table."""
+import collections
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ def parse_article(folder):
     if not SLUG_RE.match(article_id):
         raise BuildError(f"{folder}: folder name must be a slug (lower-case words joined by hyphens)")
     facts_path = folder / "facts.yml"
-    if not facts_path.exists():
+    if not facts_path.is_symlink() and not facts_path.exists():
         raise BuildError(f"{facts_path}: missing (every article needs its facts)")
     body = read_article(folder / "article.txt")
     facts = load_facts(facts_path)
@@ -63,7 +64,7 @@ def parse_article(folder):
                 row["country_id"] = entry.get("country")
             tables[section].append(row)
     phrases = [name for name, _, _ in names]
-    for phrase in sorted({p for p in phrases if phrases.count(p) > 1}):
+    for phrase in sorted(p for p, n in collections.Counter(phrases).items() if n > 1):
         raise BuildError(f"{facts_path}: name '{phrase}' is given to more than one entity")
     tables["mentions"] = find_mentions(article_id, body, paragraphs, names, facts.get("not_mentions") or [])
 
