@@ -38,6 +38,8 @@ class UniqueKeyLoader(yaml.SafeLoader):
     }
 
     def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):  # !!map 3, !!set x: PyYAML's own error
+            return super().construct_mapping(node, deep=deep)
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
