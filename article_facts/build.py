@@ -5,15 +5,17 @@ from pathlib import Path
 from .archive import parse_seeds
 from .database import write_db
 from .errors import BuildError
-from .safe_files import temporary_database, terminate_like_interrupt
+from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
 def build(seeds_dir, db_path):
     """Parse and validate everything, then replace db_path atomically. SIGTERM and SIGHUP
     stop the build like Ctrl-C; a killed build's temporary files go at the next build."""
     with terminate_like_interrupt():
-        tables = parse_seeds(seeds_dir)
         db_path = Path(db_path)
+        if db_path.parent.is_dir():
+            remove_stale_temp_files(db_path)  # even when this build then fails
+        tables = parse_seeds(seeds_dir)
         if not db_path.parent.is_dir():
             raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
         if db_path.is_dir():

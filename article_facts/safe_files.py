@@ -141,7 +141,11 @@ def remove_stale_temp_files(db_path):
     folder = Path(db_path).parent
     pattern = temp_pattern(db_path)
     removed = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return removed  # the build reports an unusable folder when it writes
+    for entry in entries:
         match = pattern.match(entry.name)
         if not match or not entry.is_file(follow_symlinks=False):
             continue
@@ -180,7 +184,7 @@ def temporary_database(db_path):
 
 
 def raise_keyboard_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 @contextlib.contextmanager
