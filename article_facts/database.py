@@ -138,6 +138,10 @@ VIEWS = {
 def write_db(tables, db_path):
     """Create every table with its keys and indexes, in one transaction, at db_path."""
     db = sqlite_utils.Database(db_path)
+    # A temporary file, fsynced once before its rename (safe_files.temporary_database): no
+    # journal file to leave behind, no fsync per statement (ten times faster).
+    db.execute("PRAGMA journal_mode = MEMORY")
+    db.execute("PRAGMA synchronous = OFF")
     with db.conn:
         for name, (columns, foreign_keys) in TABLES.items():
             table = db[name]

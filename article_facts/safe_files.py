@@ -169,6 +169,7 @@ def temporary_database(db_path):
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield tmp_path
+        FINISHING.set()  # from here an interrupt waits: the message must stay true
         os.fsync(fd)
         os.replace(tmp_path, db_path)
         with contextlib.suppress(OSError):
@@ -183,20 +184,29 @@ def temporary_database(db_path):
         os.close(fd)
 
 
+# Set once the new database is complete and being renamed into place: an interrupt then
+# lets the build finish (a few milliseconds) instead of reporting a database left alone.
+FINISHING = threading.Event()
+
+
 def raise_keyboard_interrupt(signum, frame):
-    raise KeyboardInterrupt(signal.Signals(signum).name)
+    if not FINISHING.is_set():
+        raise KeyboardInterrupt("" if signum == signal.SIGINT else signal.Signals(signum).name)
 
 
 @contextlib.contextmanager
-def terminate_like_interrupt(signals=(signal.SIGTERM, signal.SIGHUP)):
+def terminate_like_interrupt(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)):
     """While the block runs, SIGTERM and SIGHUP raise KeyboardInterrupt as Ctrl-C does, so the
     temporary database is removed on the way out. Only the main thread can set handlers."""
+    FINISHING.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, raise_keyboard_interrupt) for signum in signals}
+    previous = {signum: signal.signal(signum, raise_keyboard_interrupt) for signum in signals
+                if signal.getsignal(signum) is not signal.SIG_IGN}  # nohup stays nohup
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        FINISHING.clear()

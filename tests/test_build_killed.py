@@ -16,7 +16,7 @@ from article_facts.safe_files import remove_stale_temp_files
 
 BASE = Path(__file__).parent / "bad_inputs" / "base"
 BUILD_DB = Path(build_db.__file__)
-NAMES = 12_000  # name occurrences: makes the write phase last a second or so
+NAMES = 12_000  # name occurrences: the temporary file exists for a second or so (3 MB)
 
 
 def temp_files(folder):
@@ -30,12 +30,23 @@ def start_build(seeds, db):
     )
 
 
+def temp_size(folder):
+    """Bytes in the build's temporary database, or None when there is none yet."""
+    sizes = []
+    for path in folder.glob(".facts.db.*.tmp"):
+        try:
+            sizes.append(path.stat().st_size)
+        except FileNotFoundError:
+            pass
+    return max(sizes) if sizes else None
+
+
 def wait_for(process, folder, ready, timeout=60):
-    """Poll until ready(temp file names) holds while the build is still running."""
+    """Poll until ready(size of the temporary database) holds while the build still runs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, "the build ended before the point to kill it at"
-        if ready(temp_files(folder)):
+        if ready(temp_size(folder)):
             return
         time.sleep(0.002)
     raise AssertionError("the build never reached the point to kill it at")
@@ -43,8 +54,9 @@ def wait_for(process, folder, ready, timeout=60):
 
 POINTS = {
     "early": None,  # before any file is written
-    "temporary file created": lambda names: any(n.endswith(".tmp") for n in names),
-    "inside the write transaction": lambda names: any(n.endswith(".tmp-journal") for n in names),
+    "temporary file created": lambda size: size is not None,
+    "tables being written": lambda size: size is not None and size > 0,
+    "indexing and compacting": lambda size: size is not None and size > 1024 * 1024,
 }
 
 
@@ -112,7 +124,7 @@ def test_sigterm_cleans_up_like_ctrl_c(point, big_seeds, out, db_path):
 
 
 def test_sigint_cleans_up(big_seeds, out, db_path):
-    returncode, stderr = kill_at("inside the write transaction", signal.SIGINT, big_seeds, out)
+    returncode, stderr = kill_at("tables being written", signal.SIGINT, big_seeds, out)
     assert (returncode, stderr) == (1, f"Error: interrupted by Ctrl-C: {out / 'facts.db'} was left as it was\n")
     assert temp_files(out) == []
     assert (out / "facts.db").read_bytes() == db_path.read_bytes()
@@ -122,7 +134,7 @@ def test_a_running_build_keeps_its_files(big_seeds, out):
     """Another build's clean-up (or one run from here) leaves a live build's files alone:
     the live build holds a lock on its temporary file."""
     process = start_build(big_seeds, out / "facts.db")
-    wait_for(process, out, POINTS["inside the write transaction"])
+    wait_for(process, out, POINTS["tables being written"])
     time.sleep(0.05)
     live = [name for name in temp_files(out) if name.endswith(".tmp")]
     assert remove_stale_temp_files(out / "facts.db") == []
