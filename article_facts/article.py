@@ -8,7 +8,7 @@ from .errors import BuildError
 from .reading import load_facts, read_article
 from .schema import SLUG_RE, entry_label, validate_facts
 from .text import (check_inside_quote, check_nesting, check_quote, check_role, find_mentions,
-                   locate, span, split_paragraphs, whole_word)
+                   locate, span, split_paragraphs, whole_word_occurrences)
 
 
 def parse_article(folder):
@@ -47,10 +47,13 @@ def parse_article(folder):
     tables["paragraphs"] = paragraphs
 
     names = []
-    for section, entity_type in (("countries", "country"), ("organizations", "organization"), ("people", "person")):
+    sections = (("countries", "country"), ("organizations", "organization"), ("people", "person"))
+    forms = [name for section, _ in sections for entry in facts.get(section) or [] for name in entry.get("names") or []]
+    occurring = {name for name, starts in whole_word_occurrences(body, forms).items() if starts}
+    for section, entity_type in sections:
         for index, entry in enumerate(facts.get(section) or []):
             for name in entry.get("names") or []:
-                if not whole_word(name).search(body):
+                if name not in occurring:
                     raise BuildError(
                         f"{facts_path}: {entry_label(section, index, entry)}: name '{name}' "
                         "does not occur in article.txt"

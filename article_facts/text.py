@@ -55,9 +55,10 @@ def find_mentions(article_id, body, paragraphs, names, not_mentions):
     phrases.sort(key=lambda item: (-len(item[0]), item[0]))
     claimed, rows = bytearray(len(body)), []
     paragraph_of = paragraph_finder(paragraphs)
+    occurrences = whole_word_occurrences(body, [phrase for phrase, _, _ in phrases])
     for phrase, entity_type, entity_id in phrases:
-        for match in whole_word(phrase).finditer(body):
-            start, end = match.span()
+        for start in non_overlapping(occurrences[phrase], len(phrase)):
+            end = start + len(phrase)
             if claimed.find(1, start, end) != -1:
                 continue
             claimed[start:end] = b"\x01" * (end - start)
@@ -85,6 +86,52 @@ def paragraph_finder(paragraphs):
             return paragraphs[index]["id"]
         raise BuildError(f"{where}: text spans more than one paragraph")
     return paragraph_of
+
+
+WORD = re.compile(r"\w+")
+
+
+def whole_word_occurrences(body, phrases):
+    """phrase -> sorted start of every whole-word occurrence in body (overlapping ones too),
+    as whole_word(phrase) defines it, in one pass over the words of body: a phrase that
+    starts with a word character can only start where a word of body starts, and that word
+    is the phrase's first word. Linear in the text, however many phrases (a regex per
+    phrase over a 2 MB text takes 0.1 s each)."""
+    found = {phrase: [] for phrase in phrases}
+    by_first_word = {}  # first word -> length -> phrases
+    for phrase in found:
+        first = WORD.match(phrase)
+        if first is None:  # starts with punctuation or a space: rare, one regex each
+            found[phrase] = [m.start() for m in whole_word_overlapping(phrase).finditer(body)]
+        else:
+            by_first_word.setdefault(first.group(), {}).setdefault(len(phrase), set()).add(phrase)
+    if by_first_word:
+        for word in WORD.finditer(body):
+            lengths = by_first_word.get(word.group())
+            if not lengths:
+                continue
+            start = word.start()
+            for length, candidates in lengths.items():
+                end = start + length
+                text = body[start:end]
+                if text in candidates and not WORD.match(body, end):
+                    found[text].append(start)
+    for starts in found.values():
+        starts.sort()
+    return found
+
+
+def non_overlapping(starts, length):
+    """The matches re.finditer would give: left to right, each after the previous one."""
+    last_end = 0
+    for start in starts:
+        if start >= last_end:
+            yield start
+            last_end = start + length
+
+
+def whole_word_overlapping(phrase):
+    return re.compile(r"(?<!\w)(?=" + re.escape(phrase) + r"(?!\w))")
 
 
 def whole_word(phrase):

@@ -8,16 +8,18 @@ Hook for the extractor (article_facts.extract): once merged, add a test that dra
 article with `articles()`, writes the extractor's draft facts.yml beside it and calls
 `assert_sound_build(seeds, folder)`: a draft must build or fail in one line, like any seed.
 """
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import build_db
+from article_facts.text import find_mentions
 
 EXAMPLES = 60  # a few seconds in `make test`; raise locally to search harder
 NAMES = ["Ana Ruiz", "Ruiz", "José Pérez", "Zoë Ölund", "México", "Peru", "ONU"]
@@ -211,3 +213,40 @@ def test_the_generator_reaches_successful_builds():
         folder = Path(tmp)
         article_text = "\n".join(" ".join(words) for words in paragraphs)
         assert assert_sound_build(write_seeds(folder, article_text, yaml.safe_dump(facts, allow_unicode=True)), folder)
+
+
+def mentions_by_definition(body, names, not_mentions):
+    """The original mention finder, kept as the definition: one regex per phrase, longest
+    first, a match that overlaps an earlier claim is dropped (quadratic, so small inputs)."""
+    phrases = sorted([(p, None, None) for p in not_mentions] + list(names), key=lambda i: (-len(i[0]), i[0]))
+    claimed, found = [], []
+    for phrase, entity_type, entity_id in phrases:
+        for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", body):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in claimed):
+                continue
+            claimed.append((start, end))
+            if entity_type is not None:
+                found.append((start, end, phrase, entity_id))
+    return sorted(found)
+
+
+PIECES = ["a", "A", "a a", "ab", "b", "_", "é", "e\u0301", " ", ".", "-", "(a)", "'a", "a.", "1", "日本", "\n"]
+
+
+@settings(max_examples=EXAMPLES * 3, deadline=None)
+@given(body=st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
+       forms=st.lists(st.lists(st.sampled_from(PIECES[:-1]), min_size=1, max_size=3).map("".join)
+                      .filter(lambda p: p.strip() == p and p), max_size=6, unique=True),
+       split=st.integers(0, 6))
+@example(body="xb a a a", forms=["xb a", "a a"], split=0)  # a skipped match hides the next
+def test_mention_finding_matches_its_definition(body, forms, split):
+    """The linear mention finder gives exactly what the one-regex-per-name definition gives,
+    on texts full of overlapping, self-overlapping and punctuation-led names."""
+    names = [(form, "person", f"e{index}") for index, form in enumerate(forms[split:])]
+    not_mentions = forms[:split]
+    paragraphs = [{"id": "p1", "start": 0, "end": len(body)}]
+    rows = find_mentions("a", body.replace("\n", " "), paragraphs, names, not_mentions)
+    expected = mentions_by_definition(body.replace("\n", " "), names, not_mentions)
+    assert [(r["start"], r["end"], r["text"], r["entity_id"]) for r in rows] == expected
+    assert all(body.replace("\n", " ")[r["start"]:r["end"]] == r["text"] for r in rows)
