@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import build_db
-from article_facts.text import find_mentions
+from article_facts.text import contains_whole_word, find_mentions, whole_word
 
 EXAMPLES = 60  # a few seconds in `make test`; raise locally to search harder
 NAMES = ["Ana Ruiz", "Ruiz", "José Pérez", "Zoë Ölund", "México", "Peru", "ONU"]
@@ -250,3 +250,13 @@ def test_mention_finding_matches_its_definition(body, forms, split):
     expected = mentions_by_definition(body.replace("\n", " "), names, not_mentions)
     assert [(r["start"], r["end"], r["text"], r["entity_id"]) for r in rows] == expected
     assert all(body.replace("\n", " ")[r["start"]:r["end"]] == r["text"] for r in rows)
+
+
+@settings(max_examples=EXAMPLES * 3, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), max_size=20).map("".join),
+       phrase=st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map("".join))
+@example(text="ba a", phrase="a")
+@example(text="ab a_", phrase="a")
+def test_verb_search_matches_its_definition(text, phrase):
+    """The str.find verb check answers exactly as the whole-word regex does."""
+    assert contains_whole_word(text, phrase) == bool(whole_word(phrase).search(text))
