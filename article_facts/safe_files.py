@@ -61,6 +61,13 @@ def read_seed_file(path, limit=MAX_FILE_BYTES):
     except OSError as e:
         reason = "is a symbolic link" if e.errno == errno.ELOOP else e.strerror
         raise BuildError(f"{path}: cannot read: {reason}")
+    try:
+        return read_open_file(path, fd, before, limit)
+    except OSError as e:  # EIO and the like, after opening
+        raise BuildError(f"{path}: cannot read: {e.strerror or e}")
+
+
+def read_open_file(path, fd, before, limit):
     with os.fdopen(fd, "rb") as handle:
         after = os.fstat(handle.fileno())
         if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
@@ -81,7 +88,11 @@ def article_folders(seeds_dir):
     and a symbolic link is an error (it could point anywhere on the machine)."""
     seeds_dir = Path(seeds_dir)
     folders = []
-    for entry in sorted(os.scandir(seeds_dir), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(seeds_dir), key=lambda e: e.name)
+    except OSError as e:
+        raise BuildError(f"{seeds_dir}: cannot read the seeds folder: {e.strerror or e}")
+    for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():

@@ -135,7 +135,7 @@ def whole_word_overlapping(phrase):
     return re.compile(r"(?<!\w)(?=" + re.escape(phrase) + r"(?!\w))")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def contains_whole_word(text, phrase):
     """whole_word(phrase).search(text) by str.find, which skips ahead in C: the regex's
     look-behind makes it try every position (0.1 s per quote on a 2 MB paragraph). Cached,
