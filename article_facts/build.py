@@ -1,28 +1,69 @@
-"""Build: parse and validate the whole archive, then replace the database atomically."""
+"""Build: stream the archive into a temporary database beside the target, then rename it into
+place, so a failed build never touches the previous database."""
 import sqlite3
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from .archive import parse_seeds
-from .database import write_db
+import sqlite_utils
+
+from .archive import SHARED, article_folders, load_archive, write_entities
+from .database import create_tables, finish
 from .errors import BuildError
 from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
+@contextmanager
+def replacing(db_path):
+    """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds.
+    The file is locked while this build runs and removed on any failure, Ctrl-C or SIGTERM
+    included (safe_files.temporary_database); a killed build's files go at the next build."""
+    db_path = Path(db_path)
+    if not db_path.parent.is_dir():
+        raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
+    if db_path.is_dir():
+        raise BuildError(f"{db_path}: is a folder, not a database file")
+    try:
+        with temporary_database(db_path) as tmp_path:
+            yield tmp_path
+    except (OSError, sqlite3.Error) as e:
+        raise BuildError(f"{db_path}: cannot write the database: {e}")
+
+
+def write_archive(folders, path):
+    """Every article into a new database at path; returns row counts per table."""
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute("pragma journal_mode = off")  # a failed build is thrown away whole
+        db.execute("pragma synchronous = off")
+        entities = {name: {} for name in SHARED}
+        with db.conn:
+            create_tables(db)
+            counts = load_archive(db.conn, folders, entities)
+            write_entities(db.conn, entities)
+        finish(db)
+    finally:
+        db.close()
+    return counts
+
+
 def build(seeds_dir, db_path):
-    """Parse and validate everything, then replace db_path atomically. SIGTERM and SIGHUP
-    stop the build like Ctrl-C; a killed build's temporary files go at the next build."""
+    """Parse, validate and write every article; replace db_path atomically. Returns counts.
+    SIGTERM and SIGHUP stop it like Ctrl-C; a killed build's temporary files are removed
+    first, even when this build then fails."""
     with terminate_like_interrupt():
-        db_path = Path(db_path)
-        if db_path.parent.is_dir():
-            remove_stale_temp_files(db_path)  # even when this build then fails
-        tables = parse_seeds(seeds_dir)
-        if not db_path.parent.is_dir():
-            raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
-        if db_path.is_dir():
-            raise BuildError(f"{db_path}: is a folder, not a database file")
+        if Path(db_path).parent.is_dir():
+            remove_stale_temp_files(db_path)
+        folders = article_folders(seeds_dir)
+        with replacing(db_path) as tmp_path:
+            return write_archive(folders, tmp_path)
+
+
+def check(seeds_dir):
+    """Everything a build checks (ids across articles included), without keeping a database."""
+    folders = article_folders(seeds_dir)
+    with tempfile.TemporaryDirectory(prefix="facts-check-") as folder:
         try:
-            with temporary_database(db_path) as tmp_path:
-                write_db(tables, tmp_path)
-        except (OSError, sqlite3.Error) as e:
-            raise BuildError(f"{db_path}: cannot write the database: {e}")
-    return tables
+            return write_archive(folders, Path(folder) / "check.db")
+        except sqlite3.Error as e:
+            raise BuildError(f"{seeds_dir}: cannot check: {e}")

@@ -28,7 +28,7 @@ def read_article(path):
     return text
 
 
-class UniqueKeyLoader(yaml.SafeLoader):
+class UniqueKeyLoader(yaml.CSafeLoader):
     """A YAML loader that rejects a key given twice in one mapping (PyYAML keeps the last)
     and reads unquoted dates as text, so a date is always what the curator typed."""
 
@@ -52,24 +52,6 @@ class UniqueKeyLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
-    def compose_node(self, parent, index):
-        """Aliases and anchors are refused (an alias bomb expands exponentially; facts.yml
-        never needs them), and so is nesting deeper than MAX_YAML_DEPTH."""
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) and aliases (*name) are not allowed", event.start_mark
-            )
-        self.depth = getattr(self, "depth", 0) + 1
-        try:
-            if self.depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
     def construct_object(self, node, deep=False):
         """A tagged value PyYAML cannot convert (!!bool maybe, !!int '', !!timestamp x) is a
         YAML error at its line, not a Python exception."""
@@ -85,10 +67,32 @@ class BadValue(yaml.constructor.ConstructorError):
     """A value its YAML tag cannot hold."""
 
 
+def check_structure(text):
+    """Refuse anchors and aliases (an alias bomb expands exponentially; facts.yml never needs
+    them) and nesting deeper than MAX_YAML_DEPTH, from the parser's flat event stream before
+    anything is composed (libyaml composes in C, out of reach of a Python override)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=UniqueKeyLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) and aliases (*name) are not allowed", event.start_mark
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load_facts(path):
     """Parse facts.yml; YAML errors become one line with the line number."""
     try:
-        facts = yaml.load(read_bytes(path).decode("utf-8"), Loader=UniqueKeyLoader)
+        text = read_bytes(path).decode("utf-8")
+        check_structure(text)
+        facts = yaml.load(text, Loader=UniqueKeyLoader)
     except UnicodeDecodeError as e:
         raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
     except yaml.YAMLError as e:

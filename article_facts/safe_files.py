@@ -83,7 +83,7 @@ def read_open_file(path, fd, before, limit):
     return data
 
 
-def article_folders(seeds_dir):
+def real_folders(seeds_dir):
     """The article folders of seeds_dir, sorted; hidden entries and plain files are skipped,
     and a symbolic link is an error (it could point anywhere on the machine)."""
     seeds_dir = Path(seeds_dir)

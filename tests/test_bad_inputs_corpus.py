@@ -148,3 +148,17 @@ def test_case(case, tmp_path, previous_db):
             counts = {table: conn.execute(f"select count(*) from {table}").fetchone()[0] for table in case["ok"]}
         assert counts == case["ok"]
         assert check_offsets(db) >= sum(case["ok"].values()) - case["ok"].get("articles", 0)
+
+
+def test_a_lone_surrogate_from_any_yaml_loader_is_refused():
+    """libyaml already rejects a "\\ud800" escape; PyYAML's pure-Python loader does not, so
+    the text check refuses surrogates too, naming the entry and field."""
+    from article_facts.errors import BuildError
+    from article_facts.safe_text import check_yaml_text
+
+    facts = yaml.load('quotes:\n  - id: q1\n    text: "a\\ud800"\n', Loader=yaml.SafeLoader)
+    with pytest.raises(BuildError) as error:
+        check_yaml_text("facts.yml", facts)
+    assert str(error.value) == (
+        "facts.yml: quotes[0] (q1): field 'text': character U+D800 (a lone surrogate, not valid Unicode text) is not allowed"
+    )
