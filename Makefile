@@ -80,4 +80,4 @@ test: facts.db chromium
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp tests/screenshots
+	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots

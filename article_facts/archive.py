@@ -7,6 +7,7 @@ from pathlib import Path
 from .article import parse_article
 from .database import insert_rows
 from .errors import BuildError
+from .safe_files import real_folders
 
 SHARED = ("countries", "organizations", "people")
 
@@ -16,7 +17,7 @@ def article_folders(seeds_dir):
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
-    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = real_folders(seeds_dir)
     if not folders:
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
     return folders

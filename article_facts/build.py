@@ -1,6 +1,5 @@
 """Build: stream the archive into a temporary database beside the target, then rename it into
 place, so a failed build never touches the previous database."""
-import os
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -11,30 +10,24 @@ import sqlite_utils
 from .archive import SHARED, article_folders, load_archive, write_entities
 from .database import create_tables, finish
 from .errors import BuildError
+from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
 @contextmanager
 def replacing(db_path):
-    """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds."""
+    """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds.
+    The file is locked while this build runs and removed on any failure, Ctrl-C or SIGTERM
+    included (safe_files.temporary_database); a killed build's files go at the next build."""
     db_path = Path(db_path)
     if not db_path.parent.is_dir():
         raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
     if db_path.is_dir():
         raise BuildError(f"{db_path}: is a folder, not a database file")
-    tmp_path = None
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
-        os.close(handle)
-        tmp_path = Path(name)  # empty: SQLite treats it as a new database
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)  # mkstemp makes it private; the database is published
-        os.replace(tmp_path, db_path)
+        with temporary_database(db_path) as tmp_path:
+            yield tmp_path
     except (OSError, sqlite3.Error) as e:
         raise BuildError(f"{db_path}: cannot write the database: {e}")
-    finally:
-        if tmp_path is not None:
-            tmp_path.unlink(missing_ok=True)
-            Path(f"{tmp_path}-journal").unlink(missing_ok=True)
 
 
 def write_archive(folders, path):
@@ -55,10 +48,15 @@ def write_archive(folders, path):
 
 
 def build(seeds_dir, db_path):
-    """Parse, validate and write every article; replace db_path atomically. Returns counts."""
-    folders = article_folders(seeds_dir)
-    with replacing(db_path) as tmp_path:
-        return write_archive(folders, tmp_path)
+    """Parse, validate and write every article; replace db_path atomically. Returns counts.
+    SIGTERM and SIGHUP stop it like Ctrl-C; a killed build's temporary files are removed
+    first, even when this build then fails."""
+    with terminate_like_interrupt():
+        if Path(db_path).parent.is_dir():
+            remove_stale_temp_files(db_path)
+        folders = article_folders(seeds_dir)
+        with replacing(db_path) as tmp_path:
+            return write_archive(folders, tmp_path)
 
 
 def check(seeds_dir):
