@@ -1,0 +1,114 @@
+"""A bad parameter is the client's fault: answer 400 with what was wrong, not 500.
+
+Datasette 0.65 lets some parameters reach int(), json.loads() or SQLite unchecked
+(`_timelimit=abc`, `_through=notjson`, `start__in=[1`, `_next=abc` on a view, `_facet=%00`,
+`_sort` on an unsortable column, `/facts.csv?sql=`) and answers 500. Each exception is
+classified by its type and by where it was raised: only those raised inside Datasette's own
+request handling from a value the client sent become 400. Anything raised in our plugins, or of
+any other kind, stays a 500 so a genuine bug is still seen (the fuzz test fails on any 500).
+"""
+import ast
+import json
+import re
+import sqlite3
+import traceback
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import datasette
+from datasette import hookimpl
+from datasette.handle_exception import handle_exception as default_handle_exception
+from datasette.utils.asgi import BadRequest
+from datasette.views.base import DatasetteError
+
+DATASETTE_DIR = str(Path(datasette.__file__).parent)
+
+# Datasette's own messages for a bad parameter that it raises with the default status 500.
+CLIENT_DATASETTE_ERRORS = (
+    "Cannot sort table by ",
+    "Cannot use _sort and _sort_desc at the same time",
+    "Invalid _through",
+)
+# Messages SQLite's Python binding gives for a value it cannot take (a NUL inside a facet or
+# column name that Datasette puts into SQL, a number too big for SQLite).
+CLIENT_SQLITE_ERRORS = ("the query contains a null character", "Python int too large")
+# (exception type, Datasette function) pairs that only a bad request can reach:
+# a .csv of a database page with no query has no columns to write.
+CLIENT_FAULT_SITES = {(KeyError, "as_csv")}
+INT_LITERAL = re.compile(r"^invalid literal for int\(\) with base 10: (?P<value>'.*')$", re.S)
+
+
+def innermost_site(exception):
+    """(file, function) of the innermost frame in Datasette or in our code; stdlib frames
+    (json's decoder) are skipped, since it is who called them that matters."""
+    site = None
+    for frame in traceback.extract_tb(exception.__traceback__):
+        if "/json/" in frame.filename or "/sqlite3/" in frame.filename:
+            continue
+        site = (frame.filename, frame.name)
+    return site
+
+
+def raised_in_datasette(exception):
+    site = innermost_site(exception)
+    return site is not None and site[0].startswith(DATASETTE_DIR)
+
+
+def bad_value(exception):
+    """The value the client sent that could not be parsed, when the error says which."""
+    if isinstance(exception, json.JSONDecodeError):
+        return exception.doc
+    match = INT_LITERAL.match(str(exception))
+    if match:
+        try:
+            return ast.literal_eval(match["value"])  # int() quotes the value as a str repr
+        except (SyntaxError, ValueError):
+            return None
+    return None
+
+
+def guilty_parameter(args, value):
+    """Name of the query-string parameter that carried `value` (or that ends with it, as
+    `start__in=[1` does for a JSON list), if any."""
+    if value is None:
+        return None
+    for key, given in args:
+        if given == value or (value and given.endswith(value)):
+            return key
+    return None
+
+
+def client_error_message(exception, args=()):
+    """The 400 message if `exception` was caused by the request, None if it is a bug.
+
+    `args` are the request's (key, value) pairs, used to name the bad parameter."""
+    if isinstance(exception, DatasetteError):
+        if exception.status == 500 and str(exception.message).startswith(CLIENT_DATASETTE_ERRORS):
+            return str(exception.message)
+        return None
+    if not raised_in_datasette(exception):
+        return None
+    if isinstance(exception, (ValueError, OverflowError)) and not isinstance(exception, UnicodeError):
+        name = guilty_parameter(args, bad_value(exception))
+        where = f"parameter {name!r}" if name else "a parameter"
+        kind = "invalid JSON" if isinstance(exception, json.JSONDecodeError) else "invalid value"
+        return f"Bad request: {kind} in {where} ({exception})"
+    if isinstance(exception, (sqlite3.ProgrammingError, sqlite3.InterfaceError)) and any(
+        text in str(exception) for text in CLIENT_SQLITE_ERRORS
+    ):
+        return f"Bad request: a parameter holds a value SQLite cannot take ({exception})"
+    if isinstance(exception, MemoryError) and innermost_site(exception)[0].endswith("database.py"):
+        return "Bad request: the query needs more memory than this server allows; select less"
+    site = innermost_site(exception)
+    if any(isinstance(exception, kind) and site[1] == name for kind, name in CLIENT_FAULT_SITES):
+        return "Bad request: a CSV export needs a table, a saved query or ?sql= with a query"
+    return None
+
+
+@hookimpl(tryfirst=True)
+def handle_exception(datasette, request, exception):
+    args = parse_qsl(request.query_string, keep_blank_values=True)
+    message = client_error_message(exception, args)
+    if message is None:
+        return None
+    return default_handle_exception(datasette, request, BadRequest(message))
