@@ -97,6 +97,9 @@ def client_error_message(exception, args=()):
         text in str(exception) for text in CLIENT_SQLITE_ERRORS
     ):
         return f"Bad request: a parameter holds a value SQLite cannot take ({exception})"
+    if isinstance(exception, sqlite3.DataError) and innermost_site(exception)[0].endswith("database.py"):
+        # "string or blob too big": a value past the SQLite limits of plugins/query_limits.py
+        return f"Bad request: {exception} (a value in this query is larger than this server allows)"
     if isinstance(exception, MemoryError) and innermost_site(exception)[0].endswith("database.py"):
         return "Bad request: the query needs more memory than this server allows; select less"
     site = innermost_site(exception)
