@@ -32,9 +32,13 @@ CLIENT_DATASETTE_ERRORS = (
 # Messages SQLite's Python binding gives for a value it cannot take (a NUL inside a facet or
 # column name that Datasette puts into SQL, a number too big for SQLite).
 CLIENT_SQLITE_ERRORS = ("the query contains a null character", "Python int too large")
-# (exception type, Datasette function) pairs that only a bad request can reach:
-# a .csv of a database page with no query has no columns to write.
-CLIENT_FAULT_SITES = {(KeyError, "as_csv")}
+# (exception type, Datasette file, function) that only a bad request can reach, and what to say.
+CLIENT_FAULT_SITES = [
+    # a .csv of a database page with no query has no columns to write
+    (KeyError, "views/base.py", "as_csv", "a CSV export needs a table, a saved query or ?sql= with a query"),
+    # _through={"table": ...} without "column" or "value"
+    (KeyError, "filters.py", None, '_through needs {"table": ..., "column": ..., "value": ...}'),
+]
 INT_LITERAL = re.compile(r"^invalid literal for int\(\) with base 10: (?P<value>'.*')$", re.S)
 
 
@@ -102,9 +106,10 @@ def client_error_message(exception, args=()):
         return f"Bad request: {exception} (a value in this query is larger than this server allows)"
     if isinstance(exception, MemoryError) and innermost_site(exception)[0].endswith("database.py"):
         return "Bad request: the query needs more memory than this server allows; select less"
-    site = innermost_site(exception)
-    if any(isinstance(exception, kind) and site[1] == name for kind, name in CLIENT_FAULT_SITES):
-        return "Bad request: a CSV export needs a table, a saved query or ?sql= with a query"
+    filename, function = innermost_site(exception)
+    for kind, file_suffix, name, message in CLIENT_FAULT_SITES:
+        if isinstance(exception, kind) and filename.endswith(file_suffix) and name in (None, function):
+            return f"Bad request: {message}"
     return None
 
 

@@ -69,6 +69,8 @@ def checked_csv(app):
                  "passthrough": False}
 
         async def forward(message):
+            if state.get("aborted"):
+                return
             if state["passthrough"]:
                 return await send(message)
             if message["type"] == "http.response.start":
@@ -89,22 +91,28 @@ def checked_csv(app):
                 await send(state.pop("start"))
             elif state["failed"]:
                 return
-            # hold one chunk back: the last one is Datasette's error text if not a whole line
-            if state["held"] is not None:
+            # Hold the last non-empty chunk back: at the end, Datasette's error text is a
+            # chunk that is not a whole line.
+            if body and state["held"] is not None:
                 await send({"type": "http.response.body", "body": state["held"], "more_body": True})
                 state["rows"] += 1
                 state["held"] = None
-            if more:
+            if body:
                 state["held"] = body
+            if more:
                 return
-            if body and not body.endswith(b"\n"):
-                raise CsvExportFailed(
-                    f"CSV export of {scope['path']} failed after {state['rows']} chunks: "
-                    f"{body.decode('utf-8', 'replace')[:200]}"
+            last = state["held"] or b""
+            if last and not last.endswith(b"\n"):
+                state["aborted"] = (
+                    f"CSV export of {scope['path']} failed after {state['rows']} lines: "
+                    f"{last.decode('utf-8', 'replace')[:200]}"
                 )
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await send({"type": "http.response.body", "body": last, "more_body": False})
 
         await app(inner_scope, receive, forward)
+        if state.get("aborted"):  # raised out here, past Datasette, so the server drops the connection
+            raise CsvExportFailed(state["aborted"])
         if state["failed"]:
             message = await json_error(app, inner_scope) or "the query failed"
             text = f"400 Bad Request: the query behind this CSV export failed: {message}\n"

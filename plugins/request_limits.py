@@ -55,7 +55,7 @@ class SlotGate:
 
     async def acquire(self):
         """True once a slot is held; False if the queue is full or the wait too long."""
-        if self.waiting >= self.max_waiting:
+        if self.semaphore.locked() and self.waiting >= self.max_waiting:
             return False
         self.waiting += 1
         try:
