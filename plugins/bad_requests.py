@@ -31,7 +31,9 @@ CLIENT_DATASETTE_ERRORS = (
 )
 # Messages SQLite's Python binding gives for a value it cannot take (a NUL inside a facet or
 # column name that Datasette puts into SQL, a number too big for SQLite).
-CLIENT_SQLITE_ERRORS = ("the query contains a null character", "Python int too large")
+CLIENT_SQLITE_ERRORS = ("the query contains a null character", "Python int too large",
+                        # a row URL with fewer values than the table's primary key has columns
+                        "You did not supply a value for binding parameter")
 # (exception type, Datasette file, function) that only a bad request can reach, and what to say.
 CLIENT_FAULT_SITES = [
     # a .csv of a database page with no query has no columns to write
@@ -111,6 +113,29 @@ def client_error_message(exception, args=()):
         if isinstance(exception, kind) and filename.endswith(file_suffix) and name in (None, function):
             return f"Bad request: {message}"
     return None
+
+
+def path_is_ascii(scope):
+    """HTTP paths are ASCII (anything else is percent-encoded); Datasette decodes raw_path as
+    ASCII and raises on anything else, which some servers pass through."""
+    raw = scope.get("raw_path")
+    return raw is None or raw.isascii()
+
+
+def reject_non_ascii_paths(app):
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http" and not path_is_ascii(scope):
+            body = b"400 Bad Request: the path has raw non-ASCII bytes; percent-encode them\n"
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            return await send({"type": "http.response.body", "body": body})
+        return await app(scope, receive, send)
+    return wrapped
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return reject_non_ascii_paths
 
 
 @hookimpl(tryfirst=True)
