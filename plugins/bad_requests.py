@@ -38,8 +38,9 @@ CLIENT_SQLITE_ERRORS = ("the query contains a null character", "Python int too l
 CLIENT_FAULT_SITES = [
     # a .csv of a database page with no query has no columns to write
     (KeyError, "views/base.py", "as_csv", "a CSV export needs a table, a saved query or ?sql= with a query"),
-    # _through={"table": ...} without "column" or "value"
+    # _through={"table": ...} without "column" or "value", or not an object
     (KeyError, "filters.py", None, '_through needs {"table": ..., "column": ..., "value": ...}'),
+    (TypeError, "filters.py", None, '_through needs {"table": ..., "column": ..., "value": ...}'),
 ]
 INT_LITERAL = re.compile(r"^invalid literal for int\(\) with base 10: (?P<value>'.*')$", re.S)
 
@@ -122,20 +123,63 @@ def path_is_ascii(scope):
     return raw is None or raw.isascii()
 
 
-def reject_non_ascii_paths(app):
+def through_problem(query_string):
+    """Why a `_through` parameter is unusable, or None. Datasette hands its table name to the
+    permission checks before looking at it, so a non-text table must be refused up front."""
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        if key != "_through":
+            continue
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return None  # the JSON error is classified where Datasette raises it
+        if not (isinstance(data, dict) and all(isinstance(data.get(k), str) for k in ("table", "column"))
+                and isinstance(data.get("value"), (str, int, float))):
+            return '_through needs {"table": "...", "column": "...", "value": ...}'
+    return None
+
+
+async def send_400(scope, send, message):
+    """JSON for a .json URL (the shape of Datasette's errors), plain text otherwise."""
+    if scope.get("path", "").endswith(".json"):
+        content_type = b"application/json; charset=utf-8"
+        body = json.dumps({"ok": False, "error": f"Bad request: {message}", "status": 400, "title": None})
+    else:
+        content_type, body = b"text/plain; charset=utf-8", f"400 Bad Request: {message}\n"
+    await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", content_type)]})
+    await send({"type": "http.response.body", "body": body.encode("utf-8")})
+
+
+def static_403_as_404(send):
+    """Datasette's static files answer 403 'Directory listing is not allowed' for a path
+    that names a folder: to a visitor that is simply not a file here."""
+    async def wrapped(message):
+        if message["type"] == "http.response.start" and message["status"] == 403:
+            message = dict(message, status=404)
+        elif message["type"] == "http.response.body" and message.get("body", b"").startswith(b"403: Directory"):
+            message = dict(message, body=b"404: Not found")
+        await send(message)
+    return wrapped
+
+
+def reject_bad_requests(app):
     async def wrapped(scope, receive, send):
-        if scope["type"] == "http" and not path_is_ascii(scope):
-            body = b"400 Bad Request: the path has raw non-ASCII bytes; percent-encode them\n"
-            await send({"type": "http.response.start", "status": 400,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-            return await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        if not path_is_ascii(scope):
+            return await send_400(scope, send, "the path has raw non-ASCII bytes; percent-encode them")
+        problem = through_problem(scope.get("query_string", b"").decode("latin-1"))
+        if problem:
+            return await send_400(scope, send, problem)
+        if scope.get("path", "").startswith("/-/static"):
+            send = static_403_as_404(send)
         return await app(scope, receive, send)
     return wrapped
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return reject_non_ascii_paths
+    return reject_bad_requests
 
 
 @hookimpl(tryfirst=True)
