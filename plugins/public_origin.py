@@ -3,9 +3,11 @@
 Our pages take their canonical URL, og:url, JSON and citation from `public_url` in
 plugins/fact_pages.py. Datasette builds absolute URLs from the Host header too (the Link
 header, `next_url` in table JSON, blob links in CSV), so a cache in front could store a page
-pointing at a host an attacker chose. Every request's Host and scheme are replaced by the
-configured origin before Datasette sees them; the origin is checked once at startup, so a
-malformed one stops the server instead of leaking into pages.
+pointing at a host an attacker chose. With an origin configured, every request's Host and
+scheme are replaced by it before Datasette sees them. With none (development: `make serve`,
+tests on a free port), a loopback Host (127.0.0.1, localhost, [::1], any port) is kept so links
+work on whatever port is used, and any other Host is replaced by the fixed default. The origin
+is checked once at startup, so a malformed one stops the server instead of leaking into pages.
 """
 from urllib.parse import urlsplit
 
@@ -27,8 +29,21 @@ def parse_origin(value):
     return parts.scheme, parts.netloc.lower()
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
 def configured_origin(datasette):
-    return (datasette.plugin_config("article-facts") or {}).get("public_origin") or DEFAULT_PUBLIC_ORIGIN
+    """The origin set in metadata.yml (or its $env variable), or None."""
+    return (datasette.plugin_config("article-facts") or {}).get("public_origin") or None
+
+
+def is_loopback(host_header):
+    host = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
+    return host.lower() in LOOPBACK_HOSTS
+
+
+def request_host(scope):
+    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"host"), "")
 
 
 def with_public_host(scope, scheme, host):
@@ -38,9 +53,18 @@ def with_public_host(scope, scheme, host):
     return dict(scope, headers=headers, scheme=scheme)
 
 
+def public_scope(scope, origin):
+    """The scope Datasette should see: the configured origin's host, a loopback host as
+    sent, or else the default origin's."""
+    if origin is None and is_loopback(request_host(scope)):
+        return scope
+    scheme, host = parse_origin(origin or DEFAULT_PUBLIC_ORIGIN)
+    return with_public_host(scope, scheme, host)
+
+
 @hookimpl
 def startup(datasette):
-    parse_origin(configured_origin(datasette))
+    parse_origin(configured_origin(datasette) or DEFAULT_PUBLIC_ORIGIN)
 
 
 @hookimpl(tryfirst=True)
@@ -48,8 +72,7 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def wrapped(scope, receive, send):
             if scope["type"] == "http":
-                scheme, host = parse_origin(configured_origin(datasette))
-                scope = with_public_host(scope, scheme, host)
+                scope = public_scope(scope, configured_origin(datasette))
             return await app(scope, receive, send)
         return wrapped
     return wrap

@@ -129,3 +129,12 @@ async def test_malformed_public_origin_stops_the_server(db_path, metadata, monke
     monkeypatch.setenv("FACTS_PUBLIC_ORIGIN", origin)
     with pytest.raises(ValueError, match="public_origin"):
         await make_ds(db_path, metadata).invoke_startup()
+
+
+async def test_without_configuration_a_loopback_host_is_kept_for_datasette_links(ids):
+    """Development servers on any loopback port keep working facet links; our canonical URLs
+    still use the fixed default, never the Host header."""
+    response = await ids.client.get("/facts/quotes.json?_size=1", headers={"host": "127.0.0.1:9999"})
+    assert response.json()["next_url"].startswith("http://127.0.0.1:9999/")
+    quote = (await ids.client.get(PAGES["quote json"], headers={"host": "localhost:9999"})).json()
+    assert quote["urls"]["canonical"] == f"http://127.0.0.1:8001/quotes/{SLUG}-q1"
