@@ -117,7 +117,7 @@ async def run(args):
     )
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60,
-                                     limits=httpx.Limits(max_connections=args.concurrency)) as client:
+                                     limits=httpx.Limits(max_connections=args.concurrency, keepalive_expiry=2)) as client:
             deadline = time.monotonic() + 120
             while True:
                 if server.poll() is not None:
