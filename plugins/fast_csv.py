@@ -210,6 +210,7 @@ class Export:
         """Datasette's first page: its exact query, so ties in the sort column come out in the
         same order; the rest follows from one cursor over the later pages' ordering."""
         plan = self.plan
+        self.conn.execute("begin")  # one snapshot for the first page and the rest
         if plan["first_sql"] is None:
             self.cursor = self.conn.execute(plan["rest_sql"])
             return
@@ -224,10 +225,9 @@ class Export:
         return tuple(row[i] for i in self.plan["key_indexes"])
 
     def next_rows(self):
-        if self.pending is not None:
-            rows, self.pending = self.pending, None
-            if rows:
-                return rows
+        if self.pending:
+            rows, self.pending = self.pending[:BATCH_ROWS], self.pending[BATCH_ROWS:]
+            return rows
         if self.cursor is None:
             return []
         if self.skip_to is not None:
