@@ -271,7 +271,10 @@ async def plan_export(datasette, scope, receive, routes):
     if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD"):
         return None
     raw_path = scope.get("raw_path")
-    path = (raw_path.decode("ascii") if raw_path else scope["path"]).partition("?")[0]
+    try:
+        path = (raw_path.decode("ascii") if raw_path else scope["path"]).partition("?")[0]
+    except UnicodeDecodeError:
+        return None
     base_url = datasette.setting("base_url")
     if base_url != "/" and path.startswith(base_url):
         path = "/" + path[len(base_url):]
@@ -324,7 +327,8 @@ async def plan_export(datasette, scope, receive, routes):
     sort, sort_desc = table_metadata.get("sort"), table_metadata.get("sort_desc")
     if sort and sort_desc:
         return None
-    sortable = set(table_metadata.get("sortable_columns") or columns)
+    sortable = set(table_metadata["sortable_columns"] if "sortable_columns" in table_metadata
+                   else columns)
     if use_rowid:
         sortable.add("rowid")
     if (sort or sort_desc) and (sort or sort_desc) not in sortable:
