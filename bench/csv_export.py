@@ -81,8 +81,15 @@ def export(proc, url, out):
 
 
 def csv_rows(path):
+    """(rows, distinct first-column values): a repeated or lost row shows as a difference."""
     with open(path, newline="", encoding="utf-8") as f:
-        return sum(1 for _ in csv.reader(f)) - 1
+        reader = csv.reader(f)
+        next(reader, None)
+        rows, keys = 0, set()
+        for row in reader:
+            rows += 1
+            keys.add(row[0] if row else None)
+    return rows, len(keys)
 
 
 def main(argv=None):
@@ -111,12 +118,12 @@ def main(argv=None):
                 out = Path(tmp) / "out.csv"
                 seconds, size, sha, peak, fast = export(
                     proc, f"{base}/facts/{args.table}.csv?{args.query}{extra}", out)
-                rows = csv_rows(out)
+                rows, distinct = csv_rows(out)
             finally:
                 proc.terminate()
                 proc.wait()
             results[name] = (seconds, sha)
-            print(f"{name:18} {seconds:8.2f} s  {size / 1e6:8.1f} MB  {rows} rows (table: {expected})"
+            print(f"{name:18} {seconds:8.2f} s  {size / 1e6:8.1f} MB  {rows} rows, {distinct} distinct (table: {expected})"
                   f"  RSS before {rss_before / 1024:.0f} MB, peak during {peak / 1024:.0f} MB"
                   f"  x-facts-csv={fast}  sha256 {sha[:12]}", flush=True)
     fast_s, fast_sha = results["ours (fast_csv)"]
