@@ -1,5 +1,6 @@
 """Build: stream the archive into a temporary database beside the target, then rename it into
 place, so a failed build never touches the previous database."""
+import shutil
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .archive import SHARED, article_folders, load_archive, write_entities
-from .database import create_tables, finish
+from .archive import SHARED, append_article, article_folders, load_archive, write_entities
+from .database import FTS_TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
@@ -57,6 +58,37 @@ def build(seeds_dir, db_path):
         folders = article_folders(seeds_dir)
         with replacing(db_path) as tmp_path:
             return write_archive(folders, tmp_path)
+
+
+def append(folder, db_path):
+    """Add one new article folder to the database at db_path in seconds, without rebuilding:
+    a copy of the database gets the article's rows, its merged people, organizations and
+    countries, their full-text rows and fresh counts, then replaces db_path atomically. The
+    result holds what a full build of the seeds with the article would hold (rowids aside)."""
+    db_path = Path(db_path)
+    with terminate_like_interrupt():
+        if not db_path.is_file():
+            raise BuildError(f"{db_path}: no database to add to: run a full build first")
+        with replacing(db_path) as tmp_path:
+            shutil.copyfile(db_path, tmp_path)
+            db = sqlite_utils.Database(tmp_path)
+            try:
+                db.execute("pragma journal_mode = off")  # a failed append is thrown away whole
+                with db.conn:
+                    article_id = append_article(db.conn, folder)
+                    for name, columns in FTS_TABLES.items():
+                        if name in SHARED:
+                            db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
+                        else:
+                            db.execute(
+                                f"insert into [{name}_fts](rowid, {', '.join(f'[{c}]' for c in columns)}) "
+                                f"select rowid, {', '.join(f'[{c}]' for c in columns)} from [{name}] "
+                                "where article_id = ?", [article_id])
+                count_tables(db)
+                db.execute("analyze")
+            finally:
+                db.close()
+    return article_id
 
 
 def check(seeds_dir):
