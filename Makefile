@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
+# `make add` adds to this folder (the tests point it at a copy).
+SEEDS_DIR ?= seeds
 SEEDS := $(shell find seeds -type f | sort)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve test check chromium clean
+.PHONY: serve test check chromium clean add
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -27,6 +29,12 @@ facts.db: build_db.py $(wildcard article_facts/*.py) $(SEEDS) $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --check
+
+# A new article: copy the text to $(SEEDS_DIR)/<slug>/article.txt, draft its facts.yml, check.
+# `make add ARTICLE=path/to/text.txt [SLUG=my-slug]`
+add: $(VENV)/.installed
+	@test -n "$(ARTICLE)" || { echo "usage: make add ARTICLE=path/to/text.txt [SLUG=my-slug]" >&2; exit 1; }
+	@$(BIN)/python build_db.py add "$(ARTICLE)" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)")
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
 serve: facts.db
