@@ -1,0 +1,471 @@
+"""Finding people and organizations named in an article, and grouping the forms of each name.
+
+Names are runs of capitalised words (with initials, particles such as "de" or "van", and
+abbreviated titles such as "Sen."); titles come from nameparser's list of titles plus news
+titles; a first name's usual gender comes from gender-guesser's name list (both are PyPI
+packages with their data inside; the extractor works, less well, without them).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]")
+
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "s", "we": "s"}
+PARTICLES = {"de", "del", "de la", "la", "van", "von", "der", "den", "da", "dos", "das", "du",
+             "bin", "ibn", "al", "el", "le", "di", "y", "ten", "ter", "st."}
+HONORIFICS_M = {"mr", "sir", "lord", "king", "prince", "father", "brother", "señor", "monsieur",
+                "herr"}
+HONORIFICS_F = {"mrs", "ms", "miss", "madam", "lady", "queen", "princess", "sister", "señora",
+                "madame", "frau", "dame"}
+GENDER_WORDS_M = {"spokesman", "chairman", "congressman", "businessman", "councilman",
+                  "assemblyman", "father", "son", "husband", "brother", "man", "boy", "actor",
+                  "king", "grandfather", "uncle", "nephew", "sportsman", "alderman", "he",
+                  "his", "him", "mr.", "mr", "sir"}
+GENDER_WORDS_F = {"spokeswoman", "chairwoman", "congresswoman", "businesswoman",
+                  "councilwoman", "assemblywoman", "mother", "daughter", "wife", "sister",
+                  "woman", "girl", "actress", "queen", "grandmother", "aunt", "niece",
+                  "sportswoman", "she", "her", "hers", "mrs.", "mrs", "ms.", "ms"}
+NEWS_TITLES = {
+    "president", "vice", "prime", "minister", "secretary", "undersecretary", "under", "deputy",
+    "senator", "sen", "rep", "representative", "gov", "governor", "mayor", "judge", "justice",
+    "chief", "general", "gen", "lt", "col", "colonel", "capt", "captain", "sgt", "sergeant",
+    "officer", "detective", "commissioner", "director", "professor", "prof", "dr", "doctor",
+    "ambassador", "chancellor", "speaker", "leader", "chairman", "chairwoman", "chair", "ceo",
+    "attorney", "lawyer", "spokesman", "spokeswoman", "spokesperson", "foreign", "interior",
+    "finance", "defense", "defence", "health", "economy", "justice", "state", "former", "acting",
+    "interim", "supreme", "leader", "majority", "minority", "house", "senate", "pope", "bishop",
+    "archbishop", "rev", "reverend", "father", "sister", "king", "queen", "prince", "princess",
+    "mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "candidate", "nominee",
+    "congressman", "congresswoman", "councilman", "councilwoman", "councillor", "councilor",
+    "sheriff", "chief", "inspector", "superintendent", "principal", "coach", "manager",
+    "founder", "executive", "head", "economist", "analyst", "researcher", "scientist",
+    "physicist", "biologist", "epidemiologist", "historian", "dean", "rector", "mp", "mep",
+    "adm", "admiral", "maj", "major", "sec", "atty", "att", "u.s.", "us", "democratic",
+    "republican", "gop", "presidential", "lieutenant", "district", "federal", "county", "city",
+    "state", "national", "security", "adviser", "advisor", "press", "white", "campaign",
+    "chairperson", "premier", "emir", "sheikh", "minister-president", "magistrate",
+}
+ORG_WORDS = {
+    "ministry", "court", "department", "party", "commission", "agency", "university", "institute",
+    "council", "committee", "association", "bank", "police", "government", "office", "house",
+    "senate", "congress", "parliament", "assembly", "army", "navy", "force", "forces", "union",
+    "federation", "foundation", "corporation", "corp", "inc", "ltd", "llc", "company", "group",
+    "board", "authority", "service", "services", "administration", "bureau", "embassy",
+    "times", "post", "news", "press", "journal", "tribune", "herald", "network", "channel",
+    "cnn", "reuters", "organization", "organisation", "secretariat", "tribunal", "prosecutor's",
+    "campaign", "center", "centre", "hospital", "school", "college", "club", "league", "fund",
+    "program", "programme", "project", "network", "coalition", "alliance", "movement", "church",
+    "nations", "pentagon", "kremlin", "fbi", "cia", "nasa", "who", "un", "eu", "nato",
+    "electoral", "registry", "affairs", "relations", "ministerio", "secretaría", "observatory", "laboratory", "lab", "society", "academy", "agency",
+    "prosecutor", "prosecutors", "ministries", "cabinet", "chamber", "clinic", "magazine",
+    "radio", "television", "tv", "associated", "press", "newspaper", "daily", "weekly",
+}
+ORG_HEADS = {
+    "ministry", "court", "department", "party", "commission", "agency", "university", "institute",
+    "council", "committee", "association", "bank", "police", "government", "office", "senate",
+    "congress", "parliament", "assembly", "army", "navy", "union", "federation", "foundation",
+    "company", "group", "board", "authority", "service", "administration", "bureau", "embassy",
+    "newspaper", "network", "organization", "organisation", "secretariat", "tribunal",
+    "campaign", "center", "centre", "hospital", "school", "college", "club", "league", "fund",
+    "coalition", "alliance", "church", "cabinet", "chamber", "clinic", "magazine", "firm",
+    "regulator", "prosecutor's office", "team", "panel", "judges", "court's", "state",
+    "white house", "kremlin", "pentagon", "city", "county", "district", "lab", "laboratory",
+    "journal", "paper", "study", "report", "statement", "spokesman", "spokeswoman",
+}
+STOP_CAPS = {
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
+    "our", "my", "your", "this", "that", "these", "those", "there", "here", "but", "and", "or",
+    "so", "yet", "if", "when", "while", "as", "after", "before", "since", "because", "although",
+    "though", "in", "on", "at", "by", "for", "from", "with", "without", "of", "to", "into",
+    "about", "over", "under", "during", "among", "between", "through", "against", "what", "who",
+    "why", "how", "where", "which", "whose", "whom", "all", "some", "many", "most", "more",
+    "no", "not", "yes", "one", "two", "three", "both", "each", "every", "other", "another",
+    "such", "only", "also", "even", "still", "just", "now", "then", "today", "yesterday",
+    "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "said", "says", "asked", "according", "however",
+    "meanwhile", "instead", "last", "next", "first", "second", "read", "watch", "see",
+    "do", "does", "did", "is", "are", "was", "were", "be", "has", "have", "had", "will", "would",
+    "can", "could", "should", "must", "may", "might", "let", "if", "mr.", "ms.", "please",
+    "thank", "thanks", "well", "oh", "look", "like", "any", "nothing", "everyone", "everybody",
+    "someone", "somebody", "nobody", "people", "photo", "video", "image", "getty", "ap",
+    "editor's", "note", "update", "updated", "related", "advertisement", "story", "continue",
+    "reading", "click", "here", "follow", "share", "sign", "up", "do", "don’t", "don't",
+    "it’s", "it's", "that’s", "that's", "i’m", "i'm", "we’re", "we're", "there’s", "there's",
+    "while", "once", "unlike", "despite", "given", "until", "unless", "whether", "than",
+}
+ABBREV = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr", "sr",
+          "prof", "rev", "sgt", "capt", "adm", "maj", "pres", "inc", "corp", "co", "ltd", "no",
+          "atty", "sec", "cmdr", "supt", "insp", "det", "hon", "fr", "messrs", "mt", "ft"}
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words and punctuation with their offsets; 'U.S.' and 'Sen.' stay one token."""
+    end = len(text) if end is None else end
+    toks = []
+    for m in TOKEN.finditer(text, start, end):
+        t = Token(m.group(), m.start(), m.end())
+        if (t.text == "." and toks and toks[-1].end == t.start
+                and (toks[-1].low in ABBREV or (len(toks[-1].text) == 1 and toks[-1].cap))):
+            prev = toks[-1]
+            toks[-1] = Token(text[prev.start:t.end], prev.start, t.end)
+            continue
+        toks.append(t)
+    return toks
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset:
+    words = set(NEWS_TITLES)
+    try:
+        from nameparser.config import CONSTANTS
+        words |= {w.lower().strip(".") for w in CONSTANTS.titles}
+    except ImportError:  # the optional `extract` extra is not installed
+        pass
+    return frozenset(words)
+
+
+def is_title_word(word: str) -> bool:
+    return word.lower().strip(".") in _title_words()
+
+
+@lru_cache(maxsize=1)
+def _gender_detector():
+    try:
+        import gender_guesser.detector as gd
+    except ImportError:
+        return None
+    return gd.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def first_name_gender(name: str) -> str | None:
+    """'m', 'f' or None from a first name (gender-guesser's list), None when unknown."""
+    d = _gender_detector()
+    if d is None or not name[:1].isalpha():
+        return None
+    g = d.get_gender(name.strip("."))
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(g)
+
+
+@lru_cache(maxsize=4096)
+def is_known_first_name(name: str) -> bool:
+    d = _gender_detector()
+    if d is None:
+        return False
+    return d.get_gender(name.strip(".")) != "unknown"
+
+
+@dataclass
+class Entity:
+    """A person or organization: its forms as they occur, fullest first."""
+
+    key: str
+    etype: str  # 'person' | 'organization'
+    forms: list[str] = field(default_factory=list)
+    gender: str | None = None
+    titles: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return max(self.forms, key=lambda f: (len(f.split()), len(f)))
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    title: str | None = None
+    title_span: tuple[int, int] | None = None  # title and name together
+    in_quote: bool = False
+
+
+def is_org_name(words: list[str]) -> bool:
+    if not words:
+        return False
+    if len(words) == 1 and len(words[0]) >= 2 and words[0].replace(".", "").isupper() \
+            and words[0].isalpha() or (len(words) == 1 and re.fullmatch(r"(?:[A-Z]\.){2,}", words[0])):
+        return True
+    return any(w.lower().strip(".") in ORG_WORDS for w in words)
+
+
+def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of runs of capitalised words (particles allowed inside)."""
+    runs = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if t.word and t.cap and not t.text[0].isdigit():
+            j = i + 1
+            while j < n:
+                u = toks[j]
+                if u.word and u.cap:
+                    j += 1
+                elif (u.low in PARTICLES and j + 1 < n and toks[j + 1].cap and toks[j + 1].word):
+                    j += 1
+                elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
+                    j += 1
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+PLACE_PREPS = {"in", "at", "from", "to", "into", "near", "across", "outside", "inside", "toward", "towards", "through", "via", "of", "the"}
+CONNECT = {"of", "for", "and", "on", "the", "de", "del", "la"}
+_ABBR_TITLE = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+               "pres": "president", "prof": "professor", "dr": "doctor", "lt": "lieutenant",
+               "col": "colonel", "capt": "captain", "sgt": "sergeant", "adm": "admiral",
+               "atty": "attorney", "sec": "secretary", "rev": "reverend", "supt": "superintendent"}
+
+
+def title_key(word: str) -> str:
+    w = word.lower().strip(".")
+    return _ABBR_TITLE.get(w, w)
+
+
+class Registry:
+    """Every person and organization mention in the text, grouped into entities."""
+
+    def __init__(self, text: str, toks: list[Token], quote_spans: list[tuple[int, int]],
+                 para_of: list[int]):
+        self.text = text
+        self.toks = toks
+        self.mentions: list[Mention] = []
+        self.by_end: dict[int, Mention] = {}
+        self.by_start: dict[int, Mention] = {}
+        self.entities: list[Entity] = []
+        self._build(quote_spans, para_of)
+
+    # -- building -------------------------------------------------------------------------
+    def _runs(self):
+        """Capitalised runs split into (title tokens, name tokens), sentence starters dropped."""
+        toks = self.toks
+        out = []
+        for i, j in name_runs(toks):
+            # allow "of"/"for" joins: Ministry of Foreign Affairs, Secretary of State John Kerry
+            while (j + 1 < len(toks) and toks[j].low in ("of", "for", "on")
+                   and toks[j + 1].word and toks[j + 1].cap):
+                k = j + 1
+                if toks[k].low == "the" and k + 1 < len(toks):
+                    k += 1
+                nxt = [r for r in name_runs(toks[k:k + 8])]
+                if not nxt or nxt[0][0] != 0:
+                    break
+                j = k + nxt[0][1]
+            while i < j and toks[i].low in STOP_CAPS and not toks[i].low.rstrip(".") in ("mr", "ms", "mrs", "dr"):
+                i += 1
+            if i >= j:
+                continue
+            words = [t.text for t in toks[i:j]]
+            if is_org_name(words):
+                out.append(("organization", i, i, j))
+                continue
+            k = i
+            while k < j - 1 and (is_title_word(toks[k].text) or toks[k].low in ("of", "for", "the", "on")
+                                 or toks[k].text == "-"):
+                k += 1
+            if k > i and toks[k - 1].low in CONNECT:
+                continue  # "Undersecretary for North America": a title's complement, no name
+            if k >= j:
+                continue
+            # a trailing possessive or a lone particle is no name
+            out.append(("person", i, k, j))
+        return out
+
+    def _build(self, quote_spans, para_of):
+        toks = self.toks
+        in_q = _in_spans(quote_spans)
+        runs = self._runs()
+        strong = []
+        for etype, i, k, j in runs:
+            if etype == "organization":
+                continue
+            name = toks[k:j]
+            first = name[0].text
+            honor = [t.low.strip(".") for t in toks[i:k]]
+            adjacent = self._near_cue(i, j)
+            prep = toks[i - 1].low if i > 0 else ""
+            plain = (2 <= len(name) <= 4 and k == i and prep not in PLACE_PREPS
+                     and not any(t.low in STOP_CAPS or t.text.isupper() for t in name))
+            if (k > i and (len(name) >= 2 or honor)) or (len(name) >= 2 and (
+                    is_known_first_name(first) or adjacent or plain)) or (len(name) == 1 and adjacent and honor):
+                strong.append((i, k, j))
+        # person entities from strong forms, fullest first
+        forms: dict[tuple, Entity] = {}
+        for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
+            key = tuple(t.text for t in toks[k:j])
+            if key in forms:
+                continue
+            owner = None
+            for ent_key, ent in forms.items():
+                if len(ent_key) > len(key) and _contains(ent_key, key):
+                    owner = ent
+                    break
+            if owner is None:
+                owner = Entity(" ".join(key), "person")
+                self.entities.append(owner)
+            forms[key] = owner
+            if " ".join(key) not in owner.forms:
+                owner.forms.append(" ".join(key))
+        self._person_forms = forms
+        surnames: dict[str, list[Entity]] = {}
+        for key, ent in forms.items():
+            surnames.setdefault(key[-1], [])
+            if ent not in surnames[key[-1]]:
+                surnames[key[-1]].append(ent)
+            if len(key) >= 2:
+                surnames.setdefault(key[0], [])
+                if ent not in surnames[key[0]]:
+                    surnames[key[0]].append(ent)
+        orgs: dict[str, Entity] = {}
+        last_of: dict[int, int] = {}
+        for etype, i, k, j in runs:
+            s, e = toks[i].start, toks[j - 1].end
+            text = self.text[s:e]
+            if etype == "organization":
+                key = text.lower()
+                ent = orgs.get(key)
+                if ent is None:
+                    ent = orgs[key] = Entity(text, "organization", [text])
+                    self.entities.append(ent)
+                m = Mention(s, e, text, ent, in_quote=in_q(s))
+                self._add(m)
+                # "Ministry of Foreign Affairs (SRE)": the acronym is a form of the same org
+                if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")" and \
+                        toks[j + 1].text.isupper():
+                    a = toks[j + 1]
+                    acr = a.text
+                    orgs[acr.lower()] = ent
+                    if acr not in ent.forms:
+                        ent.forms.append(acr)
+                continue
+            key = tuple(t.text for t in toks[k:j])
+            ent = forms.get(key)
+            if ent is None:
+                cands = []
+                if len(key) == 1:
+                    cands = surnames.get(key[0], [])
+                else:
+                    for fk, fe in forms.items():
+                        if _contains(fk, key) or _contains(key, fk) and len(fk) >= 2:
+                            cands.append(fe)
+                if not cands:
+                    continue
+                ent = self._most_recent(cands, last_of)
+                name_text = " ".join(key)
+                if name_text not in ent.forms and len(key) <= len(ent.name.split()):
+                    ent.forms.append(name_text)
+                elif name_text not in ent.forms:
+                    ent.forms.append(name_text)
+            ns, ne = toks[k].start, toks[j - 1].end
+            title = self.text[s:toks[k - 1].end] if k > i else None
+            m = Mention(ns, ne, self.text[ns:ne], ent, title=title,
+                        title_span=(s, ne) if title else None, in_quote=in_q(ns))
+            if title:
+                ent.titles.append((title, (s, ne)))
+                for t in toks[i:k]:
+                    if ent.gender is None:
+                        if t.low.strip(".") in HONORIFICS_M:
+                            ent.gender = "m"
+                        elif t.low.strip(".") in HONORIFICS_F:
+                            ent.gender = "f"
+            last_of[id(ent)] = ns
+            self._add(m)
+        for ent in self.entities:
+            if ent.etype == "person" and ent.gender is None:
+                ent.gender = first_name_gender(ent.name.split()[0])
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+
+    def _near_cue(self, i, j):
+        toks = self.toks
+        from .speakers import VERBS  # late import: the verb list lives with the cue rules
+        before = toks[i - 1].low if i > 0 else ""
+        after = toks[j].low if j < len(toks) else ""
+        after2 = toks[j + 1].low if j + 1 < len(toks) else ""
+        return (before in VERBS or after in VERBS or (after == "," and after2 in ("a", "an", "the", "who"))
+                or (before == "to" and i > 1 and toks[i - 2].low == "according"))
+
+    def _most_recent(self, cands, last_of):
+        best = max(cands, key=lambda e: last_of.get(id(e), -1))
+        return best
+
+    def _add(self, m: Mention):
+        self.mentions.append(m)
+        self.by_end[m.end] = m
+        self.by_start[m.start] = m
+
+    # -- queries --------------------------------------------------------------------------
+    def mentions_before(self, pos: int):
+        """Mentions ending before pos, latest first."""
+        import bisect
+        idx = bisect.bisect_left(self._starts, pos)
+        for m in reversed(self.mentions[:idx]):
+            if m.end <= pos:
+                yield m
+
+    def person_with_title(self, head: str, pos: int):
+        head = title_key(head)
+        for m in self.mentions_before(pos):
+            ent = m.entity
+            if ent.etype != "person":
+                continue
+            for title, _ in ent.titles:
+                if head in {title_key(w) for w in title.split()}:
+                    return m
+        return None
+
+    def org_with_word(self, head: str, pos: int):
+        head = head.lower()
+        fallback = None
+        for m in self.mentions_before(pos):
+            if m.entity.etype == "organization" and head in m.entity.name.lower().split():
+                return m
+        for m in self.mentions:
+            if m.entity.etype == "organization" and head in m.entity.name.lower().split():
+                fallback = fallback or m
+        return fallback
+
+
+def _contains(big: tuple, small: tuple) -> bool:
+    n = len(small)
+    return any(big[i:i + n] == small for i in range(len(big) - n + 1))
+
+
+def _in_spans(spans):
+    import bisect
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+
+    def inside(pos):
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+    return inside

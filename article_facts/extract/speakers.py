@@ -1,0 +1,611 @@
+"""Who said each quote: reporting cues, their subjects, and resolving pronouns and descriptions.
+
+A cue is a reporting verb outside quotation marks ("said", "told", "according to", ...). Its
+speaker is the noun phrase before it (`Smith said`, `Smith, a spokeswoman, said`) or after it
+(`said Smith`). A quote takes, in order: the cue right after it in its sentence, the cue before
+it in its sentence, the subject of a clause ending in a colon before it, the nearest cue in its
+paragraph, and otherwise continues the previous speaker (said in `note`).
+"""
+from __future__ import annotations
+
+import bisect
+
+from .model import Attribution
+from .names import (ORG_HEADS, PRONOUNS, Entity, Mention, Registry, Token, is_org_name,
+                    is_title_word, tokenize, GENDER_WORDS_F, GENDER_WORDS_M, STOP_CAPS)
+from .quotes import QuoteSpan, find_quote_marks, paragraphs
+
+VERBS = {
+    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "explained",
+    "explains", "noted", "notes", "recalled", "recalls", "wrote", "writes", "asked", "asks",
+    "insisted", "insists", "argued", "argues", "warned", "warns", "claimed", "claims",
+    "declared", "declares", "announced", "announces", "reported", "reports", "emphasized",
+    "emphasised", "emphasizes", "stressed", "stresses", "continued", "continues",
+    "acknowledged", "acknowledges", "admitted", "admits", "replied", "replies", "responded",
+    "responds", "answered", "confirmed", "confirms", "denied", "denies", "suggested",
+    "suggests", "tweeted", "tweets", "posted", "observed", "remarked", "commented",
+    "concluded", "clarified", "reaffirmed", "maintained", "maintains", "predicted", "promised",
+    "vowed", "conceded", "countered", "complained", "testified", "recounted", "joked",
+    "quipped", "cautioned", "urged", "urges", "explained", "described", "describes",
+    "insisted", "pointed", "went", "saying", "adding", "noting", "telling", "explaining",
+    "arguing", "writing", "asking", "insisting", "warning", "declaring", "stating",
+    "according", "recalling", "stressing", "emphasizing", "claiming", "yelled", "shouted",
+    "told", "boasted", "lamented", "mused", "agreed", "disagreed", "objected", "ruled",
+    "found", "concluded", "estimated", "predicted", "charged", "alleged", "alleges",
+    "announced", "revealed", "indicated", "indicates", "acknowledged", "reiterated",
+    "reasoned", "thundered", "snapped", "retorted", "whispered", "cried", "exclaimed",
+    "opined", "surmised", "speculated", "contended", "contends", "assured", "informed",
+    "summed", "put", "reads", "read", "texted", "emailed", "messaged",
+}
+PARTICIPLES = {"saying", "adding", "noting", "telling", "explaining", "arguing", "writing",
+               "asking", "insisting", "warning", "declaring", "stating", "recalling",
+               "stressing", "emphasizing", "claiming"}
+WEAK_VERBS = {"put", "read", "reads", "found", "went", "pointed", "summed", "states", "reported",
+              "reports", "ruled", "described", "describes", "posted", "informed"}
+SKIP_BACK = {"also", "has", "had", "have", "later", "then", "previously", "once", "recently",
+             "repeatedly", "again", "would", "will", "did", "was", "is", "further", "earlier",
+             "often", "reportedly", "just", "never", "always", "has", "had", "once", "still",
+             "however", "subsequently", "last", "week", "month", "year", "yesterday", "today",
+             "tonight", "on", "monday", "tuesday", "wednesday", "thursday", "friday",
+             "saturday", "sunday", "afterward", "afterwards", "too", "even", "simply", "then"}
+DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "another",
+               "one", "two", "three", "some", "several", "many", "both", "our", "these", "those"}
+BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
+            "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
+            "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
+GROUP_NOUNS = {"officials", "sources", "experts", "police", "prosecutors", "investigators",
+               "analysts", "critics", "residents", "witnesses", "researchers", "scientists",
+               "authorities", "aides", "lawyers", "advocates", "organizers", "supporters",
+               "democrats", "republicans", "people", "voters", "observers", "diplomats"}
+
+
+class _Ctx:
+    """The text's tokens, paragraphs, sentences and quotes, indexed for the cue rules."""
+
+    def __init__(self, text: str, quotes: list[QuoteSpan]):
+        self.text = text
+        self.quotes = quotes
+        self.paras = paragraphs(text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.toks = tokenize(text)
+        self.tok_starts = [t.start for t in self.toks]
+        outer = sorted((q.open_at, q.outer_end) for q in quotes)
+        self.outer = outer
+        self.outer_starts = [s for s, _ in outer]
+        self.sent_ends = self._sentence_ends()
+        self.reg = Registry(text, self.toks, outer, [])
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.outer_starts, pos) - 1
+        return i >= 0 and self.outer[i][0] <= pos < self.outer[i][1]
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    def tok_index(self, pos: int) -> int:
+        return bisect.bisect_left(self.tok_starts, pos)
+
+    def _sentence_ends(self) -> list[int]:
+        ends = set(p[1] for p in self.paras)
+        toks = self.toks
+        for i, t in enumerate(toks):
+            if t.text in ".!?" or (t.text == ":" and False):
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if self.in_quote(t.start):
+                    if nxt is not None and nxt.text in "”\"»" and nxt.start == t.end:
+                        ends.add(nxt.end)
+                    continue
+                ends.add(t.end)
+        return sorted(ends)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding pos, within its paragraph."""
+        p = self.paras[self.para_of(pos)]
+        i = bisect.bisect_right(self.sent_ends, pos)
+        end = self.sent_ends[i] if i < len(self.sent_ends) else p[1]
+        start = self.sent_ends[i - 1] if i > 0 else p[0]
+        return max(start, p[0]), min(end, p[1])
+
+
+# -- noun phrases ---------------------------------------------------------------------------
+class NP:
+    """A speaker phrase: a name mention, a pronoun or a description, with its span."""
+
+    def __init__(self, kind, start, end, text, mention=None, appos=None):
+        self.kind, self.start, self.end, self.text = kind, start, end, text
+        self.mention: Mention | None = mention
+        self.appos = appos  # (start, end) of an appositive giving a title
+
+
+def _np_ending(ctx: _Ctx, i: int) -> NP | None:
+    toks, text = ctx.toks, ctx.text
+    if i < 0:
+        return None
+    t = toks[i]
+    if t.low in PRONOUNS:
+        return NP("pronoun", t.start, t.end, t.text)
+    m = ctx.reg.by_end.get(t.end)
+    if m is not None:
+        s = m.title_span[0] if m.title_span else m.start
+        return NP("name", s, m.end, text[s:m.end], m)
+    if t.word and t.cap and t.low not in STOP_CAPS:
+        j = i
+        while j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS:
+            j -= 1
+        return NP("newname", toks[j].start, t.end, text[toks[j].start:t.end])
+    if t.word:
+        j = i
+        while j - 1 >= 0 and i - j < 8 and toks[j - 1].word and toks[j - 1].low not in BOUNDARY \
+                and toks[j - 1].low not in VERBS:
+            j -= 1
+            if toks[j].low in DETERMINERS and (j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")):
+                break
+        if toks[j].low in DETERMINERS or t.low in GROUP_NOUNS or (j < i and toks[j].cap):
+            return NP("desc", toks[j].start, t.end, text[toks[j].start:t.end])
+    return None
+
+
+def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
+    """The subject of the verb at token v: the phrase before it (appositive skipped)."""
+    toks = ctx.toks
+    i = v - 1
+    while i >= 0 and toks[i].start >= limit and (
+            toks[i].low in SKIP_BACK or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)):
+        i -= 1
+    if i < 0 or toks[i].start < limit:
+        return None
+    if toks[i].text == ",":
+        c = i - 1
+        while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
+            c -= 1
+        if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
+            head = _np_ending(ctx, c - 1)
+            inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
+            inner_m = [m for m in ctx.reg.mentions if toks[c + 1].start <= m.start and m.end <= toks[i - 1].end
+                       and m.entity.etype == "person"]
+            whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
+            if whole and (head is None or head.kind != "pronoun"):
+                m = whole[0]
+                np = NP("name", m.start, m.end, m.text, m)
+                if head is not None:
+                    np.appos = (head.start, head.end)
+                    np.appos_before = True
+                return np
+            if head is not None and head.kind in ("name", "newname", "pronoun"):
+                head.appos = (inner.start, inner.end)
+                return head
+            if inner_m:
+                m = inner_m[0]
+                s = m.title_span[0] if m.title_span else m.start
+                np = NP("name", s, m.end, ctx.text[s:m.end], m)
+                return np
+            return head
+        return None
+    np = _np_ending(ctx, i)
+    if np is not None and np.start < limit:
+        return None
+    return np
+
+
+def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
+    """The subject after an inverted verb: `said Smith`, `said the minister`."""
+    toks, text = ctx.toks, ctx.text
+    j = v + 1
+    if j < len(toks) and toks[j].low == "to" and toks[v].low == "according":
+        j += 1
+    if j >= len(toks) or toks[j].start >= limit:
+        return None
+    t = toks[j]
+    if t.low in PRONOUNS and t.low not in ("it", "i", "we", "they") or (t.low in ("they", "it") and toks[v].low == "according"):
+        return NP("pronoun", t.start, t.end, t.text)
+    for k in range(j, min(j + 6, len(toks))):
+        m = ctx.reg.by_start.get(toks[k].start)
+        if m is not None and (m.title_span and m.title_span[0] <= t.start or k == j):
+            s = min(t.start, m.title_span[0] if m.title_span else m.start)
+            np = NP("name", s, m.end, text[s:m.end], m)
+            e = ctx.tok_index(m.end)
+            if e < len(toks) and toks[e].text == ",":
+                f = e + 1
+                while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
+                    f += 1
+                if f > e + 1:
+                    np.appos = (toks[e + 1].start, toks[f - 1].end)
+            return np
+        if not (toks[k].word and (toks[k].cap or toks[k].low in ("of", "the", "for"))):
+            break
+    if t.word and t.cap and t.low not in STOP_CAPS:
+        k = j
+        while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
+            k += 1
+        return NP("newname", t.start, toks[k].end, text[t.start:toks[k].end])
+    if t.low in DETERMINERS or t.low in GROUP_NOUNS:
+        k = j
+        while k + 1 < len(toks) and k < j + 8 and toks[k + 1].word and toks[k + 1].low not in BOUNDARY \
+                and toks[k + 1].low not in VERBS and toks[k + 1].start < limit:
+            k += 1
+        return NP("desc", t.start, toks[k].end, text[t.start:toks[k].end])
+    return None
+
+
+class Cue:
+    def __init__(self, v: int, tok: Token, np: NP, after: bool):
+        self.v, self.tok, self.np, self.after = v, tok, np, after
+        self.verb = tok.text
+        self.verb_start = tok.start
+        self.pos = tok.start
+
+
+def find_cues(ctx: _Ctx) -> list[Cue]:
+    """Reporting verbs outside quotes with a speaker phrase, in text order."""
+    cues = []
+    toks = ctx.toks
+    for v, t in enumerate(toks):
+        low = t.low
+        if low not in VERBS or not t.text.islower() or ctx.in_quote(t.start):
+            continue
+        if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
+            continue
+        if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
+            continue
+        if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
+            continue
+        if low in ("put", "summed") and not (v + 1 < len(toks) and toks[v + 1].low in ("it", "up")):
+            continue
+        s, e = ctx.sentence(t.start)
+        if low == "according":
+            np = _np_after(ctx, v, e)
+            after = True
+        else:
+            np = None if low in PARTICIPLES else _np_before(ctx, v, s)
+            after = False
+            if np is None and low not in PARTICIPLES:
+                np = _np_after(ctx, v, e)
+                after = np is not None
+            if np is None and low in PARTICIPLES:
+                np = NP("participle", t.start, t.start, "")
+        if np is None:
+            continue
+        c = Cue(v, t, np, after)
+        if low == "according":
+            c.verb = ctx.text[t.start:toks[v + 1].end]
+        cues.append(c)
+    return cues
+
+
+# -- resolution -----------------------------------------------------------------------------
+class Resolved:
+    def __init__(self, entity: Entity | None, stype: str | None, note: str | None = None,
+                 title=None, title_span=None, name_override=None):
+        self.entity, self.stype, self.note = entity, stype, note
+        self.title, self.title_span = title, title_span
+        self.name_override = name_override
+
+
+def _gender_of_pronoun(p: str) -> str | None:
+    return {"he": "m", "she": "f"}.get(p.lower())
+
+
+def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
+    p = np.text.lower()
+    if p in ("it", "they"):
+        for m in ctx.reg.mentions_before(np.start):
+            if not m.in_quote and m.entity.etype == "organization":
+                return Resolved(m.entity, "organization",
+                                f"pronoun '{np.text}' resolved to {m.entity.name}, the last named organization")
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved")
+    g = _gender_of_pronoun(p)
+    if g is None:
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved")
+    last = state.get("last")
+    cand = None
+    for m in ctx.reg.mentions_before(np.start):
+        if m.in_quote or m.entity.etype != "person":
+            continue
+        if m.entity.gender in (None, g):
+            cand = m.entity
+            break
+    if last is not None and last.etype == "person" and last.gender in (None, g) and cand is not last:
+        # the last speaker keeps the floor unless someone else was named since in this paragraph
+        pi = ctx.para_of(np.start)
+        named_here = any(m for m in ctx.reg.mentions_before(np.start)
+                         if ctx.para_of(m.start) == pi and not m.in_quote and m.entity is cand)
+        if not named_here and state.get("last_para", -9) >= pi - 2:
+            cand = last
+    if cand is None:
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
+    word = "man" if g == "m" else "woman"
+    return Resolved(cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}")
+
+
+def _head(desc: str) -> str:
+    words = [w for w in desc.replace(",", " ").split()]
+    words = [w for w in words if w.lower() not in DETERMINERS]
+    out = []
+    for w in words:
+        if w.lower() in ("of", "for", "at", "with", "in", "from", "to", "on"):
+            break
+        out.append(w)
+    return (out[-1] if out else (words[-1] if words else "")).strip("’'s").lower()
+
+
+def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
+    head = _head(np.text)
+    words = np.text.lower().split()
+    if head in ORG_HEADS or head in ("court", "ministry") or is_org_name([head]):
+        m = ctx.reg.org_with_word(head, np.start)
+        if m is not None:
+            return Resolved(m.entity, "organization",
+                            f"description '{np.text}' resolved to {m.entity.name}")
+        return Resolved(None, "organization", f"speaker described as '{np.text}'; no named organization matches")
+    if head in GROUP_NOUNS or head.endswith("s") and not is_title_word(head):
+        return Resolved(None, None, f"speaker described as '{np.text}', not named")
+    if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
+        return Resolved(None, "person", f"speaker described as '{np.text}', not named")
+    if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
+        m = ctx.reg.person_with_title(head, np.start)
+        if m is not None:
+            return Resolved(m.entity, "person",
+                            f"description '{np.text}' resolved to {m.entity.name}, the last person with that title")
+    return Resolved(None, None, f"speaker described as '{np.text}'; not resolved to a name")
+
+
+def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
+    words = np.text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if not words:
+        return Resolved(None, None)
+    etype = "organization" if is_org_name(words) else "person"
+    # reuse an entity that has this form already (e.g. a single surname)
+    for ent in ctx.reg.entities:
+        if np.text in ent.forms or " ".join(words) in ent.forms:
+            return Resolved(ent, ent.etype)
+        if etype == "person" and ent.etype == "person" and words[-1] == ent.name.split()[-1]:
+            return Resolved(ent, "person")
+    title_n = 0
+    while title_n < len(words) - 1 and is_title_word(words[title_n]):
+        title_n += 1
+    name = " ".join(words[title_n:])
+    ent = Entity(name, etype, [name])
+    ctx.reg.entities.append(ent)
+    title = " ".join(words[:title_n]) or None
+    return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
+
+
+def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
+    np = cue.np
+    if np.kind == "participle":
+        s, _ = ctx.sentence(cue.pos)
+        for m in ctx.reg.mentions:
+            if s <= m.start < cue.pos and not m.in_quote:
+                return Resolved(m.entity, m.entity.etype,
+                                f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}")
+        pron = [t for t in ctx.toks[ctx.tok_index(s):cue.v] if t.low in ("he", "she")]
+        if pron:
+            return _resolve_pronoun(ctx, NP("pronoun", pron[0].start, pron[0].end, pron[0].text), state)
+        return Resolved(None, None, f"'{cue.verb}' has no named subject in its sentence")
+    if np.kind == "pronoun":
+        r = _resolve_pronoun(ctx, np, state)
+    elif np.kind == "name":
+        m = np.mention
+        r = Resolved(m.entity, m.entity.etype, None, m.title, m.title_span)
+    elif np.kind == "newname":
+        r = _new_entity(ctx, np)
+    else:
+        r = _resolve_desc(ctx, np)
+    if np.appos and r.entity is not None and r.title is None:
+        a_s, a_e = np.appos
+        words = ctx.text[a_s:a_e].split()
+        if words and words[0].lower() in ("a", "an", "the") and len(words) <= 10:
+            t_s = a_s + len(words[0]) + 1
+            r.title = ctx.text[t_s:a_e]
+            r.title_span = (min(np.start, a_s), max(np.end, a_e))
+    if r.entity is not None and r.title is None and r.entity.titles:
+        r.title, r.title_span = r.entity.titles[0]
+    return r
+
+
+def _make(kind, start, end, res: Resolved | None, cue: Cue | None, explicit: bool, note: str | None):
+    a = Attribution(kind=kind, start=start, end=end, explicit=explicit, note=note)
+    if res is not None and res.entity is not None:
+        ent = res.entity
+        a.speaker_name = ent.name
+        a.speaker_type = ent.etype
+        a.speaker_forms = sorted(set(ent.forms), key=lambda f: (-len(f.split()), -len(f), f))
+        a.speaker_title = res.title
+        a.title_evidence = res.title_span
+    elif res is not None:
+        a.speaker_type = res.stype
+    if cue is not None:
+        a.verb = cue.verb
+        a.verb_start = cue.verb_start
+    return a
+
+
+def extract_attributions(text: str) -> list[Attribution]:
+    """Direct, partial and indirect quotes in `text` with their speakers, in text order."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    quotes = [q for q in find_quote_marks(text)]
+    ctx = _Ctx(text, quotes)
+    cues = find_cues(ctx)
+    cue_pos = [c.pos for c in cues]
+    speech = [q for q in quotes if q.kind in ("direct", "partial")]
+    used: set[int] = set()
+    state: dict = {"last": None, "last_para": -9}
+    out: list[Attribution] = []
+    # events in text order: quotes and free cues (for indirect speech and the last speaker)
+    qi = 0
+    ci = 0
+    prev_q: QuoteSpan | None = None
+    prev_res: Resolved | None = None
+    while qi < len(speech) or ci < len(cues):
+        if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
+            c = cues[ci]
+            ci += 1
+            if id(c) in used:
+                continue
+            ind = _indirect(ctx, c)
+            res = resolve(ctx, c, state)
+            if res.entity is not None:
+                state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
+            if ind is not None:
+                s, e = ind
+                out.append(_make("indirect", s, e, res, c, res.entity is not None, res.note))
+            continue
+        q = speech[qi]
+        qi += 1
+        cue, how = _cue_for(ctx, q, cues, cue_pos, prev_q)
+        if cue is not None:
+            used.add(id(cue))
+            res = resolve(ctx, cue, state)
+            note = res.note
+            explicit = res.entity is not None or res.stype is not None
+            if how == "paragraph":
+                note = _join("reporting verb elsewhere in the paragraph", note)
+            elif how == "colon":
+                note = _join("introduced by the sentence before the colon", note)
+                explicit = False
+            elif how == "prev-colon":
+                note = _join("introduced by the previous paragraph ending in a colon", note)
+                explicit = False
+            if res.entity is None and state["last"] is not None and res.stype is None and np_is_pronoun(cue):
+                res = Resolved(state["last"], state["last"].etype)
+                note = _join(note, "falls back to the previous speaker")
+                explicit = False
+        else:
+            res = None
+            note = "no reporting verb and no earlier speaker"
+            explicit = False
+            if state["last"] is not None:
+                res = Resolved(state["last"], state["last"].etype)
+            if res is not None:
+                note = "no reporting verb; continues the previous speaker"
+        a = _make(q.kind, q.start, q.end, res, cue, explicit, note)
+        out.append(a)
+        if res is not None and res.entity is not None:
+            state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
+        prev_q, prev_res = q, res
+    out.sort(key=lambda a: (a.start, a.end))
+    return out
+
+
+def np_is_pronoun(cue: Cue) -> bool:
+    return cue.np.kind == "pronoun"
+
+
+def _join(a, b):
+    return "; ".join(x for x in (a, b) if x)
+
+
+def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_q):
+    """The cue governing quote q and how it was found."""
+    text = ctx.text
+    para = q.para
+    s, e = ctx.sentence(q.open_at)
+    _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
+    # 1. right after the quote, in the same sentence, before any other quote opens
+    nxt_open = min([o for o, _ in ctx.outer if o >= q.outer_end] + [para[1]])
+    i = bisect.bisect_left(cue_pos, q.outer_end)
+    if i < len(cues):
+        c = cues[i]
+        gap = text[q.outer_end:c.pos]
+        end_limit = min(nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1])
+        if c.pos < end_limit and len(gap.split()) <= 12 and ".” " not in gap and not _sentence_break(gap):
+            return c, "after"
+    # 2. before the quote in its sentence
+    j = bisect.bisect_left(cue_pos, q.open_at) - 1
+    if j >= 0:
+        c = cues[j]
+        if c.pos >= s and c.pos >= para[0]:
+            return c, "before"
+    # 3. a clause ending in a colon just before the quote
+    before = text[para[0]:q.open_at].rstrip()
+    if before.endswith(":"):
+        np = _colon_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "colon"
+    # 4. the nearest cue in the paragraph
+    best = None
+    for c in cues:
+        if para[0] <= c.pos < para[1]:
+            d = abs(c.pos - q.open_at)
+            main = c.np.start <= ctx.sentence(c.pos)[0] + 1 or c.np.kind == "participle"
+            d += 0 if main else 100000
+            if best is None or d < best[0]:
+                best = (d, c)
+    if best is not None:
+        return best[1], "paragraph"
+    # 5. previous paragraph ending with a colon
+    pi = ctx.para_of(q.open_at)
+    if pi > 0:
+        pp = ctx.paras[pi - 1]
+        if text[pp[1] - 1] == ":":
+            ps, _ = ctx.sentence(pp[1] - 1)
+            np = _colon_subject(ctx, ps, pp[1] - 1)
+            if np is not None:
+                return np, "prev-colon"
+    return None, None
+
+
+def _sentence_break(gap: str) -> bool:
+    g = gap.strip()
+    return any(ch in g for ch in ".!?") and not g.startswith(",")
+
+
+def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    toks = ctx.toks
+    i = ctx.tok_index(s)
+    while i < len(toks) and toks[i].start < limit:
+        t = toks[i]
+        if ctx.in_quote(t.start):
+            i += 1
+            continue
+        m = ctx.reg.by_start.get(t.start)
+        if m is not None and (m.entity.etype == "person" or True):
+            c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
+            c.verb, c.verb_start = None, None
+            return c
+        if t.low in ("he", "she"):
+            c = Cue(i, t, NP("pronoun", t.start, t.end, t.text), False)
+            c.verb, c.verb_start = None, None
+            return c
+        i += 1
+    return None
+
+
+def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
+    """`X said that ...`: the reported clause's span, or None."""
+    if c.tok.low in ("according", "put", "summed", "pointed", "went", "asked", "told", "tells"):
+        if c.tok.low not in ("told", "tells"):
+            return None
+    toks = ctx.toks
+    v = c.v
+    j = v + 1
+    if c.tok.low in ("told", "tells"):
+        # told reporters that ...
+        k = j
+        while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
+            k += 1
+        j = k
+    if c.after:
+        return None
+    if j < len(toks) and toks[j].low == "that":
+        start_tok = j + 1
+    else:
+        return None
+    if start_tok >= len(toks):
+        return None
+    start = toks[start_tok].start
+    _, e = ctx.sentence(start)
+    end = e
+    text = ctx.text
+    while end > start and text[end - 1] in ".!? \t":
+        end -= 1
+    # an indirect statement never crosses a quote's marks
+    for o, oe in ctx.outer:
+        if o < end and oe > start and not (start <= o and oe <= end):
+            return None
+    if end - start < 8:
+        return None
+    return start, end
