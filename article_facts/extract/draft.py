@@ -124,17 +124,17 @@ class Entities:
                 return keys[0], f"matched to the archive's {self.archive[section][keys[0]]['name']} by '{form}' alone"
         return None, None
 
-    def add(self, section, name, forms, fields=None, note=None):
+    def add(self, section, name, forms, fields=None, note=None, key=None):
         """The id of the entity with this name, reusing the archive's or the draft's."""
         forms = [f for f in forms if f and occurs(f, self.text)]
-        key, match_note = self.match_archive(section, name, forms)
-        if key:
-            return self.from_archive(section, key, forms, match_note or note)
+        known, match_note = self.match_archive(section, name, forms)
+        if known:
+            return self.from_archive(section, known, forms, match_note or note)
         for key, item in self.items[section].items():
             if item["fields"]["name"] == name or set(forms) & set(item["forms"]):
                 add_forms(item, forms, self.text)
                 return key
-        key = name if section == "countries" else self.new_id(name, section)
+        key = key or self.new_id(name, section)
         self.items[section][key] = {"fields": {"id": key, "name": name, **(fields or {})},
                                     "forms": [], "archive": False, "notes": [note] if note else []}
         add_forms(self.items[section][key], forms, self.text)
@@ -227,9 +227,14 @@ def guess_language(text):
 
 
 def speaker_forms(attribution, text):
+    """The speaker's names as they occur; a person's one-word form must be a later word of the
+    full name (a surname), never its first ("El" of "El Gobierno")."""
     forms = list(attribution.speaker_forms or [])
     if attribution.speaker_name and attribution.speaker_name not in forms:
         forms.insert(0, attribution.speaker_name)
+    words = (attribution.speaker_name or "").split()
+    if attribution.speaker_type == "person" and len(words) > 1:
+        forms = [f for f in forms if " " in f or f in words[1:]]
     return [f for f in forms if f and f[:1].isupper() and occurs(f, text)]
 
 
@@ -241,7 +246,7 @@ def draft_facts(text, slug, archive, attributions):
         if country["id"] in archive["countries"]:
             ents.from_archive("countries", country["id"], country["forms"], country["note"])
         else:
-            ents.add("countries", country["id"], country["forms"], note=country["note"])
+            ents.add("countries", country["name"], country["forms"], note=country["note"], key=country["id"])
     country_forms = {form: key for key, item in ents.items["countries"].items() for form in item["forms"]}
 
     def country_in(phrase):

@@ -64,7 +64,8 @@ def country_table():
         names = [common, country.name, getattr(country, "official_name", None)]
         candidates = infos.get(country.alpha_2, [])
         info = next((i for i in candidates if i.get("name") in names), candidates[0] if candidates else {})
-        forms = [common, info.get("name"), getattr(country, "official_name", None), info.get("demonym")]
+        forms = [common, info.get("name"), getattr(country, "official_name", None), info.get("demonym"),
+                 info.get("nativeName")]
         forms += [s for s in info.get("altSpellings") or [] if s and s.isascii() and len(s) > 3 and "," not in s]
         forms += EXTRA_FORMS.get(country.alpha_2, [])
         if "," not in country.name:
@@ -149,6 +150,7 @@ HEADS = {
     "Nations": "international body", "Guard": "military", "Network": "association",
     "Coalition": "association", "Center": "institute", "Centre": "institute",
 }
+SINGLE_WORD_ORGS = {"Congress", "Senate", "Parliament", "Interpol", "Europol", "Frontex"}
 LEADING = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "And", "But", "Both",
            "Because", "After", "Before", "When", "While", "As", "Its", "Their", "His", "Her", "Our",
            "This", "That", "Then", "Meanwhile", "However", "Also", "Yet", "If", "Under", "Since",
@@ -173,6 +175,13 @@ def org_phrase(phrase):
     heads = [i for i, w in enumerate(words) if w.rstrip(".,") in HEADS or w in HEADS]
     if not heads:
         return None, None
+    # "Zoë O’Brien-Smith of the Board": a name before "of" the first head is not part of it.
+    connectors = [i for i in range(heads[0]) if re.fullmatch(CONNECTOR, words[i])]
+    if connectors:
+        words = trim_words(words[connectors[-1] + 1:])
+        heads = [i for i, w in enumerate(words) if w.rstrip(".,") in HEADS or w in HEADS]
+        if not heads:
+            return None, None
     last = heads[-1]
     end = last + 1
     if end < len(words) and re.fullmatch(CONNECTOR, words[end]):
@@ -191,6 +200,36 @@ def org_phrase(phrase):
     return name, kind
 
 
+def sub_phrases(phrase, start):
+    """A capitalized run split where one name ends and another begins: after a possessive
+    ("Peru's Constitutional Court") and at "and" between two headed names ("the Bank of
+    Mexico and the National Electoral Institute"). (text, start) pairs, possessives left out."""
+    parts, words, position = [], [], start
+    current_start = start
+    for word in phrase.split(" "):
+        if word.endswith(("’s", "'s")):
+            if words:
+                parts.append((" ".join(words), current_start))
+            words, current_start = [], position + len(word) + 1
+        else:
+            words.append(word)
+        position += len(word) + 1
+    if words:
+        parts.append((" ".join(words), current_start))
+    split = []
+    for text, text_start in parts:
+        pieces = text.split(" and ")
+        has_head = [any(w in HEADS or w.rstrip(".,") in HEADS for w in p.split(" ")) for p in pieces]
+        if len(pieces) > 1 and all(has_head):
+            offset = text_start
+            for piece in pieces:
+                split.append((piece, offset))
+                offset += len(piece) + len(" and ")
+        else:
+            split.append((text, text_start))
+    return split
+
+
 def find_organizations(text):
     """Organizations: capitalized phrases with a head word, and any capitalized phrase of two
     or more words followed by an acronym in brackets ("the Ministry of the Interior (Segob)").
@@ -198,8 +237,8 @@ def find_organizations(text):
     found = {}
 
     def add(name, kind, acronym, start):
-        if len(name) < 3 or name.isupper() and len(name.split()) == 1:
-            return
+        if len(name.split()) == 1 and name not in SINGLE_WORD_ORGS:
+            return  # "Court" alone (a headline's first word) names nothing
         entry = found.setdefault(name, {"name": name, "acronym": None, "kind": kind,
                                         "forms": [name], "start": start})
         if acronym and not entry["acronym"] and occurs(acronym, text):
@@ -209,7 +248,12 @@ def find_organizations(text):
     offset = 0
     for line in text.split("\n"):
         for match in CAP_SEQUENCE.finditer(line):
-            phrase = re.sub(r"(’s|'s)$", "", match.group())
+            parts = sub_phrases(match.group(), match.start())
+            for phrase, phrase_start in parts[:-1]:
+                name, kind = org_phrase(phrase)
+                if name:
+                    add(name, kind, None, offset + phrase_start)
+            phrase, phrase_start = parts[-1] if parts else ("", match.start())
             after = ACRONYM.match(line, match.end())
             acronym = after.group(1) if after else None
             name, kind = org_phrase(phrase)
@@ -218,7 +262,7 @@ def find_organizations(text):
                 if len(words) >= 2 and (acronym.isupper() or acronym[0] == words[0][0]):
                     name, kind = " ".join(words), None
             if name:
-                add(name, kind, acronym if after else None, offset + match.start())
+                add(name, kind, acronym if after else None, offset + phrase_start)
         offset += len(line) + 1
     # A phrase that only occurs inside a longer organization's name is part of it, not another.
     names = sorted(found, key=len, reverse=True)
