@@ -8,7 +8,22 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 DB = "facts"
-PERSON_COLUMNS = {"speaker_id", "cited_by_id", "reported_by_id", "person_id"}
+# Columns naming a speaker: a person or an organization, both served at /speakers/{id}.
+SPEAKER_COLUMNS = {
+    "speaker_id", "cited_by_id", "reported_by_id", "person_id",
+    "speaker_organization_id", "cited_by_organization_id",
+}
+SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
+_speaker_names = {}
+
+
+async def speaker_names(datasette):
+    """Every speaker's name, read once per process: the database is read-only while served,
+    and a page of 1,000 query results would otherwise run 1,000 lookups."""
+    if DB not in _speaker_names:
+        result = await datasette.get_database(DB).execute(SPEAKER_NAMES_SQL)
+        _speaker_names[DB] = dict(result.rows)
+    return _speaker_names[DB]
 SNIPPET_MARKS = {"⟦": "<mark>", "⟧": "</mark>"}
 
 
@@ -34,22 +49,16 @@ def render_cell(row, value, column, table, database, datasette):
     if isinstance(value, dict):  # a foreign key Datasette has already labelled
         value, label = value["value"], value["label"]
 
-    async def person_link():
-        name = label
-        if name is None:
-            result = await datasette.get_database(DB).execute(
-                "select name from people where id = :id", {"id": value}
-            )
-            first = result.first()
-            name = first[0] if first else value
+    async def speaker_link():
+        name = label or (await speaker_names(datasette)).get(value, value)
         return link(datasette.urls.path(f"/speakers/{value}"), name, "speaker-link")
 
     if column == "text" and table == "quotes" and "id" in keys:
         return link(datasette.urls.path(f"/quotes/{row['id']}"), value, "quote-link")
     if column == "quote_id":
         return link(datasette.urls.path(f"/quotes/{value}"), label or value, "quote-link")
-    if column in PERSON_COLUMNS:
-        return person_link()
+    if column in SPEAKER_COLUMNS and isinstance(value, str):
+        return speaker_link()
     if column == "name" and table == "people" and "id" in keys:
         return link(datasette.urls.path(f"/speakers/{row['id']}"), value, "speaker-link")
     if column == "article_id":

@@ -137,7 +137,8 @@ async def test_quote_context(ds, slug):
 async def test_views_hold_the_chart_aggregates(ds):
     per_speaker = await rows(ds, "quotes_per_speaker")
     assert sum(r["quotes"] for r in per_speaker) == 21
-    assert {"speaker": "Claudia Sheinbaum", "speaker_id": "claudia-sheinbaum", "kind": "direct", "quotes": 2} in per_speaker
+    assert {"speaker": "Claudia Sheinbaum", "speaker_id": "claudia-sheinbaum", "speaker_organization_id": None,
+            "kind": "direct", "quotes": 2} in per_speaker
     mentions = {r["entity_id"]: r["mentions"] for r in await rows(ds, "mentions_per_entity")}
     assert mentions["betssy-chavez-chino"] == 5
 
