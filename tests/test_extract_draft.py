@@ -11,6 +11,7 @@ import sqlite_utils
 import yaml
 
 import build_db
+from article_facts.build import check as check_archive
 from article_facts.extract import draft
 
 ROOT = Path(__file__).parent.parent
@@ -179,7 +180,7 @@ def test_new_ids_never_collide_with_the_archive(tmp_path, seeds_dir):
         "article: {headline: x, headline_source: editorial, dateline: null, language: en}\n"
         "organizations:\n  - {id: ana-lucia-ortega, name: Ana Lucía Ortega Foundation}\n"
         "people: []\nquotes: []\n", encoding="utf-8")
-    build_db.parse_seeds(seeds)
+    check_archive(seeds)
     text = (SAMPLES / "mexico-peru-consular-talks.txt").read_text(encoding="utf-8")
     result = draft.draft_text(text, "follow-up", seeds)
     person = next(p for p in result.facts["people"] if "Ortega" in p["name"])
@@ -194,13 +195,13 @@ def test_an_entry_the_build_rejects_is_dropped_and_said(tmp_path, seeds_dir):
     text = "Headline here\nThe plan, Ana Ruiz said, was good.\nNext paragraph.\n"
     bad = [
         Attribution("indirect", 0 + text.index("The plan"), text.index("Ana Ruiz") + 3, "Ana Ruiz", "person",
-                    ["Ana Ruiz", "Ana"], verb="said", explicit=True),
+                    ["Ana Ruiz", "Ruiz"], verb="said", explicit=True),
         Attribution("indirect", text.index("Next"), text.index("Next") + 4, "Ana Ruiz", "person",
                     ["Ana Ruiz"], verb="said", explicit=True),
     ]
     seeds = seed_copy(tmp_path, seeds_dir)
     result = draft.draft_text(text, "dropped", seeds, attributions=bad)
-    assert result.facts["people"][0]["names"] == ["Ana"]
+    assert result.facts["people"][0]["names"] == ["Ruiz"]
     assert any("'Ana Ruiz'" in note and "crosses a quote" in note for note in result.header)
     second = next(q for q in result.facts["quotes"] if q["text"] == "Next")
     assert second["attribution"] == "inferred" and second.get("verb") is None
@@ -269,7 +270,7 @@ def test_make_add_copies_drafts_checks_and_reports(tmp_path, seeds_dir):
     assert "speaker: Claudia Sheinbaum" in out and "speaker: Ana Lucía Ortega" in out
     assert "http://127.0.0.1:8001/articles/mexico-peru-consular-talks" in out
     assert "unsure" in out
-    build_db.parse_seeds(seeds)  # the next build works
+    check_archive(seeds)  # the next build works
     again = make_add(seeds, sample)
     assert again.returncode != 0 and "already exists" in again.stderr
     named = make_add(seeds, sample, slug="consulates-stay-open")

@@ -54,7 +54,7 @@ def extract_command(article, seeds_dir, output, slug):
 def add_command(article, seeds_dir, slug):
     """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check the archive."""
     draft = load_drafting()
-    from ..archive import parse_seeds
+    from ..build import check as check_archive
     from ..schema import SLUG_RE
 
     seeds_dir = Path(seeds_dir)
@@ -75,12 +75,12 @@ def add_command(article, seeds_dir, slug):
         folder.mkdir()
         shutil.copyfile(article, folder / "article.txt")
         (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
-        tables = parse_seeds(seeds_dir)
+        counts = check_archive(seeds_dir)
     except (BuildError, OSError) as e:
         shutil.rmtree(folder, ignore_errors=True)
         raise click.ClickException(f"check failed, so {folder} was removed again: {e}")
     click.echo(f"added {folder}: article.txt and a machine-drafted facts.yml")
-    click.echo(f"check passed: {len(tables['articles'])} articles, {len(tables['quotes'])} quotes in the archive")
+    click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
     click.echo(report(result, draft))
     click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
     click.echo(f"Article view (after `make serve`): {SITE}/articles/{slug}")

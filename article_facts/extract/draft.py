@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..article import parse_article
-from ..archive import parse_seeds
+from ..build import check as check_archive
 from ..errors import BuildError
 from ..reading import load_facts, read_bytes
 from ..schema import SLUG_RE
@@ -130,10 +130,10 @@ class Entities:
         known, match_note = self.match_archive(section, name, forms)
         if known:
             return self.from_archive(section, known, forms, match_note or note)
-        for key, item in self.items[section].items():
+        for existing, item in self.items[section].items():
             if item["fields"]["name"] == name or set(forms) & set(item["forms"]):
                 add_forms(item, forms, self.text)
-                return key
+                return existing
         key = key or self.new_id(name, section)
         self.items[section][key] = {"fields": {"id": key, "name": name, **(fields or {})},
                                     "forms": [], "archive": False, "notes": [note] if note else []}
@@ -558,7 +558,7 @@ def check(facts, text, slug, seeds_dir, header):
                 if other.is_dir() and not other.name.startswith(".") and other.name != slug:
                     (Path(tmp) / "seeds" / other.name).symlink_to(other.resolve())
             try:
-                parse_seeds(Path(tmp) / "seeds")
+                check_archive(Path(tmp) / "seeds")
             except BuildError as e:
                 if str(folder) in str(e) or slug in str(e):
                     return str(e)
