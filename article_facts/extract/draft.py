@@ -196,9 +196,12 @@ def article_section(text):
         headline = cut.rsplit(" ", 1)[0] if len(first) > 120 and " " in cut else cut
         notes.append("the text has no headline line: this is the start of its first paragraph; write one")
     dateline = None
-    match = re.match(r"^([A-ZÀ-Þ][\w .,’'()-]{1,60}?)\s+[—–]\s", first)
-    if match:
-        dateline = match.group(1).strip()
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:2]
+    for line in lines:
+        match = re.match(r"^([A-ZÀ-Þ][\w .,’'()/-]{1,60}?)\s+[—–]\s", line)
+        if match:
+            dateline = match.group(1).strip()
+            break
     language = guess_language(text)
     if language == "und":
         notes.append("language not recognised")
@@ -255,7 +258,7 @@ def draft_facts(text, slug, archive, attributions):
                 return country_forms[form]
         return None
 
-    for org in entities.find_organizations(text):
+    for org in merge_short_names(entities.find_organizations(text), country_forms):
         fields = {"acronym": org["acronym"], "country": country_in(org["name"]), "kind": org["kind"]}
         ents.add("organizations", org["name"], org["forms"], fields={k: v for k, v in fields.items() if v})
 
@@ -389,6 +392,21 @@ def draft_facts(text, slug, archive, attributions):
     return facts, header
 
 
+def merge_short_names(orgs, country_forms):
+    """"Constitutional Court" (from "Peru's Constitutional Court") is a form of "Constitutional
+    Court of Peru" when the rest of the longer name is a country the text names."""
+    by_name = {org["name"]: org for org in orgs}
+    kept = []
+    for org in orgs:
+        longer = [other for other in orgs if other["name"].startswith(org["name"] + " of ")
+                  and other["name"][len(org["name"]) + 4:] in country_forms]
+        if len(longer) == 1:
+            by_name[longer[0]["name"]]["forms"].append(org["name"])
+        else:
+            kept.append(org)
+    return kept
+
+
 def org_named_in(ents, evidence):
     for key, item in ents.items["organizations"].items():
         if any(occurs(f, evidence) for f in item["forms"]):
@@ -411,8 +429,6 @@ def entity_entries(ents, section):
             entry["names"] = sorted(item["forms"], key=lambda f: (-len(f), f))
         entry["review"] = "draft"
         notes = list(item["notes"])
-        if item["archive"]:
-            notes.insert(0, "already in the archive: id and fields reused")
         if notes:
             entry["review_note"] = one_line("; ".join(notes))
         entries.append(entry)

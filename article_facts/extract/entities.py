@@ -293,7 +293,7 @@ DATE_PATTERNS = [
     re.compile(r"(?<!\w)(?:in|since|until|during|by|before|after) (?P<year>(?:1[89]|20)\d\d)(?!\w)"),
     re.compile(rf"(?<!\w){WEEKDAY}(?!\w)"),
 ]
-CLAUSE_END = re.compile(r"[.;!?“”\"](?=\s|$)|[;“”]")
+CLAUSE_END = re.compile(r"[.;!?“”\"](?=\s|$)|[;“”]| [—–] ")
 
 
 def iso_date(match):
