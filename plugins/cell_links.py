@@ -4,6 +4,8 @@ The quotes table's pk is drawn as the row link without calling render_cell, so t
 text (and quote_id elsewhere) carries the link to /quotes/{id}; the id cell itself gets a
 "quote page" link from templates/_table-facts-quotes.html.
 """
+import weakref
+
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
@@ -14,16 +16,16 @@ SPEAKER_COLUMNS = {
     "speaker_organization_id", "cited_by_organization_id",
 }
 SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
-_speaker_names = {}
+_speaker_names = weakref.WeakKeyDictionary()  # Database -> {id: name}
 
 
 async def speaker_names(datasette):
-    """Every speaker's name, read once per process: the database is read-only while served,
-    and a page of 1,000 query results would otherwise run 1,000 lookups."""
-    if DB not in _speaker_names:
-        result = await datasette.get_database(DB).execute(SPEAKER_NAMES_SQL)
-        _speaker_names[DB] = dict(result.rows)
-    return _speaker_names[DB]
+    """Every speaker's name, read once per served database: it is read-only while served, and
+    a page of 1,000 query results would otherwise run 1,000 lookups."""
+    db = datasette.get_database(DB)
+    if db not in _speaker_names:
+        _speaker_names[db] = dict((await db.execute(SPEAKER_NAMES_SQL)).rows)
+    return _speaker_names[db]
 SNIPPET_MARKS = {"⟦": "<mark>", "⟧": "</mark>"}
 
 
