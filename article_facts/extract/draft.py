@@ -564,21 +564,24 @@ def check(facts, text, slug, seeds_dir, header):
         folder.mkdir(parents=True)
         (folder / "article.txt").write_text(text, encoding="utf-8")
         (folder / "facts.yml").write_text(dump(facts, header, slug), encoding="utf-8")
-        try:
-            parse_article(folder)
-        except BuildError as e:
-            return str(e)
         seeds_dir = Path(seeds_dir) if seeds_dir else None
-        if seeds_dir and seeds_dir.is_dir():
-            for other in seeds_dir.iterdir():
-                if other.is_dir() and not other.name.startswith(".") and other.name != slug:
-                    (Path(tmp) / "seeds" / other.name).symlink_to(other.resolve())
+        others = [p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and p.name != slug] if seeds_dir and seeds_dir.is_dir() else []
+        for other in others:
+            (Path(tmp) / "seeds" / other.name).symlink_to(other.resolve())
+        try:
+            check_archive(Path(tmp) / "seeds")
+        except BuildError as e:
+            if str(folder) in str(e) or not others:
+                return str(e)
+            # The archive itself fails: judge the draft alone, and say so.
             try:
-                check_archive(Path(tmp) / "seeds")
-            except BuildError as e:
-                if str(folder) in str(e) or slug in str(e):
-                    return str(e)
-                header.append(f"the archive itself does not build: {one_line(str(e).replace(tmp + '/seeds', str(seeds_dir)))}")
+                parse_article(folder)
+            except BuildError as alone:
+                return str(alone)
+            note = f"the archive itself does not build: {one_line(str(e).replace(tmp + '/seeds', str(seeds_dir)))}"
+            if note not in header:
+                header.append(note)
     return None
 
 
@@ -602,7 +605,7 @@ def make_valid(facts, text, slug, seeds_dir, header):
 # --- output --------------------------------------------------------------------------------
 
 
-class DraftDumper(yaml.SafeDumper):
+class DraftDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Block style, keys in our order, long text not wrapped mid-word."""
 
 

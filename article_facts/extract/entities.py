@@ -33,7 +33,7 @@ def whole_word(phrase):
 
 
 def occurs(phrase, text):
-    return bool(phrase) and whole_word(phrase).search(text) is not None
+    return bool(phrase) and phrase in text and whole_word(phrase).search(text) is not None
 
 
 # --- countries -----------------------------------------------------------------------------
@@ -91,6 +91,8 @@ def find_countries(text):
     for alpha2, (name, forms, places) in country_table().items():
         present, first = [], None
         for form in forms:
+            if form not in text:
+                continue
             for match in whole_word(form).finditer(text):
                 if inside_place(text, match.start(), match.end(), all_places, form):
                     continue
@@ -111,7 +113,7 @@ def find_countries(text):
 def inside_place(text, start, end, places, form):
     """True when this occurrence of a country form is part of a longer place name (Mexico City)."""
     for place in places:
-        if place == form or form not in place:
+        if place == form or form not in place or place not in text:
             continue
         for match in whole_word(place).finditer(text):
             if match.start() <= start and end <= match.end():
