@@ -53,6 +53,10 @@ TEXTS = {
         "“Ünïcode 🙂 and $1.00 (AB) \\d+,” said Zoë O’Brien-Smith of the Board of [Trade].\r\n"
         "\t\"Tabs\tand\r\nCRLF\", she wrote.\r\n"
     ),
+    "only-marks": "“”\"“\n”\"\n«»\n",
+    "control-characters": "Title\x00\x01\nText with a \x0b tab, “quoted,” said Bo Li.\u2028Next.\n",
+    "repeated-article": "Four times the seed\n" + "\n".join(
+        [(ROOT / "seeds" / "peru-severs-relations-chavez-asylum" / "article.txt").read_text(encoding="utf-8")] * 4),
 }
 
 
@@ -291,3 +295,17 @@ def test_make_add_with_a_broken_archive_leaves_no_folder(tmp_path, seeds_dir, sl
 def test_make_add_needs_an_article(tmp_path):
     result = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "add"], capture_output=True, text=True)
     assert result.returncode != 0 and "usage: make add ARTICLE=" in result.stderr
+
+
+def test_people_introduced_by_a_title_get_a_role_even_when_silent(tmp_path, seeds_dir):
+    text = ("Talks resume\n“We are ready,” said Foreign Minister Ana Lucía Ortega after meeting "
+            "Interior Minister Julio Ramírez Paredes and Juan Ramón de la Fuente on Monday.\n")
+    seeds = seed_copy(tmp_path, seeds_dir)
+    result = draft.draft_text(text, "talks", seeds)
+    facts = assert_draft_is_honest(text, result, seeds)
+    roles = {(r["person"], r["title"], r["evidence"]) for r in facts["roles"]}
+    assert ("julio-ramirez-paredes", "Interior Minister", "Interior Minister Julio Ramírez Paredes") in roles
+    assert ("ana-lucia-ortega", "Foreign Minister", "Foreign Minister Ana Lucía Ortega") in roles
+    assert not any("Fuente" in p["name"] for p in facts["people"])  # where that name ends is unclear
+    assert [q["speaker"] for q in facts["quotes"]] == ["ana-lucia-ortega"]
+    build_with(seeds, "talks", text, result, tmp_path)

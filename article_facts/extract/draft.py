@@ -6,6 +6,7 @@ drafted entry carries `review: draft`. The draft is checked with the build's own
 it is returned: an entry the build would reject is dropped and listed in the file's header
 comment, so the build always accepts the draft unedited.
 """
+import bisect
 import re
 import tempfile
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
+from .names import is_title_word
 
 SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
                  "quotes", "events", "legal_references"]
@@ -131,7 +133,8 @@ class Entities:
         if known:
             return self.from_archive(section, known, forms, match_note or note)
         for existing, item in self.items[section].items():
-            if item["fields"]["name"] == name or set(forms) & set(item["forms"]):
+            inside = section == "people" and any(f.endswith(" " + name) for f in item["forms"])
+            if item["fields"]["name"] == name or set(forms) & set(item["forms"]) or inside:
                 add_forms(item, forms, self.text)
                 return existing
         key = key or self.new_id(name, section)
@@ -277,10 +280,14 @@ def draft_facts(text, slug, archive, attributions):
             speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, forms, fields=fields))
         else:
             dropped_quotes.append(a)
+    org_forms = {f for item in ents.items["organizations"].values() for f in item["forms"]}
+    titled = entities.find_titled_people(text, is_title_word, avoid=set(country_forms) | org_forms)
+    for person in titled:
+        person["id"] = ents.add("people", person["name"], [person["name"]])
     ents.add_archive_mentions()
     for a in dropped_quotes:
         words = text[a.start:a.end]
-        header.append(f"not drafted: a {a.kind} quote with no named speaker: {short(words)!r}"
+        header.append(f"not drafted: {'an' if a.kind == 'indirect' else 'a'} {a.kind} quote with no named speaker: {short(words)!r}"
                       + (f" ({a.note})" if a.note else ""))
 
     # Each entity needs at least one form in the text (the build checks names); a form
@@ -332,15 +339,33 @@ def draft_facts(text, slug, archive, attributions):
         person = ents.items["people"][speaker]
         if a.speaker_title not in evidence or not any(f in evidence for f in person["forms"]):
             continue
-        if (speaker, a.speaker_title, start) in seen_roles:
+        if (speaker, a.speaker_title) in seen_roles:
             continue
-        seen_roles.add((speaker, a.speaker_title, start))
+        seen_roles.add((speaker, a.speaker_title))
         role = {"person": speaker, "title": a.speaker_title}
         org = org_named_in(ents, evidence)
         if org:
             role["organization"] = org
         role["basis"] = "stated"
         located(role, "evidence", text, start, end)
+        role["review"] = "draft"
+        if not org:
+            role["review_note"] = "the text names no organization for this title here"
+        roles.append(role)
+
+    for person in titled:
+        key = (person["id"], person["title"])
+        if key in {(r["person"], r["title"]) for r in roles}:
+            continue
+        evidence = text[person["start"]:person["end"]]
+        if not any(f in evidence for f in ents.items["people"][person["id"]]["forms"]):
+            continue
+        role = {"person": person["id"], "title": person["title"]}
+        org = org_named_in(ents, evidence)
+        if org:
+            role["organization"] = org
+        role["basis"] = "stated"
+        located(role, "evidence", text, person["start"], person["end"])
         role["review"] = "draft"
         if not org:
             role["review_note"] = "the text names no organization for this title here"
@@ -458,9 +483,7 @@ def uncross(facts, text, slug):
             mentions = find_mentions(slug, text, paragraphs, names, facts["not_mentions"])
         except BuildError:
             return notes
-        spans = [quote_span(q, text) for q in facts["quotes"]]
-        crossing = next((m for m in mentions for s, e in spans
-                         if (m["start"] < s < m["end"] < e) or (s < m["start"] < e < m["end"])), None)
+        crossing = first_crossing(mentions, [quote_span(q, text) for q in facts["quotes"]])
         if crossing is None:
             return notes
         for section in ("countries", "organizations", "people"):
@@ -471,6 +494,24 @@ def uncross(facts, text, slug):
                         del entry["names"]
                     notes.append(f"name form '{crossing['text']}' of {entry['id']} left out: it crosses a quote's edge")
     return notes
+
+
+def first_crossing(mentions, spans):
+    """The first mention that a quote's start or end cuts in two (sorted search, so a long
+    article with thousands of quotes stays fast)."""
+    by_start = sorted(spans)
+    by_end = sorted(spans, key=lambda s: s[1])
+    starts = [s for s, _ in by_start]
+    ends = [e for _, e in by_end]
+    for m in mentions:
+        a, b = m["start"], m["end"]
+        for s, e in by_start[bisect.bisect_right(starts, a):bisect.bisect_left(starts, b)]:
+            if e > b:
+                return m
+        for s, e in by_end[bisect.bisect_right(ends, a):bisect.bisect_left(ends, b)]:
+            if s < a:
+                return m
+    return None
 
 
 def quote_span(entry, text):

@@ -409,3 +409,58 @@ def find_legal_references(text, start, end):
             found.append({"instrument": instrument, "provision": provision,
                           "kind": legal_kind(instrument, name), "start": s, "end": e, "note": note})
     return sorted(found, key=lambda r: r["start"])
+
+
+# --- people introduced by a title ----------------------------------------------------------
+
+NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-’'][A-ZÀ-ÖØ-Þa-zß-öø-ÿ]+)*$")
+TITLED_RUN = re.compile(r"(?<![\w’'])(?:[A-ZÀ-ÖØ-Þ][\w.’'-]*)(?: [A-ZÀ-ÖØ-Þ][\w.’'-]*)+")
+PARTICLE_AFTER = re.compile(r" (?:de|del|da|do|dos|van|von|der|la|le|bin|al)\b")
+TITLE_MODIFIERS = {"foreign", "interior", "finance", "defense", "defence", "health", "economy", "state",
+                   "former", "acting", "interim", "deputy", "vice", "under", "supreme", "district",
+                   "federal", "county", "city", "national", "security", "press", "white", "campaign",
+                   "house", "senate", "majority", "minority", "democratic", "republican", "presidential",
+                   "prime", "chief", "executive", "u.s.", "us", "head", "leader"}
+
+
+def find_titled_people(text, is_title_word, avoid=()):
+    """People the text introduces with a title before the name ("Foreign Minister Ana Lucía
+    Ortega"): dicts with name, title, start, end (title and name), name_start. The name is two
+    to four capitalized words, none a title, an organization head or a form in avoid."""
+    found = []
+    runs = []
+    for match in TITLED_RUN.finditer(text):
+        offset = match.start()
+        for piece in re.split(r"(?<=\w{3}\.) ", match.group()):  # "Sheinbaum. She": two sentences
+            runs.append((piece, offset))
+            offset += len(piece) + 1
+    for run, run_start in runs:
+        if re.search(r"\w{3}\.$", run):
+            run = run[:-1]  # the sentence's full stop, not an abbreviation
+        words = run.split(" ")
+        if len(words) < 3 or PARTICLE_AFTER.match(text, run_start + len(run)):
+            continue  # "Juan Ramón de la Fuente": where the name ends is not clear
+        positions, offset = [], run_start
+        for word in words:
+            positions.append(offset)
+            offset += len(word) + 1
+        titles = [i for i, w in enumerate(words) if is_title_word(w)]
+        if not titles:
+            continue
+        last_title = first_title = titles[-1]
+        while first_title > 0 and is_title_word(words[first_title - 1]):
+            first_title -= 1
+        title_words = words[first_title:last_title + 1]
+        name_words = words[last_title + 1:]
+        if not 2 <= len(name_words) <= 4 or all(w.lower().strip(".") in TITLE_MODIFIERS for w in title_words):
+            continue
+        if any(not NAME_WORD.match(w) or is_title_word(w) or w in HEADS or w in avoid for w in name_words):
+            continue
+        name = " ".join(name_words)
+        if name in avoid:
+            continue
+        start = positions[first_title]
+        name_start = positions[last_title + 1]
+        found.append({"name": name, "title": " ".join(title_words), "start": start,
+                      "end": name_start + len(name), "name_start": name_start})
+    return found
