@@ -197,6 +197,8 @@ def org_phrase(phrase):
             kind = HEADS.get(w) or HEADS.get(w.rstrip(".,"))
             break
     name = " ".join(words)
+    if "United Nations" in name or "European Union" in name:
+        kind = "international body"
     if name.endswith((".", ",")) and not name.endswith("Inc."):
         name = name.rstrip(".,")
     return name, kind
