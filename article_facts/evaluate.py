@@ -286,6 +286,7 @@ def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score],
                 break
             doc = json.loads(line)
             gold = polnear_gold(doc)
+            _TEXTS[doc["id"]] = doc["text"]
             pred = [a for a in extract_attributions(doc["text"]) if a.kind in ("direct", "partial")]
             rows.append(score(doc["id"], doc["text"], gold, pred, polnear_speaker_ok,
                               lambda g: bool(g.source and source_is_name(g.source))))
@@ -293,6 +294,9 @@ def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score],
     for r in rows:
         total.add(r)
     return rows, total
+
+
+_TEXTS: dict[str, str] = {}
 
 
 def _print(rows, total, verbose=False):
@@ -327,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         for name, g, p in total.misses:
             if g is None:
-                print(f"EXTRA  {name}: {p.kind} {normalise('')}{p.start}-{p.end} speaker={p.speaker_name}")
+                t = _TEXTS.get(name, "")
+                print(f"EXTRA  {name}: {p.kind} {t[p.start:p.end][:60]!r} speaker={p.speaker_name}")
             elif p is None:
                 print(f"MISSED {name}: {g.text[:70]!r} ({g.source or g.speakers})")
             else:

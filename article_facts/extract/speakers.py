@@ -53,6 +53,9 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "
 BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
             "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
             "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
+AUX = {"is", "was", "were", "are", "be", "been", "has", "had", "have", "can", "could", "will",
+       "would", "should", "may", "might", "must", "do", "does", "did", "not", "to", "him", "me",
+       "us", "them", "who", "he", "she"}
 GROUP_NOUNS = {"officials", "sources", "experts", "police", "prosecutors", "investigators",
                "analysts", "critics", "residents", "witnesses", "researchers", "scientists",
                "authorities", "aides", "lawyers", "advocates", "organizers", "supporters",
@@ -140,6 +143,9 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
             j -= 1
             if toks[j].low in DETERMINERS and (j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")):
                 break
+        span = toks[j:i + 1]
+        if any(u.low in AUX or u.low in PRONOUNS for u in span) or len(span) > 7:
+            return None
         if toks[j].low in DETERMINERS or t.low in GROUP_NOUNS or (j < i and toks[j].cap):
             return NP("desc", toks[j].start, t.end, text[toks[j].start:t.end])
     return None
@@ -430,7 +436,10 @@ def extract_attributions(text: str) -> list[Attribution]:
     ctx = _Ctx(text, quotes)
     cues = find_cues(ctx)
     cue_pos = [c.pos for c in cues]
-    speech = [q for q in quotes if q.kind in ("direct", "partial")]
+    speech = []
+    for q in quotes:
+        if q.kind in ("direct", "partial"):
+            speech.append(q)
     used: set[int] = set()
     state: dict = {"last": None, "last_para": -9}
     out: list[Attribution] = []
@@ -488,6 +497,12 @@ def extract_attributions(text: str) -> list[Attribution]:
         prev_q, prev_res = q, res
     out.sort(key=lambda a: (a.start, a.end))
     return out
+
+
+def _has_cue_near(ctx: _Ctx, q: QuoteSpan, cue_pos: list[int]) -> bool:
+    s, e = ctx.sentence(q.open_at)
+    i = bisect.bisect_left(cue_pos, s)
+    return i < len(cue_pos) and cue_pos[i] < max(e, q.outer_end + 1)
 
 
 def np_is_pronoun(cue: Cue) -> bool:
