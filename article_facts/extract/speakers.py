@@ -146,7 +146,8 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
         span = toks[j:i + 1]
         if any(u.low in AUX or u.low in PRONOUNS for u in span) or len(span) > 7:
             return None
-        if toks[j].low in DETERMINERS or t.low in GROUP_NOUNS or (j < i and toks[j].cap):
+        if toks[j].low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") and len(span) <= 6 \
+                or (t.low in GROUP_NOUNS and len(span) <= 4):
             return NP("desc", toks[j].start, t.end, text[toks[j].start:t.end])
     return None
 
@@ -224,7 +225,7 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
         while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
             k += 1
         return NP("newname", t.start, toks[k].end, text[t.start:toks[k].end])
-    if t.low in DETERMINERS or t.low in GROUP_NOUNS:
+    if t.low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") or t.low in GROUP_NOUNS:
         k = j
         while k + 1 < len(toks) and k < j + 8 and toks[k + 1].word and toks[k + 1].low not in BOUNDARY \
                 and toks[k + 1].low not in VERBS and toks[k + 1].start < limit:
@@ -264,7 +265,9 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         else:
             np = None if low in PARTICIPLES else _np_before(ctx, v, s)
             after = False
-            if np is None and low not in PARTICIPLES:
+            prev = toks[v - 1].text if v > 0 else ""
+            if np is None and low not in PARTICIPLES and (prev in ",”\"»—" or toks[v - 1].end <= s
+                                                          or ctx.in_quote(toks[v - 1].start)):
                 np = _np_after(ctx, v, e)
                 after = np is not None
             if np is None and low in PARTICIPLES:
@@ -472,6 +475,9 @@ def extract_attributions(text: str) -> list[Attribution]:
             explicit = res.entity is not None or res.stype is not None
             if how == "paragraph":
                 note = _join("reporting verb elsewhere in the paragraph", note)
+            elif how == "subject":
+                note = _join("no reporting verb; the speaker is the subject of the quote's sentence", note)
+                explicit = False
             elif how == "colon":
                 note = _join("introduced by the sentence before the colon", note)
                 explicit = False
@@ -482,7 +488,13 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res = Resolved(state["last"], state["last"].etype)
                 note = _join(note, "falls back to the previous speaker")
                 explicit = False
-        else:
+        subj = None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
+        if subj is not None:
+            cue = None
+            res = resolve(ctx, subj, state)
+            explicit = False
+            note = _join("no reporting verb; the speaker is the subject of the quote's sentence", res.note)
+        elif cue is None:
             res = None
             note = "no reporting verb and no earlier speaker"
             explicit = False
@@ -540,7 +552,12 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
-    # 4. the nearest cue in the paragraph
+    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`)
+    if s < q.open_at:
+        np = _colon_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "subject"
+    # 5. the nearest cue in the paragraph
     best = None
     for c in cues:
         if para[0] <= c.pos < para[1]:
