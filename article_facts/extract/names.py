@@ -227,6 +227,9 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
                     j += 1
                 elif (u.low in PARTICLES and j + 1 < n and toks[j + 1].cap and toks[j + 1].word):
                     j += 1
+                elif u.low in ("’s", "'s") and j + 1 < n and toks[j + 1].cap and toks[j + 1].word \
+                        and toks[j + 1].low in ORG_WORDS:
+                    j += 1
                 elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
                     j += 1
                 else:
@@ -238,6 +241,7 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+PLACE_WORDS = {"city", "county", "island", "islands", "street", "avenue", "park", "river", "valley", "beach", "bay", "harbor", "port", "airport", "station", "square", "hall", "road", "lake", "mountains", "coast", "state", "republic", "kingdom", "america", "africa", "europe", "asia"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "near", "across", "outside", "inside", "toward", "towards", "through", "via", "of", "the"}
 CONNECT = {"of", "for", "and", "on", "the", "de", "del", "la"}
 _ABBR_TITLE = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
@@ -271,7 +275,7 @@ class Registry:
         out = []
         for i, j in name_runs(toks):
             # allow "of"/"for" joins: Ministry of Foreign Affairs, Secretary of State John Kerry
-            while (j + 1 < len(toks) and toks[j].low in ("of", "for", "on")
+            while (j + 1 < len(toks) and toks[j].low in ("of", "for")
                    and toks[j + 1].word and toks[j + 1].cap):
                 k = j + 1
                 if toks[k].low == "the" and k + 1 < len(toks):
@@ -312,6 +316,8 @@ class Registry:
             first = name[0].text
             honor = [t.low.strip(".") for t in toks[i:k]]
             adjacent = self._near_cue(i, j)
+            if name[-1].low in PLACE_WORDS:
+                continue
             prep = toks[i - 1].low if i > 0 else ""
             plain = (2 <= len(name) <= 4 and k == i and prep not in PLACE_PREPS
                      and not any(t.low in STOP_CAPS or t.text.isupper() for t in name))
@@ -322,6 +328,8 @@ class Registry:
         forms: dict[tuple, Entity] = {}
         for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
             key = tuple(t.text for t in toks[k:j])
+            if len(key) > 1 and key[0].lower() in PARTICLES:
+                continue  # "De Vries" at a sentence start: matched below against "Henk de Vries"
             if key in forms:
                 continue
             owner = None
@@ -369,6 +377,14 @@ class Registry:
                 continue
             key = tuple(t.text for t in toks[k:j])
             ent = forms.get(key)
+            if ent is None and len(key) > 1 and key[0].lower() in PARTICLES:
+                low = tuple(w.lower() for w in key)
+                for fk, fe in forms.items():
+                    if _contains(tuple(w.lower() for w in fk), low):
+                        ent = fe
+                        break
+                if ent is not None and " ".join(key) not in ent.forms:
+                    ent.forms.append(" ".join(key))
             if ent is None:
                 cands = []
                 if len(key) == 1:
@@ -399,6 +415,25 @@ class Registry:
                             ent.gender = "f"
             last_of[id(ent)] = ns
             self._add(m)
+        for m in self.mentions:
+            if m.entity.etype != "person" or m.in_quote:
+                continue
+            e = bisect_tok(toks, m.end)
+            if e + 2 < len(toks) and toks[e].text == "," and toks[e + 1].low in ("the", "a", "an"):
+                f = e + 2
+                while f < len(toks) and f < e + 12 and toks[f].text not in ",.;:!?“”\"()—":
+                    f += 1
+                if f < len(toks) and toks[f].text in ",." and f > e + 2:
+                    m.entity.titles.append((self.text[toks[e + 2].start:toks[f - 1].end],
+                                            (m.start, toks[f - 1].end)))
+            b = bisect_tok(toks, m.start)
+            if b >= 2 and toks[b - 1].text == "," and toks[b - 2].word and not toks[b - 2].cap \
+                    and is_title_word(toks[b - 2].text):
+                a = b - 2
+                while a - 1 >= 0 and toks[a - 1].word and not toks[a - 1].cap and b - a < 5 \
+                        and toks[a - 1].low not in ("the", "a", "an", "and", "that", "said"):
+                    a -= 1
+                m.entity.titles.append((self.text[toks[a].start:toks[b - 2].end], (toks[a].start, m.end)))
         for ent in self.entities:
             if ent.etype == "person" and ent.gender is None:
                 ent.gender = first_name_gender(ent.name.split()[0])
@@ -428,9 +463,17 @@ class Registry:
         """Mentions ending before pos, latest first."""
         import bisect
         idx = bisect.bisect_left(self._starts, pos)
-        for m in reversed(self.mentions[:idx]):
+        for k in range(idx - 1, -1, -1):
+            m = self.mentions[k]
             if m.end <= pos:
                 yield m
+
+    def mentions_between(self, start: int, end: int):
+        import bisect
+        k = bisect.bisect_left(self._starts, start)
+        while k < len(self.mentions) and self.mentions[k].start < end:
+            yield self.mentions[k]
+            k += 1
 
     def person_with_title(self, head: str, pos: int):
         head = title_key(head)
@@ -439,7 +482,7 @@ class Registry:
             if ent.etype != "person":
                 continue
             for title, _ in ent.titles:
-                if head in {title_key(w) for w in title.split()}:
+                if head in {title_key(w.strip(",’'s")) for w in title.split()}:
                     return m
         return None
 
@@ -453,6 +496,17 @@ class Registry:
             if m.entity.etype == "organization" and head in m.entity.name.lower().split():
                 fallback = fallback or m
         return fallback
+
+
+def bisect_tok(toks, pos):
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _contains(big: tuple, small: tuple) -> bool:

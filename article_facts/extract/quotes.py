@@ -149,7 +149,7 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if q.comma_before_close and words >= 3:
         return "direct"
-    if words >= 6 and ends_punct and last in ".!?":
+    if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
         return "direct"
     if TITLES_ARE_OTHER and _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"

@@ -168,8 +168,8 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
         if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
             head = _np_ending(ctx, c - 1)
             inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
-            inner_m = [m for m in ctx.reg.mentions if toks[c + 1].start <= m.start and m.end <= toks[i - 1].end
-                       and m.entity.etype == "person"]
+            inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                       if m.end <= toks[i - 1].end and m.entity.etype == "person"]
             whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
             if whole and (head is None or head.kind != "pronoun"):
                 m = whole[0]
@@ -385,8 +385,8 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     np = cue.np
     if np.kind == "participle":
         s, _ = ctx.sentence(cue.pos)
-        for m in ctx.reg.mentions:
-            if s <= m.start < cue.pos and not m.in_quote:
+        for m in ctx.reg.mentions_between(s, cue.pos):
+            if not m.in_quote:
                 return Resolved(m.entity, m.entity.etype,
                                 f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}")
         pron = [t for t in ctx.toks[ctx.tok_index(s):cue.v] if t.low in ("he", "she")]
@@ -559,7 +559,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
             return np, "subject"
     # 5. the nearest cue in the paragraph
     best = None
-    for c in cues:
+    for c in cues[bisect.bisect_left(cue_pos, para[0]):bisect.bisect_left(cue_pos, para[1])]:
         if para[0] <= c.pos < para[1]:
             d = abs(c.pos - q.open_at)
             main = c.np.start <= ctx.sentence(c.pos)[0] + 1 or c.np.kind == "participle"
