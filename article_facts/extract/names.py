@@ -46,7 +46,7 @@ NEWS_TITLES = {
     "adm", "admiral", "maj", "major", "sec", "atty", "att", "u.s.", "us", "democratic",
     "republican", "gop", "presidential", "lieutenant", "district", "federal", "county", "city",
     "state", "national", "security", "adviser", "advisor", "press", "white", "campaign",
-    "chairperson", "premier", "emir", "sheikh", "minister-president", "magistrate",
+    "chairperson", "premier", "battalion", "engineer", "captain", "coach", "officer", "emir", "sheikh", "minister-president", "magistrate",
 }
 ORG_WORDS = {
     "ministry", "court", "department", "party", "commission", "agency", "university", "institute",
@@ -266,6 +266,7 @@ class Registry:
         self.by_end: dict[int, Mention] = {}
         self.by_start: dict[int, Mention] = {}
         self.entities: list[Entity] = []
+        self.descriptors: dict[str, Entity] = {}
         self._build(quote_spans, para_of)
 
     # -- building -------------------------------------------------------------------------

@@ -218,7 +218,7 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 if f > e + 1:
                     np.appos = (toks[e + 1].start, toks[f - 1].end)
             return np
-        if not (toks[k].word and (toks[k].cap or toks[k].low in ("of", "the", "for"))):
+        if not (toks[k].word and (toks[k].cap or toks[k].low in ("of", "the", "for") or is_title_word(toks[k].low))):
             break
     if t.word and t.cap and t.low not in STOP_CAPS:
         k = j
@@ -248,7 +248,7 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
     toks = ctx.toks
     for v, t in enumerate(toks):
         low = t.low
-        if low not in VERBS or not t.text.islower() or ctx.in_quote(t.start):
+        if low not in VERBS or not (t.text.islower() or low == "according") or ctx.in_quote(t.start):
             continue
         if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
             continue
@@ -307,19 +307,21 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved")
     last = state.get("last")
     cand = None
+    sent = None
     for m in ctx.reg.mentions_before(np.start):
-        if m.in_quote or m.entity.etype != "person":
+        if m.in_quote or m.entity.etype != "person" or m.entity.gender not in (None, g):
             continue
-        if m.entity.gender in (None, g):
+        ms = ctx.sentence(m.start)
+        if sent is None:
+            sent = ms
             cand = m.entity
+        elif ms == sent:
+            cand = m.entity  # an earlier mention in the same sentence: its subject
+        else:
             break
-    if last is not None and last.etype == "person" and last.gender in (None, g) and cand is not last:
-        # the last speaker keeps the floor unless someone else was named since in this paragraph
-        pi = ctx.para_of(np.start)
-        named_here = any(m for m in ctx.reg.mentions_before(np.start)
-                         if ctx.para_of(m.start) == pi and not m.in_quote and m.entity is cand)
-        if not named_here and state.get("last_para", -9) >= pi - 2:
-            cand = last
+    if cand is not None and cand.gender is None and last is not None and last is not cand \
+            and last.etype == "person" and last.gender == g:
+        cand = last  # a known-gender previous speaker beats a name of unknown gender
     if cand is None:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
     word = "man" if g == "m" else "woman"
@@ -340,11 +342,14 @@ def _head(desc: str) -> str:
 def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
     head = _head(np.text)
     words = np.text.lower().split()
-    if head in ORG_HEADS or head in ("court", "ministry") or is_org_name([head]):
+    if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
         m = ctx.reg.org_with_word(head, np.start)
         if m is not None:
             return Resolved(m.entity, "organization",
                             f"description '{np.text}' resolved to {m.entity.name}")
+        ent = ctx.reg.descriptors.get(head)
+        if ent is not None:
+            return Resolved(ent, "organization", f"description '{np.text}' resolved to {ent.name}, introduced as a {head}")
         return Resolved(None, "organization", f"speaker described as '{np.text}'; no named organization matches")
     if head in GROUP_NOUNS or head.endswith("s") and not is_title_word(head):
         return Resolved(None, None, f"speaker described as '{np.text}', not named")
@@ -365,6 +370,10 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     if not words:
         return Resolved(None, None)
     etype = "organization" if is_org_name(words) else "person"
+    i = ctx.tok_index(np.start)
+    desc_head = ctx.toks[i - 1].low if i > 0 else ""
+    if desc_head in ORG_HEADS or desc_head in ("group", "organization", "firm", "company", "union", "network"):
+        etype = "organization"
     # reuse an entity that has this form already (e.g. a single surname)
     for ent in ctx.reg.entities:
         if np.text in ent.forms or " ".join(words) in ent.forms:
@@ -377,6 +386,8 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     name = " ".join(words[title_n:])
     ent = Entity(name, etype, [name])
     ctx.reg.entities.append(ent)
+    if etype == "organization" and desc_head:
+        ctx.reg.descriptors[desc_head] = ent
     title = " ".join(words[:title_n]) or None
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
@@ -478,6 +489,9 @@ def extract_attributions(text: str) -> list[Attribution]:
             elif how == "subject":
                 note = _join("no reporting verb; the speaker is the subject of the quote's sentence", note)
                 explicit = False
+            elif how == "prev-sentence":
+                note = _join("no reporting verb; the speaker is the subject of the sentence before", note)
+                explicit = False
             elif how == "colon":
                 note = _join("introduced by the sentence before the colon", note)
                 explicit = False
@@ -568,7 +582,13 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
                 best = (d, c)
     if best is not None:
         return best[1], "paragraph"
-    # 5. previous paragraph ending with a colon
+    # 6. the subject of the paragraph's sentence before the quote (`Kukies brushed it aside. “...”`)
+    if para[0] < s:
+        ps, _ = ctx.sentence(s - 1)
+        np = _colon_subject(ctx, ps, s)
+        if np is not None and np.np.start < ps + 2:
+            return np, "prev-sentence"
+    # 7. previous paragraph ending with a colon
     pi = ctx.para_of(q.open_at)
     if pi > 0:
         pp = ctx.paras[pi - 1]
