@@ -207,7 +207,8 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
         return NP("pronoun", t.start, t.end, t.text)
     for k in range(j, min(j + 6, len(toks))):
         m = ctx.reg.by_start.get(toks[k].start)
-        if m is not None and (m.title_span and m.title_span[0] <= t.start or k == j):
+        if m is not None and (m.title_span and m.title_span[0] <= t.start or k == j
+                              or all(is_title_word(u.text) for u in toks[j:k])):
             s = min(t.start, m.title_span[0] if m.title_span else m.start)
             np = NP("name", s, m.end, text[s:m.end], m)
             e = ctx.tok_index(m.end)
@@ -546,7 +547,8 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     s, e = ctx.sentence(q.open_at)
     _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
     # 1. right after the quote, in the same sentence, before any other quote opens
-    nxt_open = min([o for o, _ in ctx.outer if o >= q.outer_end] + [para[1]])
+    k = bisect.bisect_left(ctx.outer_starts, q.outer_end)
+    nxt_open = min(ctx.outer_starts[k], para[1]) if k < len(ctx.outer_starts) else para[1]
     i = bisect.bisect_left(cue_pos, q.outer_end)
     if i < len(cues):
         c = cues[i]
