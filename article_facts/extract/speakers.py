@@ -131,7 +131,8 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
         return NP("name", s, m.end, text[s:m.end], m)
-    if t.word and t.cap and t.low not in STOP_CAPS:
+    if t.word and t.cap and (t.low not in STOP_CAPS or (
+            i > 0 and toks[i - 1].word and toks[i - 1].cap and toks[i - 1].low not in STOP_CAPS)):
         j = i
         while j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS:
             j -= 1
@@ -325,6 +326,8 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
         cand = last  # a known-gender previous speaker beats a name of unknown gender
     if cand is None:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
+    if cand.gender is None:
+        cand.gender = g  # learnt from the text: later pronouns of the other gender skip this person
     word = "man" if g == "m" else "woman"
     return Resolved(cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}")
 
