@@ -53,6 +53,10 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "
 BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
             "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
             "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
+ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "union",
+                   "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
+                   "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
+                   "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
 AUX = {"is", "was", "were", "are", "be", "been", "has", "had", "have", "can", "could", "will",
        "would", "should", "may", "might", "must", "do", "does", "did", "not", "to", "him", "me",
        "us", "them", "who", "he", "she"}
@@ -208,8 +212,7 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
         return NP("pronoun", t.start, t.end, t.text)
     for k in range(j, min(j + 6, len(toks))):
         m = ctx.reg.by_start.get(toks[k].start)
-        if m is not None and (m.title_span and m.title_span[0] <= t.start or k == j
-                              or all(is_title_word(u.text) for u in toks[j:k])):
+        if m is not None and m.entity.etype == "person" or m is not None and k == j:
             s = min(t.start, m.title_span[0] if m.title_span else m.start)
             np = NP("name", s, m.end, text[s:m.end], m)
             e = ctx.tok_index(m.end)
@@ -220,7 +223,8 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 if f > e + 1:
                     np.appos = (toks[e + 1].start, toks[f - 1].end)
             return np
-        if not (toks[k].word and (toks[k].cap or toks[k].low in ("of", "the", "for") or is_title_word(toks[k].low))):
+        if not toks[k].word or toks[k].low in BOUNDARY or toks[k].low in VERBS or toks[k].low in AUX \
+                or toks[k].low in PRONOUNS:
             break
     if t.word and t.cap and t.low not in STOP_CAPS:
         k = j
@@ -376,7 +380,7 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     etype = "organization" if is_org_name(words) else "person"
     i = ctx.tok_index(np.start)
     desc_head = ctx.toks[i - 1].low if i > 0 else ""
-    if desc_head in ORG_HEADS or desc_head in ("group", "organization", "firm", "company", "union", "network"):
+    if desc_head in ORG_DESCRIPTORS:
         etype = "organization"
     # reuse an entity that has this form already (e.g. a single surname)
     for ent in ctx.reg.entities:
@@ -412,6 +416,13 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
         r = _resolve_pronoun(ctx, np, state)
     elif np.kind == "name":
         m = np.mention
+        i = ctx.tok_index(np.start)
+        before = ctx.toks[i - 1].low if i > 0 else ""
+        if before in ORG_DESCRIPTORS and not ctx.toks[i - 1].cap:
+            if m.entity.etype != "organization" and not m.title:
+                m.entity.etype = "organization"
+            if m.entity.etype == "organization":
+                ctx.reg.descriptors[before] = m.entity
         r = Resolved(m.entity, m.entity.etype, None, m.title, m.title_span)
     elif np.kind == "newname":
         r = _new_entity(ctx, np)
