@@ -243,6 +243,7 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
 
 PLACE_WORDS = {"city", "county", "island", "islands", "street", "avenue", "park", "river", "valley", "beach", "bay", "harbor", "port", "airport", "station", "square", "hall", "road", "lake", "mountains", "coast", "state", "republic", "kingdom", "america", "africa", "europe", "asia"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "near", "across", "outside", "inside", "toward", "towards", "through", "via", "of", "the"}
+HEADLINES = False
 CONNECT = {"of", "for", "and", "on", "the", "de", "del", "la"}
 _ABBR_TITLE = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
                "pres": "president", "prof": "professor", "dr": "doctor", "lt": "lieutenant",
@@ -310,8 +311,9 @@ class Registry:
         in_q = _in_spans(quote_spans)
         runs = self._runs()
         strong = []
+        heads = _headline_spans(self.text, toks)
         for etype, i, k, j in runs:
-            if etype == "organization":
+            if etype == "organization" or (HEADLINES and _inside(heads, toks[i].start)):
                 continue
             name = toks[k:j]
             first = name[0].text
@@ -497,6 +499,25 @@ class Registry:
             if m.entity.etype == "organization" and head in m.entity.name.lower().split():
                 fallback = fallback or m
         return fallback
+
+
+def _headline_spans(text, toks):
+    """Paragraphs in Title Case without a final stop (headlines): their capitalised runs are no names."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().strip()
+        words = re.findall(r"[^\W\d_][\w’'\-]*", line)
+        if len(words) < 4 or line.endswith((".", "”", '"')) and not line.endswith("?."):
+            continue
+        caps = sum(1 for w in words if w[0].isupper())
+        small = sum(1 for w in words if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "is"))
+        if caps >= 0.7 * (len(words) - small) and caps >= 3:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _inside(spans, pos):
+    return any(s <= pos < e for s, e in spans)
 
 
 def bisect_tok(toks, pos):

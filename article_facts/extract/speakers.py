@@ -57,6 +57,11 @@ ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "
                    "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
                    "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
                    "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
+SKIP_PREP = True
+MODIFIER_RULE = False
+PREPOSITIONS = {"in", "at", "from", "of", "to", "for", "with", "on", "by", "about", "against",
+                "into", "over", "under", "near", "after", "before", "during", "since", "like",
+                "than", "across", "toward", "towards", "through", "behind", "between", "among"}
 AUX = {"is", "was", "were", "are", "be", "been", "has", "had", "have", "can", "could", "will",
        "would", "should", "may", "might", "must", "do", "does", "did", "not", "to", "him", "me",
        "us", "them", "who", "he", "she"}
@@ -630,7 +635,21 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             i += 1
             continue
         m = ctx.reg.by_start.get(t.start)
-        if m is not None and (m.entity.etype == "person" or True):
+        prev = toks[i - 1].low if i > 0 else ""
+        if m is not None and prev in PREPOSITIONS and SKIP_PREP:
+            i = ctx.tok_index(m.end)
+            continue
+        if m is not None:
+            # "University historian John Baick", "Republican front-runner Donald Trump": the
+            # person named right after a modifier is the subject
+            k = ctx.tok_index(m.end)
+            for u in toks[k:k + 5] if MODIFIER_RULE else []:
+                if u.start >= limit or not u.word or u.low in BOUNDARY or u.low in VERBS:
+                    break
+                m2 = ctx.reg.by_start.get(u.start)
+                if m2 is not None and m2.entity.etype == "person":
+                    m = m2
+                    break
             c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
             c.verb, c.verb_start = None, None
             return c
