@@ -226,9 +226,9 @@ def source_is_name(source: str) -> str | None:
     """The surname-like head of a PolNeAR source that names someone, else None.
 
     The source names someone when, cut at its first comma, parenthesis or ' of '/' for '/' at ',
-    it contains a capitalised word that is not a pronoun or determiner; the head is the last
-    such word of the last run of capitalised words (`Trump campaign spokesman Jason Miller` ->
-    'Miller', `Sen. Ted Cruz` -> 'Cruz', `The New York Times` -> 'Times').
+    its last word (the head of the phrase) is capitalised and not a pronoun or determiner
+    (`Trump campaign spokesman Jason Miller` -> 'Miller', `Sen. Ted Cruz` -> 'Cruz', `The New
+    York Times` -> 'Times'); `An Israeli official` or `the former Florida governor` name nobody.
     """
     s = re.split(r",|\(| of | for | at | from | who ", source)[0]
     words = re.findall(r"[^\W\d_][\w’'.\-]*", s)
@@ -242,8 +242,8 @@ def source_is_name(source: str) -> str | None:
             cur = []
     if cur:
         runs.append(cur)
-    if not runs:
-        return None
+    if not runs or not words or not cur:
+        return None  # the phrase's last word is not capitalised: a description, not a name
     head = runs[-1][-1].strip(".").replace("’s", "").replace("'s", "")
     return head or None
 

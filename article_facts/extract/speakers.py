@@ -353,6 +353,15 @@ def _head(desc: str) -> str:
 
 
 def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
+    words0 = np.text.split()
+    if len(words0) >= 2 and words0[0].lower() == "the" and all(w[:1].isupper() for w in words0[1:]):
+        # "the Washington Examiner", "The Blaze": a named organization
+        r = _new_entity(ctx, NP("newname", np.start, np.end, np.text))
+        if r.entity is not None:
+            if r.entity.etype != "organization" and len(r.entity.forms) == 1:
+                r.entity.etype = "organization"
+            r.stype = r.entity.etype
+        return r
     head = _head(np.text)
     words = np.text.lower().split()
     if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
