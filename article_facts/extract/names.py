@@ -16,6 +16,8 @@ TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "s", "we": "s"}
 PARTICLES = {"de", "del", "de la", "la", "van", "von", "der", "den", "da", "dos", "das", "du",
              "bin", "ibn", "al", "el", "le", "di", "y", "ten", "ter", "st."}
+LOWER_PARTICLES = {"de", "del", "la", "van", "von", "der", "den", "da", "dos", "das", "du", "di",
+                   "le", "ten", "ter"}
 HONORIFICS_M = {"mr", "sir", "lord", "king", "prince", "father", "brother", "señor", "monsieur",
                 "herr"}
 HONORIFICS_F = {"mrs", "ms", "miss", "madam", "lady", "queen", "princess", "sister", "señora",
@@ -291,6 +293,16 @@ class Registry:
             if i >= j:
                 continue
             words = [t.text for t in toks[i:j]]
+            # "Navy Capt. Jeff Davis", "Pentagon spokesman ...": a person after an org word
+            split = None
+            for p in range(i + 1, j - 1):
+                if is_known_first_name(toks[p].text) and not is_org_name([t.text for t in toks[p:j]]) \
+                        and not is_title_word(toks[p].text):
+                    split = p
+                    break
+            if split is not None and is_org_name(words):
+                out.append(("person", i, split, j))
+                continue
             if is_org_name(words):
                 out.append(("organization", i, i, j))
                 continue
@@ -331,7 +343,7 @@ class Registry:
         forms: dict[tuple, Entity] = {}
         for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
             key = tuple(t.text for t in toks[k:j])
-            if len(key) > 1 and key[0].lower() in PARTICLES:
+            if len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
                 continue  # "De Vries" at a sentence start: matched below against "Henk de Vries"
             if key in forms:
                 continue
@@ -380,7 +392,7 @@ class Registry:
                 continue
             key = tuple(t.text for t in toks[k:j])
             ent = forms.get(key)
-            if ent is None and len(key) > 1 and key[0].lower() in PARTICLES:
+            if ent is None and len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
                 low = tuple(w.lower() for w in key)
                 for fk, fe in forms.items():
                     if _contains(tuple(w.lower() for w in fk), low):

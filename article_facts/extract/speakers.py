@@ -215,22 +215,32 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
     t = toks[j]
     if t.low in PRONOUNS and t.low not in ("it", "i", "we", "they") or (t.low in ("they", "it") and toks[v].low == "according"):
         return NP("pronoun", t.start, t.end, t.text)
-    for k in range(j, min(j + 6, len(toks))):
+    found = None
+    k = j
+    while k < min(j + 8, len(toks)):
         m = ctx.reg.by_start.get(toks[k].start)
-        if m is not None and m.entity.etype == "person" or m is not None and k == j:
-            s = min(t.start, m.title_span[0] if m.title_span else m.start)
-            np = NP("name", s, m.end, text[s:m.end], m)
-            e = ctx.tok_index(m.end)
-            if e < len(toks) and toks[e].text == ",":
-                f = e + 1
-                while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
-                    f += 1
-                if f > e + 1:
-                    np.appos = (toks[e + 1].start, toks[f - 1].end)
-            return np
+        if m is not None:
+            if found is None or (m.entity.etype == "person" and (
+                    found.entity.etype != "person" or toks[k - 1].low not in ("of", "for", "at", "to", "with"))):
+                found = m
+            k = ctx.tok_index(m.end)
+            continue
         if not toks[k].word or toks[k].low in BOUNDARY or toks[k].low in VERBS or toks[k].low in AUX \
                 or toks[k].low in PRONOUNS:
             break
+        k += 1
+    if found is not None:
+        m = found
+        s = min(t.start, m.title_span[0] if m.title_span else m.start)
+        np = NP("name", s, m.end, text[s:m.end], m)
+        e = ctx.tok_index(m.end)
+        if e < len(toks) and toks[e].text == ",":
+            f = e + 1
+            while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
+                f += 1
+            if f > e + 1:
+                np.appos = (toks[e + 1].start, toks[f - 1].end)
+        return np
     if t.word and t.cap and t.low not in STOP_CAPS:
         k = j
         while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
@@ -582,7 +592,9 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
         c = cues[i]
         gap = text[q.outer_end:c.pos]
         end_limit = min(nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1])
-        if c.pos < end_limit and len(gap.split()) <= 12 and ".” " not in gap and not _sentence_break(gap):
+        k1 = bisect.bisect_right(ctx.sent_ends, q.outer_end)
+        crosses = k1 < len(ctx.sent_ends) and ctx.sent_ends[k1] <= c.pos
+        if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
             return c, "after"
     # 2. before the quote in its sentence
     j = bisect.bisect_left(cue_pos, q.open_at) - 1
