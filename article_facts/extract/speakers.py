@@ -58,7 +58,6 @@ ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "
                    "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
                    "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
 SKIP_PREP = True
-MODIFIER_RULE = False
 PREPOSITIONS = {"in", "at", "from", "of", "to", "for", "with", "on", "by", "about", "against",
                 "into", "over", "under", "near", "after", "before", "during", "since", "like",
                 "than", "across", "toward", "towards", "through", "behind", "between", "among"}
@@ -664,12 +663,14 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             # "University historian John Baick", "Republican front-runner Donald Trump": the
             # person named right after a modifier is the subject
             k = ctx.tok_index(m.end)
-            for u in toks[k:k + 5] if MODIFIER_RULE else []:
-                if u.start >= limit or not u.word or u.low in BOUNDARY or u.low in VERBS:
+            for u in toks[k:k + 5]:
+                if u.start >= limit or not u.word:
                     break
                 m2 = ctx.reg.by_start.get(u.start)
                 if m2 is not None and m2.entity.etype == "person":
                     m = m2
+                    break
+                if not is_title_word(u.text):
                     break
             c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
             c.verb, c.verb_start = None, None
