@@ -61,7 +61,7 @@ ORG_WORDS = {
     "campaign", "center", "centre", "hospital", "school", "college", "club", "league", "fund",
     "program", "programme", "project", "network", "coalition", "alliance", "movement", "church",
     "nations", "pentagon", "kremlin", "fbi", "cia", "nasa", "who", "un", "eu", "nato",
-    "electoral", "registry", "affairs", "relations", "ministerio", "secretaría", "observatory", "laboratory", "lab", "society", "academy", "agency",
+    "electoral", "registry", "affairs", "sun", "star", "examiner", "blaze", "politico", "propublica", "guardian", "globe", "telegraph", "gazette", "observer", "chronicle", "inquirer", "bulletin", "media", "breitbart", "huffpost", "axios", "bloomberg", "twitter", "facebook", "instagram", "youtube", "google", "relations", "ministerio", "secretaría", "observatory", "laboratory", "lab", "society", "academy", "agency",
     "prosecutor", "prosecutors", "ministries", "cabinet", "chamber", "clinic", "magazine",
     "radio", "television", "tv", "associated", "press", "newspaper", "daily", "weekly",
 }

@@ -9,6 +9,7 @@ paragraph, and otherwise continues the previous speaker (said in `note`).
 from __future__ import annotations
 
 import bisect
+import re
 
 from .model import Attribution
 from .names import (ORG_HEADS, PRONOUNS, Entity, Mention, Registry, Token, is_org_name,
@@ -524,6 +525,8 @@ def extract_attributions(text: str) -> list[Attribution]:
             explicit = res.entity is not None or res.stype is not None
             if how == "paragraph":
                 note = _join("reporting verb elsewhere in the paragraph", note)
+            elif how == "dash":
+                note = _join("the name stands after a dash or before a colon, with no reporting verb", note)
             elif how == "subject":
                 note = _join("no reporting verb; the speaker is the subject of the quote's sentence", note)
                 explicit = False
@@ -583,6 +586,17 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     para = q.para
     s, e = ctx.sentence(q.open_at)
     _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
+    # 0. an attribution line (`” — Pamela Padilla`) or a transcript speaker (`“WALLACE: ...`)
+    m = _DASH_NAME.match(text, q.outer_end, para[1]) if q.close_at is not None else None
+    if m is None:
+        m = _TRANSCRIPT.match(text, q.start, q.end)
+    if m is not None:
+        g = m.group("name")
+        gs = m.start("name")
+        i = ctx.tok_index(gs)
+        c = Cue(i, ctx.toks[i], NP("newname", gs, gs + len(g), g), True)
+        c.verb, c.verb_start = None, None
+        return c, "dash"
     # 1. right after the quote, in the same sentence, before any other quote opens
     k = bisect.bisect_left(ctx.outer_starts, q.outer_end)
     nxt_open = min(ctx.outer_starts[k], para[1]) if k < len(ctx.outer_starts) else para[1]
@@ -639,6 +653,11 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
             if np is not None:
                 return np, "prev-colon"
     return None, None
+
+
+_NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){0,4})"
+_DASH_NAME = re.compile(r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M)
+_TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
 
 
 def _sentence_break(gap: str) -> bool:
