@@ -245,7 +245,6 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
 
 PLACE_WORDS = {"city", "county", "island", "islands", "street", "avenue", "park", "river", "valley", "beach", "bay", "harbor", "port", "airport", "station", "square", "hall", "road", "lake", "mountains", "coast", "state", "republic", "kingdom", "america", "africa", "europe", "asia"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "near", "across", "outside", "inside", "toward", "towards", "through", "via", "of", "the"}
-HEADLINES = False
 CONNECT = {"of", "for", "and", "on", "the", "de", "del", "la"}
 _ABBR_TITLE = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
                "pres": "president", "prof": "professor", "dr": "doctor", "lt": "lieutenant",
@@ -325,7 +324,7 @@ class Registry:
         strong = []
         heads = _headline_spans(self.text, toks)
         for etype, i, k, j in runs:
-            if etype == "organization" or (HEADLINES and _inside(heads, toks[i].start)):
+            if etype == "organization" or _inside(heads, toks[i].start):
                 continue
             name = toks[k:j]
             first = name[0].text
@@ -371,6 +370,8 @@ class Registry:
         orgs: dict[str, Entity] = {}
         last_of: dict[int, int] = {}
         for etype, i, k, j in runs:
+            if _inside(heads, toks[i].start):
+                continue  # a headline's capitals are no names
             s, e = toks[i].start, toks[j - 1].end
             text = self.text[s:e]
             if etype == "organization":
