@@ -48,7 +48,7 @@ NEWS_TITLES = {
     "adm", "admiral", "maj", "major", "sec", "atty", "att", "u.s.", "us", "democratic",
     "republican", "gop", "presidential", "lieutenant", "district", "federal", "county", "city",
     "state", "national", "security", "adviser", "advisor", "press", "white", "campaign",
-    "chairperson", "premier", "battalion", "engineer", "captain", "coach", "officer", "emir", "sheikh", "minister-president", "magistrate",
+    "chairperson", "premier", "del", "delegate", "amb", "msgr", "battalion", "engineer", "captain", "coach", "officer", "emir", "sheikh", "minister-president", "magistrate",
 }
 ORG_WORDS = {
     "ministry", "court", "department", "party", "commission", "agency", "university", "institute",
@@ -101,7 +101,8 @@ STOP_CAPS = {
 }
 ABBREV = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr", "sr",
           "prof", "rev", "sgt", "capt", "adm", "maj", "pres", "inc", "corp", "co", "ltd", "no",
-          "atty", "sec", "cmdr", "supt", "insp", "det", "hon", "fr", "messrs", "mt", "ft"}
+          "atty", "sec", "cmdr", "supt", "insp", "det", "hon", "fr", "messrs", "mt", "ft", "del",
+          "amb", "msgr", "sgt", "cpl", "pvt", "brig", "lt", "vs", "gens", "reps", "sens", "govs"}
 
 
 @dataclass

@@ -101,12 +101,17 @@ class _Ctx:
         ends = set(p[1] for p in self.paras)
         toks = self.toks
         for i, t in enumerate(toks):
-            if t.text in ".!?" or (t.text == ":" and False):
+            if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in "”\"»" and nxt.start == t.end:
                         ends.add(nxt.end)
                     continue
+                k = i + 1
+                while k < len(toks) and toks[k].text in ")”’\"»":
+                    k += 1
+                if k < len(toks) and toks[k].word and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit()):
+                    continue  # "(R-Wis.) said": no sentence ends before a lowercase word
                 ends.add(t.end)
         return sorted(ends)
 
@@ -169,6 +174,14 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
     while i >= 0 and toks[i].start >= limit and (
             toks[i].low in SKIP_BACK or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)):
         i -= 1
+    if i >= 0 and toks[i].text == ")":
+        k = i - 1
+        while k >= 0 and i - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k >= 0 and toks[k].text == "(":
+            i = k - 1
+            if i >= 0 and toks[i].text == ",":  # "Smith (R-Wis.), a senator," is rare; keep simple
+                pass
     if i < 0 or toks[i].start < limit:
         return None
     if toks[i].text == ",":
@@ -177,6 +190,21 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             c -= 1
         if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
             head = _np_ending(ctx, c - 1)
+            for _ in range(2):
+                if head is None or head.kind not in ("name", "newname"):
+                    break
+                hb = ctx.tok_index(head.start)
+                if hb == 0 or toks[hb - 1].low not in ("of", "for", "at", "in", "from"):
+                    break
+                c2 = hb - 1
+                while c2 > max(-1, c - 20) and toks[c2].start >= limit and toks[c2].text not in ',.;:!?“”"()—':
+                    c2 -= 1
+                if c2 < 0 or toks[c2].text != "," or toks[c2].start < limit:
+                    break
+                nh = _np_ending(ctx, c2 - 1)
+                if nh is None:
+                    break
+                c, head = c2, nh
             inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
             inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
                        if m.end <= toks[i - 1].end and m.entity.etype == "person"]
@@ -641,7 +669,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     if para[0] < s:
         ps, _ = ctx.sentence(s - 1)
         np = _colon_subject(ctx, ps, s)
-        if np is not None and np.np.start < ps + 2:
+        if np is not None:
             return np, "prev-sentence"
     # 7. previous paragraph ending with a colon
     pi = ctx.para_of(q.open_at)
