@@ -170,7 +170,7 @@ def first_name_gender(name: str) -> str | None:
     if d is None or not name[:1].isalpha():
         return None
     g = d.get_gender(name.strip("."))
-    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(g)
+    return {"male": "m", "female": "f"}.get(g)  # "mostly_" answers (Bernie: mostly female) are too unsure
 
 
 @lru_cache(maxsize=4096)
