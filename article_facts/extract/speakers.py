@@ -363,11 +363,13 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
         ms = ctx.sentence(m.start)
         if sent is None:
             sent = ms
-            cand = m.entity
+            cand = _head_person(ctx, m, np.start).entity
         elif ms == sent:
-            cand = m.entity  # an earlier mention in the same sentence: its subject
+            cand = _head_person(ctx, m, np.start).entity  # an earlier mention in the sentence: its subject
         else:
             break
+    if cand is not None and (cand.etype != "person" or cand.gender not in (None, g)):
+        cand = None
     if cand is not None and cand.gender is None and last is not None and last is not cand \
             and last.etype == "person" and last.gender == g:
         cand = last  # a known-gender previous speaker beats a name of unknown gender
@@ -633,8 +635,13 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
         c = cues[i]
         gap = text[q.outer_end:c.pos]
         end_limit = min(nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1])
-        k1 = bisect.bisect_right(ctx.sent_ends, q.outer_end)
+        k1 = bisect.bisect_left(ctx.sent_ends, q.outer_end)
         crosses = k1 < len(ctx.sent_ends) and ctx.sent_ends[k1] <= c.pos
+        if crosses and ctx.sent_ends[k1] == q.outer_end and len(gap.split()) <= 5 and (
+                k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos):
+            crosses = False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
+        if c.tok.low in PARTICIPLES:
+            crosses = True  # “...,” adding ...: a participle introduces what follows it
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
             return c, "after"
     # 2. before the quote in its sentence
@@ -693,6 +700,21 @@ def _sentence_break(gap: str) -> bool:
     return any(ch in g for ch in ".!?") and not g.startswith(",")
 
 
+def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
+    """"Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
+    toks = ctx.toks
+    k = ctx.tok_index(m.end)
+    for u in toks[k:k + 5]:
+        if u.start >= limit or not u.word:
+            break
+        m2 = ctx.reg.by_start.get(u.start)
+        if m2 is not None and m2.entity.etype == "person":
+            return m2
+        if not is_title_word(u.text):
+            break
+    return m
+
+
 def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
     toks = ctx.toks
     i = ctx.tok_index(s)
@@ -707,18 +729,7 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             i = ctx.tok_index(m.end)
             continue
         if m is not None:
-            # "University historian John Baick", "Republican front-runner Donald Trump": the
-            # person named right after a modifier is the subject
-            k = ctx.tok_index(m.end)
-            for u in toks[k:k + 5]:
-                if u.start >= limit or not u.word:
-                    break
-                m2 = ctx.reg.by_start.get(u.start)
-                if m2 is not None and m2.entity.etype == "person":
-                    m = m2
-                    break
-                if not is_title_word(u.text):
-                    break
+            m = _head_person(ctx, m, limit)
             c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
             c.verb, c.verb_start = None, None
             return c
