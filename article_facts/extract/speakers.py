@@ -194,7 +194,7 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 if head is None or head.kind not in ("name", "newname"):
                     break
                 hb = ctx.tok_index(head.start)
-                if hb == 0 or toks[hb - 1].low not in ("of", "for", "at", "in", "from"):
+                if hb == 0 or toks[hb - 1].low not in ("of", "for", "at", "in", "from", "with", "to", "by", "on"):
                     break
                 c2 = hb - 1
                 while c2 > max(-1, c - 20) and toks[c2].start >= limit and toks[c2].text not in ',.;:!?“”"()—':
