@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve test check chromium clean add
+.PHONY: serve test check chromium clean add eval eval-polnear
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -46,6 +46,16 @@ chromium:
 
 test: facts.db chromium
 	$(BIN)/python -m pytest
+
+# The extractor's accuracy on tests/extraction (+ the seed), and on PolNeAR's dev split when
+# ../shared/corpora/polnear is there (skips otherwise; the corpus's test split is never read).
+POLNEAR ?= ../shared/corpora/polnear
+eval: $(VENV)/.installed
+	$(BIN)/python -m article_facts.evaluate --set tests/extraction
+
+eval-polnear: $(VENV)/.installed
+	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.evaluate --polnear $(POLNEAR)/dev.jsonl; \
+	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:
 	rm -rf $(VENV) facts.db .facts.db.*.tmp tests/screenshots

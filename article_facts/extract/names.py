@@ -16,6 +16,8 @@ TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "s", "we": "s"}
 PARTICLES = {"de", "del", "de la", "la", "van", "von", "der", "den", "da", "dos", "das", "du",
              "bin", "ibn", "al", "el", "le", "di", "y", "ten", "ter", "st."}
+LOWER_PARTICLES = {"de", "del", "la", "van", "von", "der", "den", "da", "dos", "das", "du", "di",
+                   "le", "ten", "ter"}
 HONORIFICS_M = {"mr", "sir", "lord", "king", "prince", "father", "brother", "señor", "monsieur",
                 "herr"}
 HONORIFICS_F = {"mrs", "ms", "miss", "madam", "lady", "queen", "princess", "sister", "señora",
@@ -46,7 +48,7 @@ NEWS_TITLES = {
     "adm", "admiral", "maj", "major", "sec", "atty", "att", "u.s.", "us", "democratic",
     "republican", "gop", "presidential", "lieutenant", "district", "federal", "county", "city",
     "state", "national", "security", "adviser", "advisor", "press", "white", "campaign",
-    "chairperson", "premier", "emir", "sheikh", "minister-president", "magistrate",
+    "chairperson", "premier", "del", "delegate", "amb", "msgr", "battalion", "engineer", "captain", "coach", "officer", "emir", "sheikh", "minister-president", "magistrate",
 }
 ORG_WORDS = {
     "ministry", "court", "department", "party", "commission", "agency", "university", "institute",
@@ -59,7 +61,7 @@ ORG_WORDS = {
     "campaign", "center", "centre", "hospital", "school", "college", "club", "league", "fund",
     "program", "programme", "project", "network", "coalition", "alliance", "movement", "church",
     "nations", "pentagon", "kremlin", "fbi", "cia", "nasa", "who", "un", "eu", "nato",
-    "electoral", "registry", "affairs", "relations", "ministerio", "secretaría", "observatory", "laboratory", "lab", "society", "academy", "agency",
+    "electoral", "registry", "affairs", "sun", "star", "examiner", "blaze", "politico", "propublica", "guardian", "globe", "telegraph", "gazette", "observer", "chronicle", "inquirer", "bulletin", "media", "breitbart", "huffpost", "axios", "bloomberg", "twitter", "facebook", "instagram", "youtube", "google", "relations", "ministerio", "secretaría", "observatory", "laboratory", "lab", "society", "academy", "agency",
     "prosecutor", "prosecutors", "ministries", "cabinet", "chamber", "clinic", "magazine",
     "radio", "television", "tv", "associated", "press", "newspaper", "daily", "weekly",
 }
@@ -99,7 +101,8 @@ STOP_CAPS = {
 }
 ABBREV = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr", "sr",
           "prof", "rev", "sgt", "capt", "adm", "maj", "pres", "inc", "corp", "co", "ltd", "no",
-          "atty", "sec", "cmdr", "supt", "insp", "det", "hon", "fr", "messrs", "mt", "ft"}
+          "atty", "sec", "cmdr", "supt", "insp", "det", "hon", "fr", "messrs", "mt", "ft", "del",
+          "amb", "msgr", "sgt", "cpl", "pvt", "brig", "lt", "vs", "gens", "reps", "sens", "govs"}
 
 
 @dataclass
@@ -167,7 +170,7 @@ def first_name_gender(name: str) -> str | None:
     if d is None or not name[:1].isalpha():
         return None
     g = d.get_gender(name.strip("."))
-    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(g)
+    return {"male": "m", "female": "f"}.get(g)  # "mostly_" answers (Bernie: mostly female) are too unsure
 
 
 @lru_cache(maxsize=4096)
@@ -227,6 +230,9 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
                     j += 1
                 elif (u.low in PARTICLES and j + 1 < n and toks[j + 1].cap and toks[j + 1].word):
                     j += 1
+                elif u.low in ("’s", "'s") and j + 1 < n and toks[j + 1].cap and toks[j + 1].word \
+                        and toks[j + 1].low in ORG_WORDS:
+                    j += 1
                 elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
                     j += 1
                 else:
@@ -238,6 +244,7 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+PLACE_WORDS = {"city", "county", "island", "islands", "street", "avenue", "park", "river", "valley", "beach", "bay", "harbor", "port", "airport", "station", "square", "hall", "road", "lake", "mountains", "coast", "state", "republic", "kingdom", "america", "africa", "europe", "asia"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "near", "across", "outside", "inside", "toward", "towards", "through", "via", "of", "the"}
 CONNECT = {"of", "for", "and", "on", "the", "de", "del", "la"}
 _ABBR_TITLE = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
@@ -262,6 +269,7 @@ class Registry:
         self.by_end: dict[int, Mention] = {}
         self.by_start: dict[int, Mention] = {}
         self.entities: list[Entity] = []
+        self.descriptors: dict[str, Entity] = {}
         self._build(quote_spans, para_of)
 
     # -- building -------------------------------------------------------------------------
@@ -271,7 +279,7 @@ class Registry:
         out = []
         for i, j in name_runs(toks):
             # allow "of"/"for" joins: Ministry of Foreign Affairs, Secretary of State John Kerry
-            while (j + 1 < len(toks) and toks[j].low in ("of", "for", "on")
+            while (j + 1 < len(toks) and toks[j].low in ("of", "for")
                    and toks[j + 1].word and toks[j + 1].cap):
                 k = j + 1
                 if toks[k].low == "the" and k + 1 < len(toks):
@@ -285,6 +293,16 @@ class Registry:
             if i >= j:
                 continue
             words = [t.text for t in toks[i:j]]
+            # "Navy Capt. Jeff Davis", "Pentagon spokesman ...": a person after an org word
+            split = None
+            for p in range(i + 1, j - 1):
+                if is_known_first_name(toks[p].text) and not is_org_name([t.text for t in toks[p:j]]) \
+                        and not is_title_word(toks[p].text):
+                    split = p
+                    break
+            if split is not None and is_org_name(words):
+                out.append(("person", i, split, j))
+                continue
             if is_org_name(words):
                 out.append(("organization", i, i, j))
                 continue
@@ -305,13 +323,16 @@ class Registry:
         in_q = _in_spans(quote_spans)
         runs = self._runs()
         strong = []
+        heads = _headline_spans(self.text, toks)
         for etype, i, k, j in runs:
-            if etype == "organization":
+            if etype == "organization" or _inside(heads, toks[i].start):
                 continue
             name = toks[k:j]
             first = name[0].text
             honor = [t.low.strip(".") for t in toks[i:k]]
             adjacent = self._near_cue(i, j)
+            if name[-1].low in PLACE_WORDS:
+                continue
             prep = toks[i - 1].low if i > 0 else ""
             plain = (2 <= len(name) <= 4 and k == i and prep not in PLACE_PREPS
                      and not any(t.low in STOP_CAPS or t.text.isupper() for t in name))
@@ -322,6 +343,8 @@ class Registry:
         forms: dict[tuple, Entity] = {}
         for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
             key = tuple(t.text for t in toks[k:j])
+            if len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
+                continue  # "De Vries" at a sentence start: matched below against "Henk de Vries"
             if key in forms:
                 continue
             owner = None
@@ -348,6 +371,8 @@ class Registry:
         orgs: dict[str, Entity] = {}
         last_of: dict[int, int] = {}
         for etype, i, k, j in runs:
+            if _inside(heads, toks[i].start):
+                continue  # a headline's capitals are no names
             s, e = toks[i].start, toks[j - 1].end
             text = self.text[s:e]
             if etype == "organization":
@@ -369,6 +394,14 @@ class Registry:
                 continue
             key = tuple(t.text for t in toks[k:j])
             ent = forms.get(key)
+            if ent is None and len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
+                low = tuple(w.lower() for w in key)
+                for fk, fe in forms.items():
+                    if _contains(tuple(w.lower() for w in fk), low):
+                        ent = fe
+                        break
+                if ent is not None and " ".join(key) not in ent.forms:
+                    ent.forms.append(" ".join(key))
             if ent is None:
                 cands = []
                 if len(key) == 1:
@@ -399,6 +432,25 @@ class Registry:
                             ent.gender = "f"
             last_of[id(ent)] = ns
             self._add(m)
+        for m in self.mentions:
+            if m.entity.etype != "person" or m.in_quote:
+                continue
+            e = bisect_tok(toks, m.end)
+            if e + 2 < len(toks) and toks[e].text == "," and toks[e + 1].low in ("the", "a", "an"):
+                f = e + 2
+                while f < len(toks) and f < e + 12 and toks[f].text not in ",.;:!?“”\"()—":
+                    f += 1
+                if f < len(toks) and toks[f].text in ",." and f > e + 2:
+                    m.entity.titles.append((self.text[toks[e + 2].start:toks[f - 1].end],
+                                            (m.start, toks[f - 1].end)))
+            b = bisect_tok(toks, m.start)
+            if b >= 2 and toks[b - 1].text == "," and toks[b - 2].word and not toks[b - 2].cap \
+                    and is_title_word(toks[b - 2].text):
+                a = b - 2
+                while a - 1 >= 0 and toks[a - 1].word and not toks[a - 1].cap and b - a < 5 \
+                        and toks[a - 1].low not in ("the", "a", "an", "and", "that", "said"):
+                    a -= 1
+                m.entity.titles.append((self.text[toks[a].start:toks[b - 2].end], (toks[a].start, m.end)))
         for ent in self.entities:
             if ent.etype == "person" and ent.gender is None:
                 ent.gender = first_name_gender(ent.name.split()[0])
@@ -428,9 +480,17 @@ class Registry:
         """Mentions ending before pos, latest first."""
         import bisect
         idx = bisect.bisect_left(self._starts, pos)
-        for m in reversed(self.mentions[:idx]):
+        for k in range(idx - 1, -1, -1):
+            m = self.mentions[k]
             if m.end <= pos:
                 yield m
+
+    def mentions_between(self, start: int, end: int):
+        import bisect
+        k = bisect.bisect_left(self._starts, start)
+        while k < len(self.mentions) and self.mentions[k].start < end:
+            yield self.mentions[k]
+            k += 1
 
     def person_with_title(self, head: str, pos: int):
         head = title_key(head)
@@ -439,7 +499,7 @@ class Registry:
             if ent.etype != "person":
                 continue
             for title, _ in ent.titles:
-                if head in {title_key(w) for w in title.split()}:
+                if head in {title_key(w.strip(",’'s")) for w in title.split()}:
                     return m
         return None
 
@@ -453,6 +513,36 @@ class Registry:
             if m.entity.etype == "organization" and head in m.entity.name.lower().split():
                 fallback = fallback or m
         return fallback
+
+
+def _headline_spans(text, toks):
+    """Paragraphs in Title Case without a final stop (headlines): their capitalised runs are no names."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().strip()
+        words = re.findall(r"[^\W\d_][\w’'\-]*", line)
+        if len(words) < 4 or line.endswith((".", "”", '"')) and not line.endswith("?."):
+            continue
+        caps = sum(1 for w in words if w[0].isupper())
+        small = sum(1 for w in words if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "is"))
+        if caps >= 0.7 * (len(words) - small) and caps >= 3:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _inside(spans, pos):
+    return any(s <= pos < e for s, e in spans)
+
+
+def bisect_tok(toks, pos):
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _contains(big: tuple, small: tuple) -> bool:

@@ -15,6 +15,7 @@ CLOSE_MARKS = "”»"
 STRAIGHT = '"'
 _MARK = re.compile(r'[“”"«»„]')
 _LINE = re.compile(r"[^\n]+")
+TITLES_ARE_OTHER = True
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 
 
@@ -121,6 +122,10 @@ def classify(text: str, q: QuoteSpan) -> str:
     """'direct' for sentence-like speech, 'partial' for quoted words inside a sentence, else 'other'."""
     if q.close_at is None:
         return "direct"
+    content0 = text[q.start:q.end]
+    if not re.search(r"[^\W\d_]{2}", content0) or content0.lstrip().startswith(("@", "#", "http", "www.")) \
+            or re.fullmatch(r"[\w\-]*\d[\w\-]*", content0):
+        return "other"  # ids, handles, dates, numbers: markup, not speech
     para_start = q.para[0]
     before = text[max(para_start, q.open_at - 120):q.open_at]
     after = text[q.outer_end:min(q.para[1], q.outer_end + 80)]
@@ -144,9 +149,9 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if q.comma_before_close and words >= 3:
         return "direct"
-    if words >= 6 and ends_punct and last in ".!?":
+    if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
         return "direct"
-    if _is_title_like(content) and words <= 6 and not ends_punct:
+    if TITLES_ARE_OTHER and _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
 

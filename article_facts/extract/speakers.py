@@ -9,6 +9,7 @@ paragraph, and otherwise continues the previous speaker (said in `note`).
 from __future__ import annotations
 
 import bisect
+import re
 
 from .model import Attribution
 from .names import (ORG_HEADS, PRONOUNS, Entity, Mention, Registry, Token, is_org_name,
@@ -53,6 +54,17 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "
 BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
             "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
             "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
+ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "union",
+                   "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
+                   "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
+                   "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
+SKIP_PREP = True
+PREPOSITIONS = {"in", "at", "from", "of", "to", "for", "with", "on", "by", "about", "against",
+                "into", "over", "under", "near", "after", "before", "during", "since", "like",
+                "than", "across", "toward", "towards", "through", "behind", "between", "among"}
+AUX = {"is", "was", "were", "are", "be", "been", "has", "had", "have", "can", "could", "will",
+       "would", "should", "may", "might", "must", "do", "does", "did", "not", "to", "him", "me",
+       "us", "them", "who", "he", "she"}
 GROUP_NOUNS = {"officials", "sources", "experts", "police", "prosecutors", "investigators",
                "analysts", "critics", "residents", "witnesses", "researchers", "scientists",
                "authorities", "aides", "lawyers", "advocates", "organizers", "supporters",
@@ -89,12 +101,17 @@ class _Ctx:
         ends = set(p[1] for p in self.paras)
         toks = self.toks
         for i, t in enumerate(toks):
-            if t.text in ".!?" or (t.text == ":" and False):
+            if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in "”\"»" and nxt.start == t.end:
                         ends.add(nxt.end)
                     continue
+                k = i + 1
+                while k < len(toks) and toks[k].text in ")”’\"»":
+                    k += 1
+                if k < len(toks) and toks[k].word and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit()):
+                    continue  # "(R-Wis.) said": no sentence ends before a lowercase word
                 ends.add(t.end)
         return sorted(ends)
 
@@ -128,7 +145,8 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
         return NP("name", s, m.end, text[s:m.end], m)
-    if t.word and t.cap and t.low not in STOP_CAPS:
+    if t.word and t.cap and (t.low not in STOP_CAPS or (
+            i > 0 and toks[i - 1].word and toks[i - 1].cap and toks[i - 1].low not in STOP_CAPS)):
         j = i
         while j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS:
             j -= 1
@@ -140,7 +158,11 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
             j -= 1
             if toks[j].low in DETERMINERS and (j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")):
                 break
-        if toks[j].low in DETERMINERS or t.low in GROUP_NOUNS or (j < i and toks[j].cap):
+        span = toks[j:i + 1]
+        if any(u.low in AUX or u.low in PRONOUNS for u in span) or len(span) > 7:
+            return None
+        if toks[j].low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") and len(span) <= 6 \
+                or (t.low in GROUP_NOUNS and len(span) <= 4):
             return NP("desc", toks[j].start, t.end, text[toks[j].start:t.end])
     return None
 
@@ -152,6 +174,14 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
     while i >= 0 and toks[i].start >= limit and (
             toks[i].low in SKIP_BACK or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)):
         i -= 1
+    if i >= 0 and toks[i].text == ")":
+        k = i - 1
+        while k >= 0 and i - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k >= 0 and toks[k].text == "(":
+            i = k - 1
+            if i >= 0 and toks[i].text == ",":  # "Smith (R-Wis.), a senator," is rare; keep simple
+                pass
     if i < 0 or toks[i].start < limit:
         return None
     if toks[i].text == ",":
@@ -160,9 +190,24 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             c -= 1
         if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
             head = _np_ending(ctx, c - 1)
+            for _ in range(2):
+                if head is None or head.kind not in ("name", "newname"):
+                    break
+                hb = ctx.tok_index(head.start)
+                if hb == 0 or toks[hb - 1].low not in ("of", "for", "at", "in", "from", "with", "to", "by", "on"):
+                    break
+                c2 = hb - 1
+                while c2 > max(-1, c - 20) and toks[c2].start >= limit and toks[c2].text not in ',.;:!?“”"()—':
+                    c2 -= 1
+                if c2 < 0 or toks[c2].text != "," or toks[c2].start < limit:
+                    break
+                nh = _np_ending(ctx, c2 - 1)
+                if nh is None:
+                    break
+                c, head = c2, nh
             inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
-            inner_m = [m for m in ctx.reg.mentions if toks[c + 1].start <= m.start and m.end <= toks[i - 1].end
-                       and m.entity.etype == "person"]
+            inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                       if m.end <= toks[i - 1].end and m.entity.etype == "person"]
             whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
             if whole and (head is None or head.kind != "pronoun"):
                 m = whole[0]
@@ -198,27 +243,38 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
     t = toks[j]
     if t.low in PRONOUNS and t.low not in ("it", "i", "we", "they") or (t.low in ("they", "it") and toks[v].low == "according"):
         return NP("pronoun", t.start, t.end, t.text)
-    for k in range(j, min(j + 6, len(toks))):
+    found = None
+    k = j
+    while k < min(j + 8, len(toks)):
         m = ctx.reg.by_start.get(toks[k].start)
-        if m is not None and (m.title_span and m.title_span[0] <= t.start or k == j):
-            s = min(t.start, m.title_span[0] if m.title_span else m.start)
-            np = NP("name", s, m.end, text[s:m.end], m)
-            e = ctx.tok_index(m.end)
-            if e < len(toks) and toks[e].text == ",":
-                f = e + 1
-                while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
-                    f += 1
-                if f > e + 1:
-                    np.appos = (toks[e + 1].start, toks[f - 1].end)
-            return np
-        if not (toks[k].word and (toks[k].cap or toks[k].low in ("of", "the", "for"))):
+        if m is not None:
+            if found is None or (m.entity.etype == "person" and (
+                    found.entity.etype != "person" or toks[k - 1].low not in ("of", "for", "at", "to", "with"))):
+                found = m
+            k = ctx.tok_index(m.end)
+            continue
+        if not toks[k].word or toks[k].low in BOUNDARY or toks[k].low in VERBS or toks[k].low in AUX \
+                or toks[k].low in PRONOUNS:
             break
+        k += 1
+    if found is not None:
+        m = found
+        s = min(t.start, m.title_span[0] if m.title_span else m.start)
+        np = NP("name", s, m.end, text[s:m.end], m)
+        e = ctx.tok_index(m.end)
+        if e < len(toks) and toks[e].text == ",":
+            f = e + 1
+            while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
+                f += 1
+            if f > e + 1:
+                np.appos = (toks[e + 1].start, toks[f - 1].end)
+        return np
     if t.word and t.cap and t.low not in STOP_CAPS:
         k = j
         while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
             k += 1
         return NP("newname", t.start, toks[k].end, text[t.start:toks[k].end])
-    if t.low in DETERMINERS or t.low in GROUP_NOUNS:
+    if t.low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") or t.low in GROUP_NOUNS:
         k = j
         while k + 1 < len(toks) and k < j + 8 and toks[k + 1].word and toks[k + 1].low not in BOUNDARY \
                 and toks[k + 1].low not in VERBS and toks[k + 1].start < limit:
@@ -241,7 +297,7 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
     toks = ctx.toks
     for v, t in enumerate(toks):
         low = t.low
-        if low not in VERBS or not t.text.islower() or ctx.in_quote(t.start):
+        if low not in VERBS or not (t.text.islower() or low == "according") or ctx.in_quote(t.start):
             continue
         if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
             continue
@@ -258,7 +314,9 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         else:
             np = None if low in PARTICIPLES else _np_before(ctx, v, s)
             after = False
-            if np is None and low not in PARTICIPLES:
+            prev = toks[v - 1].text if v > 0 else ""
+            if np is None and low not in PARTICIPLES and (prev in ",”\"»—" or toks[v - 1].end <= s
+                                                          or ctx.in_quote(toks[v - 1].start)):
                 np = _np_after(ctx, v, e)
                 after = np is not None
             if np is None and low in PARTICIPLES:
@@ -298,21 +356,27 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved")
     last = state.get("last")
     cand = None
+    sent = None
     for m in ctx.reg.mentions_before(np.start):
-        if m.in_quote or m.entity.etype != "person":
+        if m.in_quote or m.entity.etype != "person" or m.entity.gender not in (None, g):
             continue
-        if m.entity.gender in (None, g):
-            cand = m.entity
+        ms = ctx.sentence(m.start)
+        if sent is None:
+            sent = ms
+            cand = _head_person(ctx, m, np.start).entity
+        elif ms == sent:
+            cand = _head_person(ctx, m, np.start).entity  # an earlier mention in the sentence: its subject
+        else:
             break
-    if last is not None and last.etype == "person" and last.gender in (None, g) and cand is not last:
-        # the last speaker keeps the floor unless someone else was named since in this paragraph
-        pi = ctx.para_of(np.start)
-        named_here = any(m for m in ctx.reg.mentions_before(np.start)
-                         if ctx.para_of(m.start) == pi and not m.in_quote and m.entity is cand)
-        if not named_here and state.get("last_para", -9) >= pi - 2:
-            cand = last
+    if cand is not None and (cand.etype != "person" or cand.gender not in (None, g)):
+        cand = None
+    if cand is not None and cand.gender is None and last is not None and last is not cand \
+            and last.etype == "person" and last.gender == g:
+        cand = last  # a known-gender previous speaker beats a name of unknown gender
     if cand is None:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
+    if cand.gender is None:
+        cand.gender = g  # learnt from the text: later pronouns of the other gender skip this person
     word = "man" if g == "m" else "woman"
     return Resolved(cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}")
 
@@ -329,13 +393,25 @@ def _head(desc: str) -> str:
 
 
 def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
+    words0 = np.text.split()
+    if len(words0) >= 2 and words0[0].lower() == "the" and all(w[:1].isupper() for w in words0[1:]):
+        # "the Washington Examiner", "The Blaze": a named organization
+        r = _new_entity(ctx, NP("newname", np.start, np.end, np.text))
+        if r.entity is not None:
+            if r.entity.etype != "organization" and len(r.entity.forms) == 1:
+                r.entity.etype = "organization"
+            r.stype = r.entity.etype
+        return r
     head = _head(np.text)
     words = np.text.lower().split()
-    if head in ORG_HEADS or head in ("court", "ministry") or is_org_name([head]):
+    if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
         m = ctx.reg.org_with_word(head, np.start)
         if m is not None:
             return Resolved(m.entity, "organization",
                             f"description '{np.text}' resolved to {m.entity.name}")
+        ent = ctx.reg.descriptors.get(head)
+        if ent is not None:
+            return Resolved(ent, "organization", f"description '{np.text}' resolved to {ent.name}, introduced as a {head}")
         return Resolved(None, "organization", f"speaker described as '{np.text}'; no named organization matches")
     if head in GROUP_NOUNS or head.endswith("s") and not is_title_word(head):
         return Resolved(None, None, f"speaker described as '{np.text}', not named")
@@ -356,6 +432,10 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     if not words:
         return Resolved(None, None)
     etype = "organization" if is_org_name(words) else "person"
+    i = ctx.tok_index(np.start)
+    desc_head = ctx.toks[i - 1].low if i > 0 else ""
+    if desc_head in ORG_DESCRIPTORS:
+        etype = "organization"
     # reuse an entity that has this form already (e.g. a single surname)
     for ent in ctx.reg.entities:
         if np.text in ent.forms or " ".join(words) in ent.forms:
@@ -368,6 +448,8 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     name = " ".join(words[title_n:])
     ent = Entity(name, etype, [name])
     ctx.reg.entities.append(ent)
+    if etype == "organization" and desc_head:
+        ctx.reg.descriptors[desc_head] = ent
     title = " ".join(words[:title_n]) or None
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
@@ -376,8 +458,8 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     np = cue.np
     if np.kind == "participle":
         s, _ = ctx.sentence(cue.pos)
-        for m in ctx.reg.mentions:
-            if s <= m.start < cue.pos and not m.in_quote:
+        for m in ctx.reg.mentions_between(s, cue.pos):
+            if not m.in_quote:
                 return Resolved(m.entity, m.entity.etype,
                                 f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}")
         pron = [t for t in ctx.toks[ctx.tok_index(s):cue.v] if t.low in ("he", "she")]
@@ -388,6 +470,13 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
         r = _resolve_pronoun(ctx, np, state)
     elif np.kind == "name":
         m = np.mention
+        i = ctx.tok_index(np.start)
+        before = ctx.toks[i - 1].low if i > 0 else ""
+        if before in ORG_DESCRIPTORS and not ctx.toks[i - 1].cap:
+            if m.entity.etype != "organization" and not m.title:
+                m.entity.etype = "organization"
+            if m.entity.etype == "organization":
+                ctx.reg.descriptors[before] = m.entity
         r = Resolved(m.entity, m.entity.etype, None, m.title, m.title_span)
     elif np.kind == "newname":
         r = _new_entity(ctx, np)
@@ -430,7 +519,10 @@ def extract_attributions(text: str) -> list[Attribution]:
     ctx = _Ctx(text, quotes)
     cues = find_cues(ctx)
     cue_pos = [c.pos for c in cues]
-    speech = [q for q in quotes if q.kind in ("direct", "partial")]
+    speech = []
+    for q in quotes:
+        if q.kind in ("direct", "partial"):
+            speech.append(q)
     used: set[int] = set()
     state: dict = {"last": None, "last_para": -9}
     out: list[Attribution] = []
@@ -463,6 +555,14 @@ def extract_attributions(text: str) -> list[Attribution]:
             explicit = res.entity is not None or res.stype is not None
             if how == "paragraph":
                 note = _join("reporting verb elsewhere in the paragraph", note)
+            elif how == "dash":
+                note = _join("the name stands after a dash or before a colon, with no reporting verb", note)
+            elif how == "subject":
+                note = _join("no reporting verb; the speaker is the subject of the quote's sentence", note)
+                explicit = False
+            elif how == "prev-sentence":
+                note = _join("no reporting verb; the speaker is the subject of the sentence before", note)
+                explicit = False
             elif how == "colon":
                 note = _join("introduced by the sentence before the colon", note)
                 explicit = False
@@ -473,7 +573,13 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res = Resolved(state["last"], state["last"].etype)
                 note = _join(note, "falls back to the previous speaker")
                 explicit = False
-        else:
+        subj = None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
+        if subj is not None:
+            cue = None
+            res = resolve(ctx, subj, state)
+            explicit = False
+            note = _join("no reporting verb; the speaker is the subject of the quote's sentence", res.note)
+        elif cue is None:
             res = None
             note = "no reporting verb and no earlier speaker"
             explicit = False
@@ -490,6 +596,12 @@ def extract_attributions(text: str) -> list[Attribution]:
     return out
 
 
+def _has_cue_near(ctx: _Ctx, q: QuoteSpan, cue_pos: list[int]) -> bool:
+    s, e = ctx.sentence(q.open_at)
+    i = bisect.bisect_left(cue_pos, s)
+    return i < len(cue_pos) and cue_pos[i] < max(e, q.outer_end + 1)
+
+
 def np_is_pronoun(cue: Cue) -> bool:
     return cue.np.kind == "pronoun"
 
@@ -504,14 +616,33 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     para = q.para
     s, e = ctx.sentence(q.open_at)
     _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
+    # 0. an attribution line (`” — Pamela Padilla`) or a transcript speaker (`“WALLACE: ...`)
+    m = _DASH_NAME.match(text, q.outer_end, para[1]) if q.close_at is not None else None
+    if m is None:
+        m = _TRANSCRIPT.match(text, q.start, q.end)
+    if m is not None:
+        g = m.group("name")
+        gs = m.start("name")
+        i = ctx.tok_index(gs)
+        c = Cue(i, ctx.toks[i], NP("newname", gs, gs + len(g), g), True)
+        c.verb, c.verb_start = None, None
+        return c, "dash"
     # 1. right after the quote, in the same sentence, before any other quote opens
-    nxt_open = min([o for o, _ in ctx.outer if o >= q.outer_end] + [para[1]])
+    k = bisect.bisect_left(ctx.outer_starts, q.outer_end)
+    nxt_open = min(ctx.outer_starts[k], para[1]) if k < len(ctx.outer_starts) else para[1]
     i = bisect.bisect_left(cue_pos, q.outer_end)
     if i < len(cues):
         c = cues[i]
         gap = text[q.outer_end:c.pos]
         end_limit = min(nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1])
-        if c.pos < end_limit and len(gap.split()) <= 12 and ".” " not in gap and not _sentence_break(gap):
+        k1 = bisect.bisect_left(ctx.sent_ends, q.outer_end)
+        crosses = k1 < len(ctx.sent_ends) and ctx.sent_ends[k1] <= c.pos
+        if crosses and ctx.sent_ends[k1] == q.outer_end and len(gap.split()) <= 5 and (
+                k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos):
+            crosses = False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
+        if c.tok.low in PARTICIPLES:
+            crosses = True  # “...,” adding ...: a participle introduces what follows it
+        if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
             return c, "after"
     # 2. before the quote in its sentence
     j = bisect.bisect_left(cue_pos, q.open_at) - 1
@@ -525,9 +656,14 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
-    # 4. the nearest cue in the paragraph
+    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`)
+    if s < q.open_at:
+        np = _colon_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "subject"
+    # 5. the nearest cue in the paragraph
     best = None
-    for c in cues:
+    for c in cues[bisect.bisect_left(cue_pos, para[0]):bisect.bisect_left(cue_pos, para[1])]:
         if para[0] <= c.pos < para[1]:
             d = abs(c.pos - q.open_at)
             main = c.np.start <= ctx.sentence(c.pos)[0] + 1 or c.np.kind == "participle"
@@ -536,7 +672,13 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
                 best = (d, c)
     if best is not None:
         return best[1], "paragraph"
-    # 5. previous paragraph ending with a colon
+    # 6. the subject of the paragraph's sentence before the quote (`Kukies brushed it aside. “...”`)
+    if para[0] < s:
+        ps, _ = ctx.sentence(s - 1)
+        np = _colon_subject(ctx, ps, s)
+        if np is not None:
+            return np, "prev-sentence"
+    # 7. previous paragraph ending with a colon
     pi = ctx.para_of(q.open_at)
     if pi > 0:
         pp = ctx.paras[pi - 1]
@@ -548,9 +690,29 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     return None, None
 
 
+_NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){0,4})"
+_DASH_NAME = re.compile(r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M)
+_TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
+
+
 def _sentence_break(gap: str) -> bool:
     g = gap.strip()
     return any(ch in g for ch in ".!?") and not g.startswith(",")
+
+
+def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
+    """"Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
+    toks = ctx.toks
+    k = ctx.tok_index(m.end)
+    for u in toks[k:k + 5]:
+        if u.start >= limit or not u.word:
+            break
+        m2 = ctx.reg.by_start.get(u.start)
+        if m2 is not None and m2.entity.etype == "person":
+            return m2
+        if not is_title_word(u.text):
+            break
+    return m
 
 
 def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
@@ -562,7 +724,12 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             i += 1
             continue
         m = ctx.reg.by_start.get(t.start)
-        if m is not None and (m.entity.etype == "person" or True):
+        prev = toks[i - 1].low if i > 0 else ""
+        if m is not None and prev in PREPOSITIONS and SKIP_PREP:
+            i = ctx.tok_index(m.end)
+            continue
+        if m is not None:
+            m = _head_person(ctx, m, limit)
             c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
             c.verb, c.verb_start = None, None
             return c
