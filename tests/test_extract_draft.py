@@ -309,3 +309,22 @@ def test_people_introduced_by_a_title_get_a_role_even_when_silent(tmp_path, seed
     assert not any("Fuente" in p["name"] for p in facts["people"])  # where that name ends is unclear
     assert [q["speaker"] for q in facts["quotes"]] == ["ana-lucia-ortega"]
     build_with(seeds, "talks", text, result, tmp_path)
+
+
+def test_the_same_text_gives_the_same_draft(tmp_path, seeds_dir):
+    text = (SAMPLES / "lima-embassy-safe-passage.txt").read_text(encoding="utf-8")
+    first = draft.draft_text(text, "same", seeds_dir).yaml
+    assert draft.draft_text(text, "same", seeds_dir).yaml == first
+
+
+def test_slug_from_the_file_name_or_else_the_first_line(tmp_path):
+    text = "Peru’s Court Rules on Asylum — Again!\nBody.\n"
+    assert draft.slug_for(tmp_path / "Court ruling 2025.txt", text) == "court-ruling-2025"
+    assert draft.slug_for(tmp_path / "article.txt", text) == "perus-court-rules-on-asylum-again"
+    assert draft.slug_for(tmp_path / "___.txt", "¿¡!?\n") == "article"
+
+
+def test_building_never_loads_the_extractor():
+    code = "import sys, build_db; print(sorted(m for m in sys.modules if m.startswith('article_facts.extract.')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr

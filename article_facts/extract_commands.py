@@ -1,23 +1,24 @@
 """The `extract` and `add` sub-commands of build_db.py: draft a new article's facts, or add
 the article to the seeds with its draft and check the archive.
 
-The drafting code is imported when a command runs, so building the database never needs the
-extractor's optional dependencies (the `extract` extra).
+This module sits outside the extract package and imports it only when a command runs, so
+building the database never loads the extractor or needs its optional dependencies (the
+`extract` extra).
 """
 import shutil
 from pathlib import Path
 
 import click
 
-from ..errors import BuildError
+from .errors import BuildError
 
 SITE = "http://127.0.0.1:8001"
 
 
 def load_drafting():
     try:
-        from . import draft
-        from .entities import country_table
+        from .extract import draft
+        from .extract.entities import country_table
         country_table()
     except ImportError as e:
         raise click.ClickException(
@@ -54,8 +55,8 @@ def extract_command(article, seeds_dir, output, slug):
 def add_command(article, seeds_dir, slug):
     """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check the archive."""
     draft = load_drafting()
-    from ..build import check as check_archive
-    from ..schema import SLUG_RE
+    from .build import check as check_archive
+    from .schema import SLUG_RE
 
     seeds_dir = Path(seeds_dir)
     try:
