@@ -328,3 +328,45 @@ def test_building_never_loads_the_extractor():
     code = "import sys, build_db; print(sorted(m for m in sys.modules if m.startswith('article_facts.extract.')))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+
+
+SPEAKERS = ["Claudia Sheinbaum", "President Claudia Sheinbaum", "Foreign Minister Ana Lucía Ortega",
+            "Ortega", "the Constitutional Court of Peru", "Julio Ramírez Paredes", "the ministry"]
+
+
+def random_texts(count, seed=20261129):
+    """Jumbled words of the sample articles and the seed with stray quote marks and breaks:
+    text the extractor was not written for."""
+    import random
+
+    rng = random.Random(seed)
+    sources = sorted(SAMPLES.glob("*.txt")) + sorted((ROOT / "seeds").glob("*/article.txt"))
+    words = [w for path in sources for w in path.read_text(encoding="utf-8").replace("\n", " \n ").split(" ")]
+    marks = ["“", "”", '"', "«", "»", "’", ",", ".", "\n", " (", ") ", " — ", ":"]
+    texts = []
+    for _ in range(count):
+        chosen = [rng.choice(words) for _ in range(rng.randint(20, 300))]
+        for _ in range(rng.randint(0, 12)):
+            chosen.insert(rng.randint(0, len(chosen)), rng.choice(marks))
+        for _ in range(rng.randint(1, 4)):  # quotes with a cue, split or not, straight or curly
+            at = rng.randint(0, len(chosen))
+            opening, closing = rng.choice([("“", "”"), ('"', '"')])
+            cue = rng.choice([f"{closing} said {rng.choice(SPEAKERS)}.", f",{closing} {rng.choice(SPEAKERS)} said.",
+                              f",{closing} she said, {opening}", f"{closing}"])
+            chosen[at:at] = [opening + rng.choice(words), *rng.sample(words, 5), cue]
+        texts.append("Headline\n" + " ".join(chosen))
+    return texts
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_jumbled_text_gives_an_honest_draft_the_build_accepts(index, tmp_path, seeds_dir):
+    text = random_texts(6)[index]
+    seeds = seed_copy(tmp_path, seeds_dir)
+    result = draft.draft_text(text, "jumbled", seeds)
+    assert not any("could not be made valid" in note for note in result.header), result.header
+    assert_draft_is_honest(text, result, seeds)
+    folder = seeds / "jumbled"
+    folder.mkdir()
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
+    assert check_archive(seeds)["articles"] == 2

@@ -522,26 +522,31 @@ def quote_span(entry, text):
     return position, position + len(entry["text"])
 
 
-LABEL_RE = re.compile(r"(?<![\w-])(article|countries|organizations|people|roles|quotes|events|legal_references)(?:\[(\d+)\])?")
+LABEL_RE = re.compile(r"(?<![\w/-])(article|countries|organizations|people|roles|quotes|events|legal_references)(?:\[(\d+)\])?(?![\w./-])")
 
 
 def repair(facts, message):
     """Change the draft so the build's complaint goes away: drop the entry it names (and
     what depends on it), or the name form it names. Returns a note, or None if it cannot."""
     tail = message.split("facts.yml: ", 1)[-1]
-    name = re.search(r"name '(.+?)'", tail)
-    if name and ("given to more than one entity" in tail or "does not occur" in tail or "overlaps" in tail):
-        form = name.group(1)
-        for section in ("people", "organizations", "countries"):
-            for entry in facts[section]:
-                if form in (entry.get("names") or []):
-                    entry["names"].remove(form)
-                    if not entry["names"]:
-                        del entry["names"]
-                    return f"name form '{form}' of {entry['id']} left out: {tail}"
-        if form in facts["not_mentions"]:
-            facts["not_mentions"].remove(form)
-            return f"not_mentions '{form}' left out: {tail}"
+    holders = [(section, index, entry) for section in ("countries", "organizations", "people")
+               for index, entry in enumerate(facts[section])
+               for form in entry.get("names") or [entry["name"]] if f"name '{form}'" in tail]
+    name_problem = any(words in tail for words in ("given to more than one entity", "does not occur", "overlaps"))
+    if holders and name_problem:
+        form = next(f for f in holders[0][2].get("names") or [holders[0][2]["name"]] if f"name '{f}'" in tail)
+        for section, index, entry in holders:
+            if len(entry.get("names") or []) > 1:
+                entry["names"].remove(form)
+                return f"name form '{form}' of {entry['id']} left out: {tail}"
+        if "overlaps" not in tail:  # its only name: the entity goes (an overlap drops the quote)
+            section, index, entry = holders[0]
+            drop(facts, section, index)
+            return f"dropped {section} {entry['id']} (its only name '{form}'): {tail}"
+    for phrase in facts["not_mentions"]:
+        if f"name '{phrase}'" in tail:
+            facts["not_mentions"].remove(phrase)
+            return f"not_mentions '{phrase}' left out: {tail}"
     label = LABEL_RE.search(tail)
     if not label:
         return None
