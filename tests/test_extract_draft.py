@@ -370,3 +370,22 @@ def test_jumbled_text_gives_an_honest_draft_the_build_accepts(index, tmp_path, s
     (folder / "article.txt").write_text(text, encoding="utf-8")
     (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
     assert check_archive(seeds)["articles"] == 2
+
+
+def test_a_shared_surname_is_not_the_same_person(tmp_path, seeds_dir):
+    seeds = seed_copy(tmp_path, seeds_dir)
+    other = seeds / "zz-ortega"
+    other.mkdir()
+    (other / "article.txt").write_text("Daniel Ortega spoke. Ortega left.\n", encoding="utf-8")
+    (other / "facts.yml").write_text(
+        "article: {headline: x, headline_source: editorial, language: en}\n"
+        "people:\n  - {id: daniel-ortega, name: Daniel Ortega, names: [Daniel Ortega, Ortega]}\n"
+        "quotes: []\n", encoding="utf-8")
+    text = "Talks\n“We asked again,” said Foreign Minister Ana Lucía Ortega.\n“Twice,” Ortega said.\n"
+    facts = draft.draft_text(text, "talks", seeds).facts
+    assert {q["speaker"] for q in facts["quotes"]} == {"ana-lucia-ortega"}
+    only_surname = "Talks\n“We will see,” Sheinbaum said on Monday.\n"
+    facts = draft.draft_text(only_surname, "surname", seeds).facts
+    sheinbaum = next(p for p in facts["people"] if p["id"] == "claudia-sheinbaum")
+    assert "'Sheinbaum' alone" in sheinbaum["review_note"]
+    assert [q["speaker"] for q in facts["quotes"]] == ["claudia-sheinbaum"]

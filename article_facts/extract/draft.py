@@ -119,6 +119,8 @@ class Entities:
         for key, known in sorted(self.archive[section].items()):
             if name == known.get("name") or any(f in known["names"] for f in candidates if " " in f):
                 return key, None
+        if section == "people" and " " in (name or ""):
+            return None, None  # a full name the archive lacks is someone new, whatever the surname
         single = [f for f in candidates if f and " " not in f]
         for form in single:
             keys = [k for k, known in sorted(self.archive[section].items()) if form in known["names"]]
@@ -155,6 +157,23 @@ class Entities:
                           and (" " in f or f.isupper() or section == "countries")]
                 if strong:
                     self.from_archive(section, key, strong)
+
+
+    def add_referenced_countries(self):
+        """A reused person or organization keeps its country, so that country comes too
+        (without names when the text never names it)."""
+        for section in ("people", "organizations"):
+            for item in list(self.items[section].values()):
+                code = item["fields"].get("country")
+                if not code or code in self.items["countries"]:
+                    continue
+                if code in self.archive["countries"]:
+                    self.from_archive("countries", code, [])
+                else:
+                    table = entities.country_table()
+                    name = table[code][0] if code in table else code
+                    self.items["countries"][code] = {"fields": {"id": code, "name": name}, "forms": [],
+                                                     "archive": False, "notes": []}
 
 
 def add_forms(item, forms, text):
@@ -265,13 +284,24 @@ def draft_facts(text, slug, archive, attributions):
         fields = {"acronym": org["acronym"], "country": country_in(org["name"]), "kind": org["kind"]}
         ents.add("organizations", org["name"], org["forms"], fields={k: v for k, v in fields.items() if v})
 
+    org_forms = {f for item in ents.items["organizations"].values() for f in item["forms"]}
+    titled = entities.find_titled_people(text, is_title_word, avoid=set(country_forms) | org_forms)
+    titled_names = {person["name"] for person in titled}
+
     speakers = {}
     dropped_quotes = []
     attributions = sorted(attributions, key=lambda a: (a.start, a.end))
     for a in attributions:
         forms = speaker_forms(a, text)
-        if a.speaker_type == "person" and a.speaker_name and forms:
-            speakers[id(a)] = ("speaker", ents.add("people", a.speaker_name, forms))
+        name = a.speaker_name
+        short_name = next((t for t in sorted(titled_names, key=len, reverse=True)
+                           if name and name.endswith(" " + t)), None)
+        if a.speaker_type == "person" and short_name:
+            # "Mexican Foreign Minister Ana Lucía Ortega": the title is not part of the name
+            forms = [short_name] + [f for f in forms if f != name and (f in short_name.split() or " " in f)]
+            name = short_name
+        if a.speaker_type == "person" and name and forms:
+            speakers[id(a)] = ("speaker", ents.add("people", name, forms))
         elif a.speaker_type == "organization" and a.speaker_name and forms:
             name = forms[0] if not a.speaker_name[:1].isupper() else a.speaker_name
             name = re.sub(r"^[Tt]he ", "", name)
@@ -280,11 +310,10 @@ def draft_facts(text, slug, archive, attributions):
             speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, forms, fields=fields))
         else:
             dropped_quotes.append(a)
-    org_forms = {f for item in ents.items["organizations"].values() for f in item["forms"]}
-    titled = entities.find_titled_people(text, is_title_word, avoid=set(country_forms) | org_forms)
     for person in titled:
         person["id"] = ents.add("people", person["name"], [person["name"]])
     ents.add_archive_mentions()
+    ents.add_referenced_countries()
     for a in dropped_quotes:
         words = text[a.start:a.end]
         header.append(f"not drafted: {'an' if a.kind == 'indirect' else 'a'} {a.kind} quote with no named speaker: {short(words)!r}"
