@@ -27,6 +27,7 @@ def replacing(db_path):
         os.close(handle)
         tmp_path = Path(name)  # empty: SQLite treats it as a new database
         yield tmp_path
+        os.chmod(tmp_path, 0o644)  # mkstemp makes it private; the database is published
         os.replace(tmp_path, db_path)
     except (OSError, sqlite3.Error) as e:
         raise BuildError(f"{db_path}: cannot write the database: {e}")

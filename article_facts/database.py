@@ -120,31 +120,79 @@ FTS_TABLES = {
     "organizations": ["name", "acronym", "names"],
     "countries": ["name", "names"],
 }
-# Aggregates for charts: datasette-vega charts the rows on a page, so counts live in views.
-VIEWS = {
-    "quotes_per_speaker": """
+# Indexes for the default sorts, our pages and the saved queries, so each reads only the
+# rows it shows however large the archive is. A foreign key or facet column that leads one of
+# these needs no index of its own.
+COMPOSITE_INDEXES = {
+    "quotes": [
+        ("start", "id"), ("article_id", "start"),
+        ("speaker_id", "article_id", "start"), ("speaker_id", "kind"),
+        ("speaker_organization_id", "article_id", "start"), ("speaker_organization_id", "kind"),
+        ("reported_by_id", "article_id", "start"),
+    ],
+    "paragraphs": [("article_id", "position"), ("start", "id")],
+    "mentions": [
+        ("article_id", "start"), ("person_id", "article_id", "start"),
+        ("organization_id", "article_id", "start"), ("country_id", "article_id", "start"),
+    ],
+    "legal_references": [("article_id", "start"), ("cited_by_id", "article_id", "start"),
+                         ("cited_by_organization_id", "article_id", "start")],
+    "events": [("date", "article_id", "start"), ("article_id", "start")],
+    "roles": [("person_id", "title", "organization_id", "basis")],
+}
+# Counts computed once at build time (the data is read-only), each a hidden table: the chart
+# views read them (datasette-vega charts the rows on a page), and the speakers query sorts on
+# them. Counting a million quotes on every page view would take seconds.
+COUNT_TABLES = {
+    "speaker_counts": ("""
+        select 'person' as speaker_type, q.speaker_id as speaker_key, p.name as speaker,
+          q.speaker_id, null as speaker_organization_id, sum(q.kind = 'direct') as direct,
+          sum(q.kind = 'indirect') as indirect, sum(q.kind = 'partial') as partial, count(*) as total
+        from quotes q join people p on p.id = q.speaker_id group by q.speaker_id
+        union all
+        select 'organization', q.speaker_organization_id, o.name, null, q.speaker_organization_id,
+          sum(q.kind = 'direct'), sum(q.kind = 'indirect'), sum(q.kind = 'partial'), count(*)
+        from quotes q join organizations o on o.id = q.speaker_organization_id
+        group by q.speaker_organization_id""", [("total", "speaker", "speaker_key")]),
+    "quotes_per_speaker_counts": ("""
         select coalesce(p.name, o.name) as speaker, q.speaker_id, q.speaker_organization_id,
           q.kind, count(*) as quotes
         from quotes q
         left join people p on p.id = q.speaker_id
         left join organizations o on o.id = q.speaker_organization_id
-        group by q.speaker_id, q.speaker_organization_id, q.kind
-        order by speaker, q.kind""",
-    "quotes_per_verb": """
+        group by q.speaker_id, q.speaker_organization_id, q.kind""", [("speaker", "kind")]),
+    "quotes_per_verb_counts": ("""
         select coalesce(q.verb, '(none)') as verb, q.kind, count(*) as quotes
-        from quotes q
-        group by q.verb, q.kind
-        order by quotes desc, verb""",
-    "mentions_per_entity": """
+        from quotes q group by q.verb, q.kind""", [("quotes", "verb")]),
+    "mentions_per_entity_counts": ("""
         select m.entity_type, m.entity_id, coalesce(p.name, o.name, c.name) as name,
           count(*) as mentions
         from mentions m
         left join people p on p.id = m.person_id
         left join organizations o on o.id = m.organization_id
         left join countries c on c.id = m.country_id
-        group by m.entity_type, m.entity_id
+        group by m.entity_type, m.entity_id""", [("mentions", "name")]),
+}
+# Aggregates for charts, read from the counts above.
+VIEWS = {
+    "quotes_per_speaker": """
+        select speaker, speaker_id, speaker_organization_id, kind, quotes
+        from quotes_per_speaker_counts order by speaker, kind""",
+    "quotes_per_verb": """
+        select verb, kind, quotes from quotes_per_verb_counts order by quotes desc, verb""",
+    "mentions_per_entity": """
+        select entity_type, entity_id, name, mentions from mentions_per_entity_counts
         order by mentions desc, name""",
 }
+
+
+def indexes(name):
+    """The indexes of a table: its composites, then each foreign key and facet column that
+    does not lead one of them."""
+    composites = COMPOSITE_INDEXES.get(name, [])
+    single = [fk[0] for fk in TABLES[name][1]] + FACET_INDEXES.get(name, [])
+    leading = {columns[0] for columns in composites}
+    return composites + [(column,) for column in dict.fromkeys(single) if column not in leading]
 
 
 def create_tables(db):
@@ -163,12 +211,24 @@ def insert_rows(conn, name, rows):
     conn.executemany(sql, ([row.get(c) for c in columns] for row in rows))
 
 
-def finish(db):
-    """Indexes, full-text search and views, once every row is in."""
-    for name, (_, foreign_keys) in TABLES.items():
-        for column in [fk[0] for fk in foreign_keys] + FACET_INDEXES.get(name, []):
-            db[name].create_index([column], if_not_exists=True)
-    for name, columns in FTS_TABLES.items():
-        db[name].enable_fts(columns, tokenize=FTS_TOKENIZE, replace=True)
+def count_tables(db):
+    """(Re)compute the hidden count tables and the views over them."""
+    for name, (sql, count_indexes) in COUNT_TABLES.items():
+        db.execute(f"drop table if exists [{name}]")
+        db.execute(f"create table [{name}] as {sql}")
+        for columns in count_indexes:
+            db[name].create_index(columns)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+
+
+def finish(db):
+    """Indexes, full-text search, counts and views, once every row is in; then the planner's
+    statistics, so SQLite picks the indexes above."""
+    for name in TABLES:
+        for columns in indexes(name):
+            db[name].create_index(columns, if_not_exists=True)
+    for name, columns in FTS_TABLES.items():
+        db[name].enable_fts(columns, tokenize=FTS_TOKENIZE, replace=True)
+    count_tables(db)
+    db.execute("analyze")

@@ -17,6 +17,9 @@ SPEAKER_COLUMNS = {
 }
 SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
 _speaker_names = weakref.WeakKeyDictionary()  # Database -> {id: name}
+# The search query's snippet() markers: U+0002 (start of text) and U+0003 (end of text), control
+# characters the build refuses in articles, so a marker can never be a character of the data.
+MATCH_START, MATCH_END = "\x02", "\x03"
 
 
 async def speaker_names(datasette):
@@ -26,7 +29,6 @@ async def speaker_names(datasette):
     if db not in _speaker_names:
         _speaker_names[db] = dict((await db.execute(SPEAKER_NAMES_SQL)).rows)
     return _speaker_names[db]
-SNIPPET_MARKS = {"⟦": "<mark>", "⟧": "</mark>"}
 
 
 def link(href, text, css_class):
@@ -34,11 +36,15 @@ def link(href, text, css_class):
 
 
 def snippet_html(value):
-    """FTS snippets arrive as text with ⟦ ⟧ around matches: escape, then mark them."""
-    html = str(escape(value))
-    for marker, tag in SNIPPET_MARKS.items():
-        html = html.replace(marker, tag)
-    return Markup(html)
+    """FTS snippets arrive as text with U+0002/U+0003 around matches: escape, then mark them.
+    Each marked run is closed within the snippet, so no <mark> is left open."""
+    parts = []
+    for i, piece in enumerate(str(value).split(MATCH_START)):
+        match, _, rest = piece.partition(MATCH_END) if i else ("", "", piece)
+        if i:
+            parts.append(Markup("<mark>{}</mark>").format(match.replace(MATCH_END, "")))
+        parts.append(escape(rest.replace(MATCH_END, "")))
+    return Markup("").join(parts)
 
 
 @hookimpl
@@ -65,7 +71,7 @@ def render_cell(row, value, column, table, database, datasette):
         return link(datasette.urls.path(f"/speakers/{row['id']}"), value, "speaker-link")
     if column == "article_id":
         return link(datasette.urls.path(f"/articles/{value}"), label or value, "article-link")
-    if column == "paragraph_id" and "-p" in value:
+    if column == "paragraph_id" and isinstance(value, str) and "-p" in value:
         # paragraph ids are "{article slug}-p{position}": link to that paragraph's anchor
         article_id, position = value.rsplit("-p", 1)
         return link(datasette.urls.path(f"/articles/{article_id}#p{position}"), value, "paragraph-link")
