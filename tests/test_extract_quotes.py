@@ -166,3 +166,17 @@ def test_scorer_over_the_evaluation_set():
 
 FLOOR_F1 = 0.97
 FLOOR_SPEAKER = 0.88
+
+
+def test_indirect_statement_before_the_speaker():
+    t = "Peru cut its ties on Monday.\nThat decision was made in Lima, Sheinbaum clarified.\n"
+    got = quotes(t, "indirect")
+    assert [(q, a.verb) for q, _, a in got] == [("That decision was made in Lima", "clarified")]
+
+
+def test_bare_reported_clause_and_partial_inside():
+    t = "Judge Ana Reyes said the law was “plainly unfair” to tenants.\n"
+    got = quotes(t)
+    kinds = {a.kind: (q, s) for q, s, a in got}
+    assert kinds["indirect"] == ("the law was “plainly unfair” to tenants", "Ana Reyes")
+    assert kinds["partial"] == ("plainly unfair", "Ana Reyes")

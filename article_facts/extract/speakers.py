@@ -190,6 +190,17 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             c -= 1
         if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
             head = _np_ending(ctx, c - 1)
+            inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
+            inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                       if m.end <= toks[i - 1].end and m.entity.etype == "person"]
+            whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
+            if whole and (head is None or head.kind != "pronoun"):
+                m = whole[0]
+                np = NP("name", m.start, m.end, m.text, m)
+                if head is not None:
+                    np.appos = (head.start, head.end)
+                    np.appos_before = True
+                return np
             for _ in range(2):
                 if head is None or head.kind not in ("name", "newname"):
                     break
@@ -205,17 +216,6 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 if nh is None:
                     break
                 c, head = c2, nh
-            inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
-            inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
-                       if m.end <= toks[i - 1].end and m.entity.etype == "person"]
-            whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
-            if whole and (head is None or head.kind != "pronoun"):
-                m = whole[0]
-                np = NP("name", m.start, m.end, m.text, m)
-                if head is not None:
-                    np.appos = (head.start, head.end)
-                    np.appos_before = True
-                return np
             if head is not None and head.kind in ("name", "newname", "pronoun"):
                 head.appos = (inner.start, inner.end)
                 return head
@@ -741,38 +741,57 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
     return None
 
 
+BARE_COMPLEMENT = {"said", "says", "added", "adds", "noted", "notes", "argued", "argues",
+                   "insisted", "insists", "warned", "warns", "claimed", "claims", "explained",
+                   "stressed", "emphasized", "emphasised", "acknowledged", "recalled", "conceded",
+                   "believes", "predicted", "suggested", "suggests", "maintained", "maintains"}
+TIME_WORDS = {"on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "today", "yesterday", "earlier", "later", "last", "week", "month", "year", "this",
+              "in", "a", "an", "statement", "interview", "at", "the", "time", "recently", "also",
+              "again", "repeatedly", "night", "morning", "afternoon", "evening"}
+
+
 def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
-    """`X said that ...`: the reported clause's span, or None."""
-    if c.tok.low in ("according", "put", "summed", "pointed", "went", "asked", "told", "tells"):
-        if c.tok.low not in ("told", "tells"):
-            return None
-    toks = ctx.toks
+    """The reported clause of a cue not used by a quote: `X said (that) ...`, `..., X said.`"""
+    low = c.tok.low
+    if low in ("according", "put", "summed", "pointed", "went", "asked") or c.after:
+        return None
+    toks, text = ctx.toks, ctx.text
     v = c.v
+    s, e = ctx.sentence(c.pos)
+    start = None
     j = v + 1
-    if c.tok.low in ("told", "tells"):
-        # told reporters that ...
-        k = j
+    if low in ("told", "tells", "telling"):
+        k = j  # told reporters that ...
         while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
             k += 1
         j = k
-    if c.after:
-        return None
-    if j < len(toks) and toks[j].low == "that":
-        start_tok = j + 1
-    else:
-        return None
-    if start_tok >= len(toks):
-        return None
-    start = toks[start_tok].start
-    _, e = ctx.sentence(start)
+    k = j
+    while k < len(toks) and k < j + 6 and toks[k].low in TIME_WORDS and toks[k].start < e:
+        k += 1  # said on Tuesday that ..., said in a statement that ...
+    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+        start = toks[k + 1].start if k + 1 < len(toks) else None
+    elif (low in BARE_COMPLEMENT and j < len(toks) and toks[j].word and toks[j].start < e
+          and toks[j].low not in PREPOSITIONS and toks[j].low not in ("to", "so", "yes", "no", "nothing")):
+        start = toks[j].start
     end = e
-    text = ctx.text
-    while end > start and text[end - 1] in ".!? \t":
+    if start is None:
+        # "..., Sheinbaum clarified.": the clause before the speaker
+        nb = ctx.tok_index(c.np.start) - 1
+        rest = [t for t in toks[v + 1:ctx.tok_index(e)] if t.word]
+        if nb >= 0 and toks[nb].text == "," and len(rest) <= 4 and toks[nb].start > s:
+            start, end = s, toks[nb].start
+        else:
+            return None
+    while start < end and text[start] in " \t,":
+        start += 1
+    while end > start and text[end - 1] in ".!?,; \t":
         end -= 1
-    # an indirect statement never crosses a quote's marks
-    for o, oe in ctx.outer:
+    # an indirect statement never crosses a quote's marks (it may hold a partial quote)
+    i = bisect.bisect_left(ctx.outer_starts, start) - 1
+    for o, oe in ctx.outer[max(i, 0):bisect.bisect_left(ctx.outer_starts, end) + 1]:
         if o < end and oe > start and not (start <= o and oe <= end):
             return None
-    if end - start < 8:
+    if end - start < 8 or ctx.in_quote(start):
         return None
     return start, end
