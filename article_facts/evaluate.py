@@ -305,7 +305,7 @@ def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score],
 _TEXTS: dict[str, str] = {}
 
 
-def _print(rows, total, verbose=False):
+def _print(rows, total):
     for r in rows:
         print(r.line())
     print(total.line())

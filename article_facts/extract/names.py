@@ -261,8 +261,7 @@ def title_key(word: str) -> str:
 class Registry:
     """Every person and organization mention in the text, grouped into entities."""
 
-    def __init__(self, text: str, toks: list[Token], quote_spans: list[tuple[int, int]],
-                 para_of: list[int]):
+    def __init__(self, text: str, toks: list[Token], quote_spans: list[tuple[int, int]]):
         self.text = text
         self.toks = toks
         self.mentions: list[Mention] = []
@@ -270,7 +269,7 @@ class Registry:
         self.by_start: dict[int, Mention] = {}
         self.entities: list[Entity] = []
         self.descriptors: dict[str, Entity] = {}
-        self._build(quote_spans, para_of)
+        self._build(quote_spans)
 
     # -- building -------------------------------------------------------------------------
     def _runs(self):
@@ -318,7 +317,7 @@ class Registry:
             out.append(("person", i, k, j))
         return out
 
-    def _build(self, quote_spans, para_of):
+    def _build(self, quote_spans):
         toks = self.toks
         in_q = _in_spans(quote_spans)
         runs = self._runs()

@@ -15,7 +15,6 @@ CLOSE_MARKS = "”»"
 STRAIGHT = '"'
 _MARK = re.compile(r'[“”"«»„]')
 _LINE = re.compile(r"[^\n]+")
-TITLES_ARE_OTHER = True
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 
 
@@ -151,7 +150,7 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
         return "direct"
-    if TITLES_ARE_OTHER and _is_title_like(content) and words <= 6 and not ends_punct:
+    if _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
 

@@ -41,8 +41,6 @@ VERBS = {
 PARTICIPLES = {"saying", "adding", "noting", "telling", "explaining", "arguing", "writing",
                "asking", "insisting", "warning", "declaring", "stating", "recalling",
                "stressing", "emphasizing", "claiming"}
-WEAK_VERBS = {"put", "read", "reads", "found", "went", "pointed", "summed", "states", "reported",
-              "reports", "ruled", "described", "describes", "posted", "informed"}
 SKIP_BACK = {"also", "has", "had", "have", "later", "then", "previously", "once", "recently",
              "repeatedly", "again", "would", "will", "did", "was", "is", "further", "earlier",
              "often", "reportedly", "just", "never", "always", "has", "had", "once", "still",
@@ -58,7 +56,6 @@ ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "
                    "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
                    "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
                    "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
-SKIP_PREP = True
 PREPOSITIONS = {"in", "at", "from", "of", "to", "for", "with", "on", "by", "about", "against",
                 "into", "over", "under", "near", "after", "before", "during", "since", "like",
                 "than", "across", "toward", "towards", "through", "behind", "between", "among"}
@@ -85,7 +82,7 @@ class _Ctx:
         self.outer = outer
         self.outer_starts = [s for s, _ in outer]
         self.sent_ends = self._sentence_ends()
-        self.reg = Registry(text, self.toks, outer, [])
+        self.reg = Registry(text, self.toks, outer)
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -199,7 +196,6 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 np = NP("name", m.start, m.end, m.text, m)
                 if head is not None:
                     np.appos = (head.start, head.end)
-                    np.appos_before = True
                 return np
             for _ in range(2):
                 if head is None or head.kind not in ("name", "newname"):
@@ -530,7 +526,6 @@ def extract_attributions(text: str) -> list[Attribution]:
     qi = 0
     ci = 0
     prev_q: QuoteSpan | None = None
-    prev_res: Resolved | None = None
     while qi < len(speech) or ci < len(cues):
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
@@ -591,15 +586,9 @@ def extract_attributions(text: str) -> list[Attribution]:
         out.append(a)
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
-        prev_q, prev_res = q, res
+        prev_q = q
     out.sort(key=lambda a: (a.start, a.end))
     return out
-
-
-def _has_cue_near(ctx: _Ctx, q: QuoteSpan, cue_pos: list[int]) -> bool:
-    s, e = ctx.sentence(q.open_at)
-    i = bisect.bisect_left(cue_pos, s)
-    return i < len(cue_pos) and cue_pos[i] < max(e, q.outer_end + 1)
 
 
 def np_is_pronoun(cue: Cue) -> bool:
@@ -695,11 +684,6 @@ _DASH_NAME = re.compile(r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[
 _TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
 
 
-def _sentence_break(gap: str) -> bool:
-    g = gap.strip()
-    return any(ch in g for ch in ".!?") and not g.startswith(",")
-
-
 def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
     """"Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
     toks = ctx.toks
@@ -725,7 +709,7 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             continue
         m = ctx.reg.by_start.get(t.start)
         prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and prev in PREPOSITIONS and SKIP_PREP:
+        if m is not None and prev in PREPOSITIONS:
             i = ctx.tok_index(m.end)
             continue
         if m is not None:
