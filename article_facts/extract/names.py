@@ -309,6 +309,13 @@ class Registry:
             while k < j - 1 and (is_title_word(toks[k].text) or toks[k].low in ("of", "for", "the", "on")
                                  or toks[k].text == "-"):
                 k += 1
+            # "Miss Universe Alicia Machado", "Wells Fargo CEO John Stumpf": the name starts at
+            # a known first name when the run does not
+            if j - k >= 3 and not is_known_first_name(toks[k].text):
+                for p in range(k + 1, j - 1):
+                    if is_known_first_name(toks[p].text) and toks[p].text[0].isupper():
+                        k = p
+                        break
             if k > i and toks[k - 1].low in CONNECT:
                 continue  # "Undersecretary for North America": a title's complement, no name
             if k >= j:
@@ -517,11 +524,11 @@ class Registry:
 def _headline_spans(text, toks):
     """Paragraphs in Title Case without a final stop (headlines): their capitalised runs are no names."""
     out = []
-    for m in re.finditer(r"[^\n]+", text):
+    for n, m in enumerate(re.finditer(r"[^\n]+", text)):
         line = m.group().strip()
         words = re.findall(r"[^\W\d_][\w’'\-]*", line)
-        if len(words) < 4 or line.endswith((".", "”", '"')) and not line.endswith("?."):
-            continue
+        if len(words) < 4 or line.endswith((".", "”", '"')) and n > 0:
+            continue  # the first line may be a headline even with a stop
         caps = sum(1 for w in words if w[0].isupper())
         small = sum(1 for w in words if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "is"))
         if caps >= 0.7 * (len(words) - small) and caps >= 3:

@@ -52,6 +52,10 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "
 BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
             "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
             "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
+DOCUMENT_HEADS = {"report", "statement", "study", "letter", "release", "complaint", "filing",
+                  "memo", "survey", "poll", "analysis", "ruling", "order", "ad", "website",
+                  "tweet", "post", "spokesman", "spokeswoman", "spokesperson", "official",
+                  "officials", "document", "documents", "email", "e-mail", "lawsuit", "suit"}
 ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "union",
                    "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
                    "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
@@ -139,6 +143,15 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if t.low in PRONOUNS:
         return NP("pronoun", t.start, t.end, t.text)
     m = ctx.reg.by_end.get(t.end)
+    if m is not None and m.entity.etype == "organization":
+        # "Mr. Morgan of the Sierra Club said": the person before the organization speaks
+        b = ctx.tok_index(m.start) - 1
+        if b >= 0 and toks[b].low == "the":
+            b -= 1
+        if b >= 1 and toks[b].low in ("of", "at", "for", "from", "with"):
+            p = ctx.reg.by_end.get(toks[b - 1].end)
+            if p is not None and p.entity.etype == "person":
+                m = p
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
         return NP("name", s, m.end, text[s:m.end], m)
@@ -400,6 +413,12 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
         return r
     head = _head(np.text)
     words = np.text.lower().split()
+    if head in DOCUMENT_HEADS or head in ORG_HEADS:
+        # "the IMF report stated", "a White House statement said": the organization named in it
+        for m in ctx.reg.mentions_between(np.start, np.end):
+            if m.entity.etype == "organization" and m.end <= np.end:
+                return Resolved(m.entity, "organization",
+                                f"description '{np.text}' names {m.entity.name}")
     if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
         m = ctx.reg.org_with_word(head, np.start)
         if m is not None:
