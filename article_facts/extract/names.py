@@ -531,7 +531,8 @@ def _headline_spans(text, toks):
             continue  # the first line may be a headline even with a stop
         caps = sum(1 for w in words if w[0].isupper())
         small = sum(1 for w in words if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "is"))
-        if caps >= 0.7 * (len(words) - small) and caps >= 3:
+        stop = line.endswith((".", "”", '"'))
+        if caps >= (1.0 if stop else 0.7) * (len(words) - small) and caps >= 3:
             out.append((m.start(), m.end()))
     return out
 
