@@ -203,6 +203,15 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
             inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
                        if m.end <= toks[i - 1].end and m.entity.etype == "person"]
+            whole_org = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                         if m.entity.etype == "organization" and m.start == toks[c + 1].start
+                         and m.end == toks[i - 1].end]
+            if whole_org and (head is None or head.kind == "desc"):
+                # "The national weather agency, PAGASA, said": the organization, and "the agency" is it
+                m = whole_org[0]
+                if head is not None:
+                    ctx.reg.descriptors.setdefault(_head(head.text), m.entity)
+                return NP("name", m.start, m.end, m.text, m)
             whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
             if whole and (head is None or head.kind != "pronoun"):
                 m = whole[0]
