@@ -180,3 +180,19 @@ def test_bare_reported_clause_and_partial_inside():
     kinds = {a.kind: (q, s) for q, s, a in got}
     assert kinds["indirect"] == ("the law was “plainly unfair” to tenants", "Ana Reyes")
     assert kinds["partial"] == ("plainly unfair", "Ana Reyes")
+
+
+def test_multi_paragraph_quote_attributed_at_its_end():
+    t = ("Mayor Ken Ito spoke first.\n"
+         "“The budget is tight.\n"
+         "“But we will keep the pools open,” said Dr. Lena Brandt, the council's chair.\n")
+    got = quotes(t, "direct")
+    assert [s for _, s, _ in got] == ["Lena Brandt", "Lena Brandt"]
+    assert got[0][2].explicit is False and got[1][2].explicit is True
+
+
+def test_titles_and_evidence_come_from_the_text():
+    t = "“We are ready,” said Ana Ruiz, the city's fire chief.\n“Mostly,” Interior Minister Omar Diaz said.\n"
+    for _, s, a in quotes(t, "direct"):
+        ev = t[a.title_evidence[0]:a.title_evidence[1]]
+        assert a.speaker_title in ev and any(f in ev for f in a.speaker_forms)

@@ -549,6 +549,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             speech.append(q)
     used: set[int] = set()
     state: dict = {"last": None, "last_para": -9}
+    made: dict[int, Attribution] = {}
     out: list[Attribution] = []
     # events in text order: quotes and free cues (for indirect speech and the last speaker)
     qi = 0
@@ -611,12 +612,38 @@ def extract_attributions(text: str) -> list[Attribution]:
             if res is not None:
                 note = "no reporting verb; continues the previous speaker"
         a = _make(q.kind, q.start, q.end, res, cue, explicit, note)
+        if a.verb is None:
+            a.explicit = False  # an explicit attribution needs its reporting verb
         out.append(a)
+        made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
         prev_q = q
+    _share_multi_paragraph_speakers(speech, made)
     out.sort(key=lambda a: (a.start, a.end))
     return out
+
+
+def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None:
+    """A quote running over paragraphs has one speaker: paragraphs with no verb take the chain's."""
+    chain: list[Attribution] = []
+    for q in speech:
+        a = made.get(id(q))
+        if a is None:
+            continue
+        chain.append(a)
+        if q.close_at is not None:  # the chain ends here
+            named = [x for x in chain if x.verb is not None and x.speaker_name]
+            if len(chain) > 1 and named:
+                src = named[0]
+                for x in chain:
+                    if x.verb is None and x.speaker_name != src.speaker_name:
+                        x.speaker_name, x.speaker_type = src.speaker_name, src.speaker_type
+                        x.speaker_forms = list(src.speaker_forms)
+                        x.speaker_title, x.title_evidence = src.speaker_title, src.title_evidence
+                        x.explicit = False
+                        x.note = "part of a quote running over several paragraphs; speaker from its attributed paragraph"
+            chain = []
 
 
 def np_is_pronoun(cue: Cue) -> bool:
