@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]")
+TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]|\n")
 
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "s", "we": "s"}
 PARTICLES = {"de", "del", "de la", "la", "van", "von", "der", "den", "da", "dos", "das", "du",
@@ -359,11 +359,12 @@ class Registry:
                     owner = ent
                     break
             if owner is None:
-                owner = Entity(" ".join(key), "person")
+                owner = Entity(self.text[toks[k].start:toks[j - 1].end], "person")
                 self.entities.append(owner)
             forms[key] = owner
-            if " ".join(key) not in owner.forms:
-                owner.forms.append(" ".join(key))
+            written = self.text[toks[k].start:toks[j - 1].end]
+            if written not in owner.forms:
+                owner.forms.append(written)
         self._person_forms = forms
         surnames: dict[str, list[Entity]] = {}
         for key, ent in forms.items():
@@ -406,8 +407,9 @@ class Registry:
                     if _contains(tuple(w.lower() for w in fk), low):
                         ent = fe
                         break
-                if ent is not None and " ".join(key) not in ent.forms:
-                    ent.forms.append(" ".join(key))
+                written = self.text[toks[k].start:toks[j - 1].end]
+                if ent is not None and written not in ent.forms:
+                    ent.forms.append(written)
             if ent is None:
                 cands = []
                 if len(key) == 1:
@@ -419,10 +421,8 @@ class Registry:
                 if not cands:
                     continue
                 ent = self._most_recent(cands, last_of)
-                name_text = " ".join(key)
-                if name_text not in ent.forms and len(key) <= len(ent.name.split()):
-                    ent.forms.append(name_text)
-                elif name_text not in ent.forms:
+                name_text = self.text[toks[k].start:toks[j - 1].end]
+                if name_text not in ent.forms:
                     ent.forms.append(name_text)
             ns, ne = toks[k].start, toks[j - 1].end
             title = self.text[s:toks[k - 1].end] if k > i else None

@@ -450,31 +450,34 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
 
 
 def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
-    words = np.text.split()
-    if words and words[0].lower() == "the":
-        words = words[1:]
-    if not words:
+    """An entity for a name the registry did not know, its name and title cut from the text."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", np.text)]
+    if spans and np.text[spans[0][0]:spans[0][1]].lower() == "the":
+        spans = spans[1:]
+    if not spans:
         return Resolved(None, None)
+    words = [np.text[a:b] for a, b in spans]
     etype = "organization" if is_org_name(words) else "person"
     i = ctx.tok_index(np.start)
     desc_head = ctx.toks[i - 1].low if i > 0 else ""
     if desc_head in ORG_DESCRIPTORS:
         etype = "organization"
+    whole = np.text[spans[0][0]:spans[-1][1]]
     # reuse an entity that has this form already (e.g. a single surname)
     for ent in ctx.reg.entities:
-        if np.text in ent.forms or " ".join(words) in ent.forms:
+        if np.text in ent.forms or whole in ent.forms:
             return Resolved(ent, ent.etype)
         if etype == "person" and ent.etype == "person" and words[-1] == ent.name.split()[-1]:
             return Resolved(ent, "person")
     title_n = 0
     while title_n < len(words) - 1 and is_title_word(words[title_n]):
         title_n += 1
-    name = " ".join(words[title_n:])
+    name = np.text[spans[title_n][0]:spans[-1][1]]
     ent = Entity(name, etype, [name])
     ctx.reg.entities.append(ent)
     if etype == "organization" and desc_head:
         ctx.reg.descriptors[desc_head] = ent
-    title = " ".join(words[:title_n]) or None
+    title = np.text[spans[0][0]:spans[title_n - 1][1]] if title_n else None
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
 
