@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from .model import Attribution
 from .names import (ORG_HEADS, PRONOUNS, Entity, Mention, Registry, Token, is_org_name,
@@ -521,13 +522,26 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     return r
 
 
-def _make(kind, start, end, res: Resolved | None, cue: Cue | None, explicit: bool, note: str | None):
+@lru_cache(maxsize=4096)
+def _word_re(form: str):
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(text: str, form: str) -> bool:
+    """The build requires every name form to occur as a whole word."""
+    return bool(form) and _word_re(form).search(text) is not None
+
+
+def _make(text: str, kind, start, end, res: Resolved | None, cue: Cue | None, explicit: bool,
+          note: str | None):
     a = Attribution(kind=kind, start=start, end=end, explicit=explicit, note=note)
-    if res is not None and res.entity is not None:
+    if res is not None and res.entity is not None and _whole_word(text, res.entity.name):
         ent = res.entity
         a.speaker_name = ent.name
         a.speaker_type = ent.etype
-        a.speaker_forms = sorted(set(ent.forms), key=lambda f: (-len(f.split()), -len(f), f))
+        forms = [f for f in set(ent.forms) if _whole_word(text, f)]
+        a.speaker_forms = sorted(forms, key=lambda f: (-len(f.split()), -len(f), f))
         a.speaker_title = res.title
         a.title_evidence = res.title_span
     elif res is not None:
@@ -570,7 +584,7 @@ def extract_attributions(text: str) -> list[Attribution]:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
                 s, e = ind
-                out.append(_make("indirect", s, e, res, c, res.entity is not None, res.note))
+                out.append(_make(text, "indirect", s, e, res, c, res.entity is not None, res.note))
             continue
         q = speech[qi]
         qi += 1
@@ -614,7 +628,7 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res = Resolved(state["last"], state["last"].etype)
             if res is not None:
                 note = "no reporting verb; continues the previous speaker"
-        a = _make(q.kind, q.start, q.end, res, cue, explicit, note)
+        a = _make(text, q.kind, q.start, q.end, res, cue, explicit, note)
         if a.verb is None:
             a.explicit = False  # an explicit attribution needs its reporting verb
         out.append(a)
