@@ -312,7 +312,7 @@ class Registry:
             # "Miss Universe Alicia Machado", "Wells Fargo CEO John Stumpf": the name starts at
             # a known first name when the run does not
             if j - k >= 3 and not is_known_first_name(toks[k].text):
-                for p in range(k + 1, j - 1):
+                for p in range(j - 2, k, -1):  # the last first name: "New York City Mayor Rudy Giuliani"
                     if is_known_first_name(toks[p].text) and toks[p].text[0].isupper():
                         k = p
                         break

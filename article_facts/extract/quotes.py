@@ -14,6 +14,7 @@ OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
 STRAIGHT = '"'
 _MARK = re.compile(r'[“”"«»„]')
+_DATE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}")
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 
@@ -125,6 +126,8 @@ def classify(text: str, q: QuoteSpan) -> str:
     if not re.search(r"[^\W\d_]{2}", content0) or content0.lstrip().startswith(("@", "#", "http", "www.")) \
             or re.fullmatch(r"[\w\-]*\d[\w\-]*", content0):
         return "other"  # ids, handles, dates, numbers: markup, not speech
+    if _DATE.fullmatch(content0.strip()) or re.fullmatch(r"[a-z]*[A-Z][a-z]+[A-Z]\w*", content0):
+        return "other"  # a date line or a CamelCase handle from an embedded post
     para_start = q.para[0]
     before = text[max(para_start, q.open_at - 120):q.open_at]
     after = text[q.outer_end:min(q.para[1], q.outer_end + 80)]
