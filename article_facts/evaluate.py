@@ -171,12 +171,16 @@ def load_seed(folder: Path) -> tuple[str, list[GoldQuote]]:
     return text, gold
 
 
-def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score]:
+def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score, Score]:
+    """Per-article rows and the overall score for direct quotes, and a score for partial quotes."""
     rows = []
+    partials = Score("partial quotes (own set; not in the figures above)")
     for txt in sorted(folder.glob("*.txt")):
-        text, direct, _partial = load_gold_yml(txt)
-        pred = [a for a in extract_attributions(text) if a.kind == "direct"]
+        text, direct, partial = load_gold_yml(txt)
+        found = extract_attributions(text)
+        pred = [a for a in found if a.kind == "direct"]
         rows.append(score(txt.stem, text, direct, pred))
+        partials.add(score(txt.stem, text, partial, [a for a in found if a.kind == "partial"]))
     for seed in seeds:
         text, gold = load_seed(seed)
         pred = [a for a in extract_attributions(text) if a.kind == "direct"]
@@ -184,7 +188,7 @@ def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score]:
     total = Score("overall")
     for r in rows:
         total.add(r)
-    return rows, total
+    return rows, total, partials
 
 
 # -- PolNeAR ------------------------------------------------------------------------------------
@@ -332,8 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         seeds = [Path(s) for s in (args.seed if args.seed is not None else
                                    ["seeds/peru-severs-relations-chavez-asylum"])]
-        rows, total = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
+        rows, total, partials = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
     _print(rows, total)
+    if not args.polnear:
+        print(partials.line())
     if args.misses:
         for name, g, p in total.misses:
             if g is None:

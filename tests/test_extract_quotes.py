@@ -159,9 +159,10 @@ def test_scorer_missing_extra_and_wrong_speaker():
 
 
 def test_scorer_over_the_evaluation_set():
-    rows, total = evaluate_own(HERE / "extraction", [HERE.parent / "seeds" / "peru-severs-relations-chavez-asylum"])
+    rows, total, partials = evaluate_own(HERE / "extraction", [HERE.parent / "seeds" / "peru-severs-relations-chavez-asylum"])
     assert len(rows) >= 11 and total.gold >= 50
     assert total.f1 >= FLOOR_F1 and total.speaker_accuracy >= FLOOR_SPEAKER
+    assert partials.gold >= 10 and partials.recall >= 0.8
 
 
 FLOOR_F1 = 0.98
