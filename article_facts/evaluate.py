@@ -174,7 +174,7 @@ def load_seed(folder: Path) -> tuple[str, list[GoldQuote]]:
 def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score, Score]:
     """Per-article rows and the overall score for direct quotes, and a score for partial quotes."""
     rows = []
-    partials = Score("partial quotes (own set; not in the figures above)")
+    partials = Score("partial quotes (own set, scored apart)")
     for txt in sorted(folder.glob("*.txt")):
         text, direct, partial = load_gold_yml(txt)
         found = extract_attributions(text)
