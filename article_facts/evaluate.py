@@ -229,15 +229,16 @@ _NOT_NAME = {"he", "she", "they", "it", "i", "we", "you", "the", "a", "an", "his
 def source_is_name(source: str) -> str | None:
     """The surname-like head of a PolNeAR source that names someone, else None.
 
-    The source names someone when, cut at its first comma or parenthesis and then at ' of ',
-    ' for ', ' at ', ' from ', ' on ', ' in ' (the first part that is not only titles is kept),
-    its last word (the head of the phrase) is capitalised and not a pronoun or determiner
-    (`Trump campaign spokesman Jason Miller` -> 'Miller', `Sen. Ted Cruz` -> 'Cruz', `The New
-    York Times` -> 'Times'); `An Israeli official` or `the former Florida governor` name nobody.
+    The source is cut at its first comma or parenthesis (or ' who ', ' which ', ' that '), then
+    at ' of ', ' for ', ' at ', ' from ', ' on ', ' in ', ' to ', ' with ', ' about ', ' by ';
+    the first part that is not only titles is kept. It names someone when that part's last word
+    (the head of the phrase) is capitalised and not a pronoun or determiner: `Trump campaign
+    spokesman Jason Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New
+    York Times` -> 'Times'; `An Israeli official` or `the former Florida governor` name nobody.
     """
     from .extract.names import is_title_word
     s = re.split(r",|\(| who | which | that ", source)[0]
-    segments = re.split(r" of | for | at | from | on | in ", s)
+    segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", s)
     # "Secretary of State John F. Kerry": a segment holding only titles is skipped
     seg = next((x for x in segments
                 if not all(is_title_word(w) for w in re.findall(r"[^\W\d_][\w’'.\-]*", x))), segments[0])

@@ -275,6 +275,8 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
         if not toks[k].word or toks[k].low in BOUNDARY or toks[k].low in VERBS or toks[k].low in AUX \
                 or toks[k].low in PRONOUNS:
             break
+        if found is not None and found.entity.etype == "person" and toks[k].low in ("of", "for", "at", "from", "with", "to"):
+            break  # "said Stu Rothenberg of the ... Report": the person is the head
         k += 1
     if found is not None:
         m = found
