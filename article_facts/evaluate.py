@@ -23,6 +23,7 @@ with that attribution's source; pairs inside no content (scare quotes, titles) a
 Predictions are the extractor's 'direct' and 'partial' quotes. Speaker accuracy counts the gold
 quotes whose source names someone (see `source_is_name`).
 """
+
 from __future__ import annotations
 
 import json
@@ -87,9 +88,11 @@ class Score:
         self.misses.extend(other.misses)
 
     def line(self) -> str:
-        return (f"{self.name:48.48} gold {self.gold:4d} pred {self.predicted:4d} "
-                f"P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f} "
-                f"speaker {self.speaker_right}/{self.speaker_total} = {self.speaker_accuracy:.3f}")
+        return (
+            f"{self.name:48.48} gold {self.gold:4d} pred {self.predicted:4d} "
+            f"P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f} "
+            f"speaker {self.speaker_right}/{self.speaker_total} = {self.speaker_accuracy:.3f}"
+        )
 
 
 def speaker_ok(pred, gold: GoldQuote) -> bool:
@@ -98,8 +101,14 @@ def speaker_ok(pred, gold: GoldQuote) -> bool:
     return bool(names & forms)
 
 
-def score(name: str, text: str, gold: list[GoldQuote], predicted, speaker_pred=speaker_ok,
-          speaker_counts=lambda g: bool(g.speakers)) -> Score:
+def score(
+    name: str,
+    text: str,
+    gold: list[GoldQuote],
+    predicted,
+    speaker_pred=speaker_ok,
+    speaker_counts=lambda g: bool(g.speakers),
+) -> Score:
     """Match predictions to gold (overlap + equal normalised text) and count."""
     sc = Score(name, gold=len(gold), predicted=len(predicted))
     taken: set[int] = set()
@@ -108,7 +117,7 @@ def score(name: str, text: str, gold: list[GoldQuote], predicted, speaker_pred=s
         for i, p in enumerate(predicted):
             if i in taken or p.end <= g.start or p.start >= g.end:
                 continue
-            if normalise(text[p.start:p.end]) == normalise(g.text):
+            if normalise(text[p.start : p.end]) == normalise(g.text):
                 hit = i
                 break
         if hit is not None:
@@ -136,7 +145,9 @@ def _locate(text: str, quote: str, occurrence: int | None, where: str) -> int:
         if pos < 0:
             raise ValueError(f"{where}: quote text not found in the article: {quote[:60]!r}")
     if occurrence is None and text.find(quote, pos + 1) >= 0:
-        raise ValueError(f"{where}: quote text occurs more than once; give occurrence: {quote[:60]!r}")
+        raise ValueError(
+            f"{where}: quote text occurs more than once; give occurrence: {quote[:60]!r}"
+        )
     return pos
 
 
@@ -171,12 +182,16 @@ def load_seed(folder: Path) -> tuple[str, list[GoldQuote]]:
     return text, gold
 
 
-def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score]:
+def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score, Score]:
+    """Per-article rows and the overall score for direct quotes, and a score for partial quotes."""
     rows = []
+    partials = Score("partial quotes (own set, scored apart)")
     for txt in sorted(folder.glob("*.txt")):
-        text, direct, _partial = load_gold_yml(txt)
-        pred = [a for a in extract_attributions(text) if a.kind == "direct"]
+        text, direct, partial = load_gold_yml(txt)
+        found = extract_attributions(text)
+        pred = [a for a in found if a.kind == "direct"]
         rows.append(score(txt.stem, text, direct, pred))
+        partials.add(score(txt.stem, text, partial, [a for a in found if a.kind == "partial"]))
     for seed in seeds:
         text, gold = load_seed(seed)
         pred = [a for a in extract_attributions(text) if a.kind == "direct"]
@@ -184,7 +199,7 @@ def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score]:
     total = Score("overall")
     for r in rows:
         total.add(r)
-    return rows, total
+    return rows, total, partials
 
 
 # -- PolNeAR ------------------------------------------------------------------------------------
@@ -204,7 +219,11 @@ def mark_pairs(text: str) -> list[tuple[int, int]]:
             elif open_at is not None:
                 out.append((open_at + 1, m.start()))
                 open_at = None
-        if open_at is not None and li + 1 < len(lines) and text[lines[li + 1][0]:].lstrip()[:1] in '“"':
+        if (
+            open_at is not None
+            and li + 1 < len(lines)
+            and text[lines[li + 1][0] :].lstrip()[:1] in '“"'
+        ):
             out.append((open_at + 1, pe))
     cleaned = []
     for s, e in out:
@@ -217,26 +236,60 @@ def mark_pairs(text: str) -> list[tuple[int, int]]:
     return cleaned
 
 
-_NOT_NAME = {"he", "she", "they", "it", "i", "we", "you", "the", "a", "an", "his", "her", "their",
-             "its", "this", "that", "these", "those", "some", "many", "one", "two", "another",
-             "other", "others", "sources", "officials"}
+_NOT_NAME = {
+    "he",
+    "she",
+    "they",
+    "it",
+    "i",
+    "we",
+    "you",
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "some",
+    "many",
+    "one",
+    "two",
+    "another",
+    "other",
+    "others",
+    "sources",
+    "officials",
+}
 
 
 def source_is_name(source: str) -> str | None:
     """The surname-like head of a PolNeAR source that names someone, else None.
 
-    The source names someone when, cut at its first comma or parenthesis and then at ' of ',
-    ' for ', ' at ', ' from ', ' on ', ' in ' (the first part that is not only titles is kept),
-    its last word (the head of the phrase) is capitalised and not a pronoun or determiner
-    (`Trump campaign spokesman Jason Miller` -> 'Miller', `Sen. Ted Cruz` -> 'Cruz', `The New
-    York Times` -> 'Times'); `An Israeli official` or `the former Florida governor` name nobody.
+    The source is cut at its first comma or parenthesis (or ' who ', ' which ', ' that '), then
+    at ' of ', ' for ', ' at ', ' from ', ' on ', ' in ', ' to ', ' with ', ' about ', ' by ';
+    the first part that is not only titles is kept. It names someone when that part's last word
+    (the head of the phrase) is capitalised and not a pronoun or determiner: `Trump campaign
+    spokesman Jason Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New
+    York Times` -> 'Times'; `An Israeli official` or `the former Florida governor` name nobody.
     """
     from .extract.names import is_title_word
+
     s = re.split(r",|\(| who | which | that ", source)[0]
-    segments = re.split(r" of | for | at | from | on | in ", s)
+    segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", s)
     # "Secretary of State John F. Kerry": a segment holding only titles is skipped
-    seg = next((x for x in segments
-                if not all(is_title_word(w) for w in re.findall(r"[^\W\d_][\w’'.\-]*", x))), segments[0])
+    seg = next(
+        (
+            x
+            for x in segments
+            if not all(is_title_word(w) for w in re.findall(r"[^\W\d_][\w’'.\-]*", x))
+        ),
+        segments[0],
+    )
     words = re.findall(r"[^\W\d_][\w’'.\-]*", seg)
     runs, cur = [], []
     for w in words:
@@ -294,8 +347,16 @@ def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score],
             gold = polnear_gold(doc)
             _TEXTS[doc["id"]] = doc["text"]
             pred = [a for a in extract_attributions(doc["text"]) if a.kind in ("direct", "partial")]
-            rows.append(score(doc["id"], doc["text"], gold, pred, polnear_speaker_ok,
-                              lambda g: bool(g.source and source_is_name(g.source))))
+            rows.append(
+                score(
+                    doc["id"],
+                    doc["text"],
+                    gold,
+                    pred,
+                    polnear_speaker_ok,
+                    lambda g: bool(g.source and source_is_name(g.source)),
+                )
+            )
     total = Score("overall")
     for r in rows:
         total.add(r)
@@ -305,7 +366,7 @@ def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score],
 _TEXTS: dict[str, str] = {}
 
 
-def _print(rows, total, verbose=False):
+def _print(rows, total):
     for r in rows:
         print(r.line())
     print(total.line())
@@ -313,11 +374,18 @@ def _print(rows, total, verbose=False):
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    ap = argparse.ArgumentParser(prog="python -m article_facts.evaluate", description=__doc__.splitlines()[0])
+
+    ap = argparse.ArgumentParser(
+        prog="python -m article_facts.evaluate", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("--set", default="tests/extraction", help="folder of NAME.txt + NAME.gold.yml")
-    ap.add_argument("--seed", action="append", default=None, help="seed folder(s) scored with facts.yml")
+    ap.add_argument(
+        "--seed", action="append", default=None, help="seed folder(s) scored with facts.yml"
+    )
     ap.add_argument("--polnear", help="a PolNeAR .jsonl split (train or dev) to score instead")
-    ap.add_argument("--misses", action="store_true", help="print each missed, extra or wrong-speaker quote")
+    ap.add_argument(
+        "--misses", action="store_true", help="print each missed, extra or wrong-speaker quote"
+    )
     ap.add_argument("--limit", type=int)
     args = ap.parse_args(argv)
     if args.polnear:
@@ -330,10 +398,18 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         rows, total = evaluate_polnear(p, args.limit)
     else:
-        seeds = [Path(s) for s in (args.seed if args.seed is not None else
-                                   ["seeds/peru-severs-relations-chavez-asylum"])]
-        rows, total = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
+        seeds = [
+            Path(s)
+            for s in (
+                args.seed
+                if args.seed is not None
+                else ["seeds/peru-severs-relations-chavez-asylum"]
+            )
+        ]
+        rows, total, partials = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
     _print(rows, total)
+    if not args.polnear:
+        print(partials.line())
     if args.misses:
         for name, g, p in total.misses:
             if g is None:
@@ -342,8 +418,10 @@ def main(argv: list[str] | None = None) -> int:
             elif p is None:
                 print(f"MISSED {name}: {g.text[:70]!r} ({g.source or g.speakers})")
             else:
-                print(f"WRONG  {name}: {g.text[:50]!r} gold={g.source or g.speakers} "
-                      f"got={p.speaker_name} verb={p.verb} note={p.note}")
+                print(
+                    f"WRONG  {name}: {g.text[:50]!r} gold={g.source or g.speakers} "
+                    f"got={p.speaker_name} verb={p.verb} note={p.note}"
+                )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 `extract_attributions(text)` is the stable entry point; see model.Attribution for the fields.
 """
+
 from .model import Attribution
 from .speakers import extract_attributions
 

@@ -1,4 +1,5 @@
 """The extractor's result type: one attribution (who said which words), as offsets into the text."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

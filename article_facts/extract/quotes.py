@@ -5,6 +5,7 @@ over the marks, so it is linear in the text's length and cannot fail on unbalanc
 opening mark that never closes is dropped unless the next paragraph opens a quote again (the
 English convention for a quote running over several paragraphs).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
 STRAIGHT = '"'
 _MARK = re.compile(r'[“”"«»„]')
+_DATE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}"
+)
 _LINE = re.compile(r"[^\n]+")
-TITLES_ARE_OTHER = True
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 
 
@@ -122,14 +125,19 @@ def classify(text: str, q: QuoteSpan) -> str:
     """'direct' for sentence-like speech, 'partial' for quoted words inside a sentence, else 'other'."""
     if q.close_at is None:
         return "direct"
-    content0 = text[q.start:q.end]
-    if not re.search(r"[^\W\d_]{2}", content0) or content0.lstrip().startswith(("@", "#", "http", "www.")) \
-            or re.fullmatch(r"[\w\-]*\d[\w\-]*", content0):
+    content0 = text[q.start : q.end]
+    if (
+        not re.search(r"[^\W\d_]{2}", content0)
+        or content0.lstrip().startswith(("@", "#", "http", "www."))
+        or re.fullmatch(r"[\w\-]*\d[\w\-]*", content0)
+    ):
         return "other"  # ids, handles, dates, numbers: markup, not speech
+    if _DATE.fullmatch(content0.strip()) or re.fullmatch(r"[a-z]*[A-Z][a-z]+[A-Z]\w*", content0):
+        return "other"  # a date line or a CamelCase handle from an embedded post
     para_start = q.para[0]
-    before = text[max(para_start, q.open_at - 120):q.open_at]
-    after = text[q.outer_end:min(q.para[1], q.outer_end + 80)]
-    content = text[q.start:q.end]
+    before = text[max(para_start, q.open_at - 120) : q.open_at]
+    after = text[q.outer_end : min(q.para[1], q.outer_end + 80)]
+    content = text[q.start : q.end]
     words = _words(text, q.start, q.end)
     last = content.rstrip()[-1:] if content.strip() else ""
     ends_punct = q.comma_before_close or last in ".!?…—–-" or content.endswith("...")
@@ -140,9 +148,13 @@ def classify(text: str, q: QuoteSpan) -> str:
     after_cue = bool(_CUE_BEFORE.search(before)) and (
         stripped_before.endswith((",", ":")) or words >= 4 and content[:1].isupper()
     )
-    after_starts_cue = bool(re.match(r"\s*[,]?\s*(?:[A-Z]|he\b|she\b|they\b|it\b|the\b|a\b|"
-                                     r"said\b|says\b|added\b|according\b|wrote\b|told\b)",
-                                     after))
+    after_starts_cue = bool(
+        re.match(
+            r"\s*[,]?\s*(?:[A-Z]|he\b|she\b|they\b|it\b|the\b|a\b|"
+            r"said\b|says\b|added\b|according\b|wrote\b|told\b)",
+            after,
+        )
+    )
     if at_sentence_start and (words >= 3 or ends_punct or after_starts_cue):
         return "direct"
     if after_cue and (words >= 2 or ends_punct):
@@ -151,7 +163,7 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
         return "direct"
-    if TITLES_ARE_OTHER and _is_title_like(content) and words <= 6 and not ends_punct:
+    if _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
 

@@ -2,73 +2,128 @@
 
 A cue is a reporting verb outside quotation marks ("said", "told", "according to", ...). Its
 speaker is the noun phrase before it (`Smith said`, `Smith, a spokeswoman, said`) or after it
-(`said Smith`). A quote takes, in order: the cue right after it in its sentence, the cue before
-it in its sentence, the subject of a clause ending in a colon before it, the nearest cue in its
-paragraph, and otherwise continues the previous speaker (said in `note`).
+(`said Smith`). A quote takes, in order: a name after a dash or a transcript speaker
+(`” — Ana Ruiz`, `“WALLACE: ...`); the cue right after it in its sentence; the cue before it in
+its sentence; the subject of a clause ending in a colon before it; the subject of its own
+sentence (`Bush called Trump “unhinged.”`); the nearest main-clause cue in its paragraph; the
+subject of the sentence before it in the paragraph; a previous paragraph ending in a colon; and
+otherwise it continues the previous speaker. Pronouns go to the subject of the nearest earlier
+sentence naming a person of that gender; descriptions ("the minister", "the court") to the
+last person holding that title or the organization of that kind. `note` says which rule fired
+whenever the speaker was inferred.
 """
 from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from .model import Attribution
-from .names import (ORG_HEADS, PRONOUNS, Entity, Mention, Registry, Token, is_org_name,
-                    is_title_word, tokenize, GENDER_WORDS_F, GENDER_WORDS_M, STOP_CAPS)
+from .names import (
+    ORG_HEADS,
+    PRONOUNS,
+    Entity,
+    Mention,
+    Registry,
+    Token,
+    is_org_name,
+    is_title_word,
+    tokenize,
+    GENDER_WORDS_F,
+    GENDER_WORDS_M,
+    STOP_CAPS,
+)
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
 
+# fmt: off
 VERBS = {
-    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "explained",
-    "explains", "noted", "notes", "recalled", "recalls", "wrote", "writes", "asked", "asks",
-    "insisted", "insists", "argued", "argues", "warned", "warns", "claimed", "claims",
-    "declared", "declares", "announced", "announces", "reported", "reports", "emphasized",
-    "emphasised", "emphasizes", "stressed", "stresses", "continued", "continues",
-    "acknowledged", "acknowledges", "admitted", "admits", "replied", "replies", "responded",
-    "responds", "answered", "confirmed", "confirms", "denied", "denies", "suggested",
-    "suggests", "tweeted", "tweets", "posted", "observed", "remarked", "commented",
-    "concluded", "clarified", "reaffirmed", "maintained", "maintains", "predicted", "promised",
-    "vowed", "conceded", "countered", "complained", "testified", "recounted", "joked",
-    "quipped", "cautioned", "urged", "urges", "explained", "described", "describes",
-    "insisted", "pointed", "went", "saying", "adding", "noting", "telling", "explaining",
-    "arguing", "writing", "asking", "insisting", "warning", "declaring", "stating",
-    "according", "recalling", "stressing", "emphasizing", "claiming", "yelled", "shouted",
-    "told", "boasted", "lamented", "mused", "agreed", "disagreed", "objected", "ruled",
-    "found", "concluded", "estimated", "predicted", "charged", "alleged", "alleges",
-    "announced", "revealed", "indicated", "indicates", "acknowledged", "reiterated",
-    "reasoned", "thundered", "snapped", "retorted", "whispered", "cried", "exclaimed",
-    "opined", "surmised", "speculated", "contended", "contends", "assured", "informed",
-    "summed", "put", "reads", "read", "texted", "emailed", "messaged",
+    "according", "acknowledged", "acknowledges", "added", "adding", "adds", "admits", "admitted",
+    "agreed", "alleged", "alleges", "announced", "announces", "answered", "argued", "argues",
+    "arguing", "asked", "asking", "asks", "assured", "boasted", "cautioned", "charged", "claimed",
+    "claiming", "claims", "clarified", "commented", "complained", "conceded", "concluded",
+    "confirmed", "confirms", "contended", "contends", "continued", "continues", "countered",
+    "cried", "declared", "declares", "declaring", "denied", "denies", "described", "describes",
+    "disagreed", "emailed", "emphasised", "emphasized", "emphasizes", "emphasizing", "estimated",
+    "exclaimed", "explained", "explaining", "explains", "found", "indicated", "indicates",
+    "informed", "insisted", "insisting", "insists", "joked", "lamented", "maintained", "maintains",
+    "messaged", "mused", "noted", "notes", "noting", "objected", "observed", "opined", "pointed",
+    "posted", "predicted", "promised", "put", "quipped", "read", "reads", "reaffirmed", "reasoned",
+    "recalled", "recalling", "recalls", "recounted", "reiterated", "remarked", "replied",
+    "replies", "reported", "reports", "responded", "responds", "retorted", "revealed", "ruled",
+    "said", "say", "saying", "says", "shouted", "snapped", "speculated", "stated", "states",
+    "stating", "stressed", "stresses", "stressing", "suggested", "suggests", "summed", "surmised",
+    "telling", "tells", "testified", "texted", "thundered", "told", "tweeted", "tweets", "urged",
+    "urges", "vowed", "warned", "warning", "warns", "went", "whispered", "writes", "writing",
+    "wrote", "yelled"
 }
-PARTICIPLES = {"saying", "adding", "noting", "telling", "explaining", "arguing", "writing",
-               "asking", "insisting", "warning", "declaring", "stating", "recalling",
-               "stressing", "emphasizing", "claiming"}
-WEAK_VERBS = {"put", "read", "reads", "found", "went", "pointed", "summed", "states", "reported",
-              "reports", "ruled", "described", "describes", "posted", "informed"}
-SKIP_BACK = {"also", "has", "had", "have", "later", "then", "previously", "once", "recently",
-             "repeatedly", "again", "would", "will", "did", "was", "is", "further", "earlier",
-             "often", "reportedly", "just", "never", "always", "has", "had", "once", "still",
-             "however", "subsequently", "last", "week", "month", "year", "yesterday", "today",
-             "tonight", "on", "monday", "tuesday", "wednesday", "thursday", "friday",
-             "saturday", "sunday", "afterward", "afterwards", "too", "even", "simply", "then"}
-DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "another",
-               "one", "two", "three", "some", "several", "many", "both", "our", "these", "those"}
-BOUNDARY = {"that", "and", "but", "which", "who", "while", "as", "when", "because", "if", "so",
-            "where", "what", "whom", "whose", "after", "before", "since", "than", "or", "nor",
-            "said", "says", "told", "how", "why", "although", "though", "whether", "until"}
-ORG_DESCRIPTORS = {"group", "organization", "organisation", "firm", "company", "union",
-                   "network", "newspaper", "agency", "charity", "coalition", "party", "outlet",
-                   "magazine", "broadcaster", "lab", "laboratory", "institute", "bank", "lender",
-                   "nonprofit", "think-tank", "tank", "campaign", "committee", "movement"}
-SKIP_PREP = True
-PREPOSITIONS = {"in", "at", "from", "of", "to", "for", "with", "on", "by", "about", "against",
-                "into", "over", "under", "near", "after", "before", "during", "since", "like",
-                "than", "across", "toward", "towards", "through", "behind", "between", "among"}
-AUX = {"is", "was", "were", "are", "be", "been", "has", "had", "have", "can", "could", "will",
-       "would", "should", "may", "might", "must", "do", "does", "did", "not", "to", "him", "me",
-       "us", "them", "who", "he", "she"}
-GROUP_NOUNS = {"officials", "sources", "experts", "police", "prosecutors", "investigators",
-               "analysts", "critics", "residents", "witnesses", "researchers", "scientists",
-               "authorities", "aides", "lawyers", "advocates", "organizers", "supporters",
-               "democrats", "republicans", "people", "voters", "observers", "diplomats"}
+# fmt: on
+# fmt: off
+PARTICIPLES = {
+    "adding", "arguing", "asking", "claiming", "declaring", "emphasizing", "explaining",
+    "insisting", "noting", "recalling", "saying", "stating", "stressing", "telling", "warning",
+    "writing"
+}
+# fmt: on
+# fmt: off
+SKIP_BACK = {
+    "afterward", "afterwards", "again", "also", "always", "did", "earlier", "even", "friday",
+    "further", "had", "has", "have", "however", "is", "just", "last", "later", "monday", "month",
+    "never", "often", "on", "once", "previously", "recently", "repeatedly", "reportedly",
+    "saturday", "simply", "still", "subsequently", "sunday", "then", "thursday", "today",
+    "tonight", "too", "tuesday", "was", "wednesday", "week", "will", "would", "year", "yesterday"
+}
+# fmt: on
+# fmt: off
+DETERMINERS = {
+    "a", "an", "another", "both", "her", "his", "its", "many", "one", "our", "several", "some",
+    "that", "the", "their", "these", "this", "those", "three", "two"
+}
+# fmt: on
+# fmt: off
+BOUNDARY = {
+    "after", "although", "and", "as", "because", "before", "but", "how", "if", "nor", "or", "said",
+    "says", "since", "so", "than", "that", "though", "told", "until", "what", "when", "where",
+    "whether", "which", "while", "who", "whom", "whose", "why"
+}
+# fmt: on
+# fmt: off
+DOCUMENT_HEADS = {
+    "ad", "analysis", "complaint", "document", "documents", "e-mail", "email", "filing", "lawsuit",
+    "letter", "memo", "official", "officials", "order", "poll", "post", "release", "report",
+    "ruling", "spokesman", "spokesperson", "spokeswoman", "statement", "study", "suit", "survey",
+    "tweet", "website"
+}
+# fmt: on
+# fmt: off
+ORG_DESCRIPTORS = {
+    "agency", "bank", "broadcaster", "campaign", "charity", "coalition", "committee", "company",
+    "firm", "group", "institute", "lab", "laboratory", "lender", "magazine", "movement", "network",
+    "newspaper", "nonprofit", "organisation", "organization", "outlet", "party", "tank",
+    "think-tank", "union"
+}
+# fmt: on
+# fmt: off
+PREPOSITIONS = {
+    "about", "across", "after", "against", "among", "at", "before", "behind", "between", "by",
+    "during", "for", "from", "in", "into", "like", "near", "of", "on", "over", "since", "than",
+    "through", "to", "toward", "towards", "under", "with"
+}
+# fmt: on
+# fmt: off
+AUX = {
+    "are", "be", "been", "can", "could", "did", "do", "does", "had", "has", "have", "he", "him",
+    "is", "may", "me", "might", "must", "not", "she", "should", "them", "to", "us", "was", "were",
+    "who", "will", "would"
+}
+# fmt: on
+# fmt: off
+GROUP_NOUNS = {
+    "advocates", "aides", "analysts", "authorities", "critics", "democrats", "diplomats",
+    "experts", "investigators", "lawyers", "observers", "officials", "organizers", "people",
+    "police", "prosecutors", "republicans", "researchers", "residents", "scientists", "sources",
+    "supporters", "voters", "witnesses"
+}
+# fmt: on
 
 
 class _Ctx:
@@ -85,7 +140,7 @@ class _Ctx:
         self.outer = outer
         self.outer_starts = [s for s, _ in outer]
         self.sent_ends = self._sentence_ends()
-        self.reg = Registry(text, self.toks, outer, [])
+        self.reg = Registry(text, self.toks, outer)
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -104,13 +159,17 @@ class _Ctx:
             if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if self.in_quote(t.start):
-                    if nxt is not None and nxt.text in "”\"»" and nxt.start == t.end:
+                    if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
                         ends.add(nxt.end)
                     continue
                 k = i + 1
-                while k < len(toks) and toks[k].text in ")”’\"»":
+                while k < len(toks) and toks[k].text in ')”’"»':
                     k += 1
-                if k < len(toks) and toks[k].word and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit()):
+                if (
+                    k < len(toks)
+                    and toks[k].word
+                    and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit())
+                ):
                     continue  # "(R-Wis.) said": no sentence ends before a lowercase word
                 ends.add(t.end)
         return sorted(ends)
@@ -142,28 +201,55 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if t.low in PRONOUNS:
         return NP("pronoun", t.start, t.end, t.text)
     m = ctx.reg.by_end.get(t.end)
+    if m is not None and m.entity.etype == "organization":
+        # "Mr. Morgan of the Sierra Club said": the person before the organization speaks
+        b = ctx.tok_index(m.start) - 1
+        if b >= 0 and toks[b].low == "the":
+            b -= 1
+        if b >= 1 and toks[b].low in ("of", "at", "for", "from", "with"):
+            p = ctx.reg.by_end.get(toks[b - 1].end)
+            if p is not None and p.entity.etype == "person":
+                m = p
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
-        return NP("name", s, m.end, text[s:m.end], m)
-    if t.word and t.cap and (t.low not in STOP_CAPS or (
-            i > 0 and toks[i - 1].word and toks[i - 1].cap and toks[i - 1].low not in STOP_CAPS)):
+        return NP("name", s, m.end, text[s : m.end], m)
+    if (
+        t.word
+        and t.cap
+        and (
+            t.low not in STOP_CAPS
+            or (i > 0 and toks[i - 1].word and toks[i - 1].cap and toks[i - 1].low not in STOP_CAPS)
+        )
+    ):
         j = i
-        while j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS:
+        while (
+            j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS
+        ):
             j -= 1
-        return NP("newname", toks[j].start, t.end, text[toks[j].start:t.end])
+        return NP("newname", toks[j].start, t.end, text[toks[j].start : t.end])
     if t.word:
         j = i
-        while j - 1 >= 0 and i - j < 8 and toks[j - 1].word and toks[j - 1].low not in BOUNDARY \
-                and toks[j - 1].low not in VERBS:
+        while (
+            j - 1 >= 0
+            and i - j < 8
+            and toks[j - 1].word
+            and toks[j - 1].low not in BOUNDARY
+            and toks[j - 1].low not in VERBS
+        ):
             j -= 1
-            if toks[j].low in DETERMINERS and (j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")):
+            if toks[j].low in DETERMINERS and (
+                j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")
+            ):
                 break
-        span = toks[j:i + 1]
+        span = toks[j : i + 1]
         if any(u.low in AUX or u.low in PRONOUNS for u in span) or len(span) > 7:
             return None
-        if toks[j].low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") and len(span) <= 6 \
-                or (t.low in GROUP_NOUNS and len(span) <= 4):
-            return NP("desc", toks[j].start, t.end, text[toks[j].start:t.end])
+        if (
+            toks[j].low in ("the", "a", "an", "his", "her", "its", "their", "another", "one")
+            and len(span) <= 6
+            or (t.low in GROUP_NOUNS and len(span) <= 4)
+        ):
+            return NP("desc", toks[j].start, t.end, text[toks[j].start : t.end])
     return None
 
 
@@ -171,8 +257,14 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
     """The subject of the verb at token v: the phrase before it (appositive skipped)."""
     toks = ctx.toks
     i = v - 1
-    while i >= 0 and toks[i].start >= limit and (
-            toks[i].low in SKIP_BACK or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)):
+    while (
+        i >= 0
+        and toks[i].start >= limit
+        and (
+            toks[i].low in SKIP_BACK
+            or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)
+        )
+    ):
         i -= 1
     if i >= 0 and toks[i].text == ")":
         k = i - 1
@@ -188,16 +280,68 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
         c = i - 1
         while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
             c -= 1
-        if c >= 0 and toks[c].text == "," and toks[c].start >= limit and not ctx.in_quote(toks[c].start):
+        if (
+            c >= 0
+            and toks[c].text == ","
+            and toks[c].start >= limit
+            and not ctx.in_quote(toks[c].start)
+        ):
             head = _np_ending(ctx, c - 1)
+            inner = NP(
+                "appos",
+                toks[c + 1].start,
+                toks[i - 1].end,
+                ctx.text[toks[c + 1].start : toks[i - 1].end],
+            )
+            inner_m = [
+                m
+                for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                if m.end <= toks[i - 1].end and m.entity.etype == "person"
+            ]
+            whole_org = [
+                m
+                for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                if m.entity.etype == "organization"
+                and m.start == toks[c + 1].start
+                and m.end == toks[i - 1].end
+            ]
+            if whole_org and (head is None or head.kind == "desc"):
+                # "The national weather agency, PAGASA, said": the organization, and "the agency" is it
+                m = whole_org[0]
+                if head is not None:
+                    ctx.reg.descriptors.setdefault(_head(head.text), m.entity)
+                return NP("name", m.start, m.end, m.text, m)
+            whole = [
+                m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end
+            ]
+            if whole and (head is None or head.kind != "pronoun"):
+                m = whole[0]
+                np = NP("name", m.start, m.end, m.text, m)
+                if head is not None:
+                    np.appos = (head.start, head.end)
+                return np
             for _ in range(2):
                 if head is None or head.kind not in ("name", "newname"):
                     break
                 hb = ctx.tok_index(head.start)
-                if hb == 0 or toks[hb - 1].low not in ("of", "for", "at", "in", "from", "with", "to", "by", "on"):
+                if hb == 0 or toks[hb - 1].low not in (
+                    "of",
+                    "for",
+                    "at",
+                    "in",
+                    "from",
+                    "with",
+                    "to",
+                    "by",
+                    "on",
+                ):
                     break
                 c2 = hb - 1
-                while c2 > max(-1, c - 20) and toks[c2].start >= limit and toks[c2].text not in ',.;:!?“”"()—':
+                while (
+                    c2 > max(-1, c - 20)
+                    and toks[c2].start >= limit
+                    and toks[c2].text not in ',.;:!?“”"()—'
+                ):
                     c2 -= 1
                 if c2 < 0 or toks[c2].text != "," or toks[c2].start < limit:
                     break
@@ -205,24 +349,13 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 if nh is None:
                     break
                 c, head = c2, nh
-            inner = NP("appos", toks[c + 1].start, toks[i - 1].end, ctx.text[toks[c + 1].start:toks[i - 1].end])
-            inner_m = [m for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
-                       if m.end <= toks[i - 1].end and m.entity.etype == "person"]
-            whole = [m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end]
-            if whole and (head is None or head.kind != "pronoun"):
-                m = whole[0]
-                np = NP("name", m.start, m.end, m.text, m)
-                if head is not None:
-                    np.appos = (head.start, head.end)
-                    np.appos_before = True
-                return np
             if head is not None and head.kind in ("name", "newname", "pronoun"):
                 head.appos = (inner.start, inner.end)
                 return head
             if inner_m:
                 m = inner_m[0]
                 s = m.title_span[0] if m.title_span else m.start
-                np = NP("name", s, m.end, ctx.text[s:m.end], m)
+                np = NP("name", s, m.end, ctx.text[s : m.end], m)
                 return np
             return head
         return None
@@ -241,26 +374,46 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
     if j >= len(toks) or toks[j].start >= limit:
         return None
     t = toks[j]
-    if t.low in PRONOUNS and t.low not in ("it", "i", "we", "they") or (t.low in ("they", "it") and toks[v].low == "according"):
+    if (
+        t.low in PRONOUNS
+        and t.low not in ("it", "i", "we", "they")
+        or (t.low in ("they", "it") and toks[v].low == "according")
+    ):
         return NP("pronoun", t.start, t.end, t.text)
     found = None
     k = j
     while k < min(j + 8, len(toks)):
         m = ctx.reg.by_start.get(toks[k].start)
         if m is not None:
-            if found is None or (m.entity.etype == "person" and (
-                    found.entity.etype != "person" or toks[k - 1].low not in ("of", "for", "at", "to", "with"))):
+            if found is None or (
+                m.entity.etype == "person"
+                and (
+                    found.entity.etype != "person"
+                    or toks[k - 1].low not in ("of", "for", "at", "to", "with")
+                )
+            ):
                 found = m
             k = ctx.tok_index(m.end)
             continue
-        if not toks[k].word or toks[k].low in BOUNDARY or toks[k].low in VERBS or toks[k].low in AUX \
-                or toks[k].low in PRONOUNS:
+        if (
+            not toks[k].word
+            or toks[k].low in BOUNDARY
+            or toks[k].low in VERBS
+            or toks[k].low in AUX
+            or toks[k].low in PRONOUNS
+        ):
             break
+        if (
+            found is not None
+            and found.entity.etype == "person"
+            and toks[k].low in ("of", "for", "at", "from", "with", "to")
+        ):
+            break  # "said Stu Rothenberg of the ... Report": the person is the head
         k += 1
     if found is not None:
         m = found
         s = min(t.start, m.title_span[0] if m.title_span else m.start)
-        np = NP("name", s, m.end, text[s:m.end], m)
+        np = NP("name", s, m.end, text[s : m.end], m)
         e = ctx.tok_index(m.end)
         if e < len(toks) and toks[e].text == ",":
             f = e + 1
@@ -273,13 +426,22 @@ def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
         k = j
         while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
             k += 1
-        return NP("newname", t.start, toks[k].end, text[t.start:toks[k].end])
-    if t.low in ("the", "a", "an", "his", "her", "its", "their", "another", "one") or t.low in GROUP_NOUNS:
+        return NP("newname", t.start, toks[k].end, text[t.start : toks[k].end])
+    if (
+        t.low in ("the", "a", "an", "his", "her", "its", "their", "another", "one")
+        or t.low in GROUP_NOUNS
+    ):
         k = j
-        while k + 1 < len(toks) and k < j + 8 and toks[k + 1].word and toks[k + 1].low not in BOUNDARY \
-                and toks[k + 1].low not in VERBS and toks[k + 1].start < limit:
+        while (
+            k + 1 < len(toks)
+            and k < j + 8
+            and toks[k + 1].word
+            and toks[k + 1].low not in BOUNDARY
+            and toks[k + 1].low not in VERBS
+            and toks[k + 1].start < limit
+        ):
             k += 1
-        return NP("desc", t.start, toks[k].end, text[t.start:toks[k].end])
+        return NP("desc", t.start, toks[k].end, text[t.start : toks[k].end])
     return None
 
 
@@ -297,7 +459,11 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
     toks = ctx.toks
     for v, t in enumerate(toks):
         low = t.low
-        if low not in VERBS or not (t.text.islower() or low == "according") or ctx.in_quote(t.start):
+        if (
+            low not in VERBS
+            or not (t.text.islower() or low == "according")
+            or ctx.in_quote(t.start)
+        ):
             continue
         if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
             continue
@@ -315,8 +481,11 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             np = None if low in PARTICIPLES else _np_before(ctx, v, s)
             after = False
             prev = toks[v - 1].text if v > 0 else ""
-            if np is None and low not in PARTICIPLES and (prev in ",”\"»—" or toks[v - 1].end <= s
-                                                          or ctx.in_quote(toks[v - 1].start)):
+            if (
+                np is None
+                and low not in PARTICIPLES
+                and (prev in ',”"»—' or toks[v - 1].end <= s or ctx.in_quote(toks[v - 1].start))
+            ):
                 np = _np_after(ctx, v, e)
                 after = np is not None
             if np is None and low in PARTICIPLES:
@@ -325,15 +494,22 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         c = Cue(v, t, np, after)
         if low == "according":
-            c.verb = ctx.text[t.start:toks[v + 1].end]
+            c.verb = ctx.text[t.start : toks[v + 1].end]
         cues.append(c)
     return cues
 
 
 # -- resolution -----------------------------------------------------------------------------
 class Resolved:
-    def __init__(self, entity: Entity | None, stype: str | None, note: str | None = None,
-                 title=None, title_span=None, name_override=None):
+    def __init__(
+        self,
+        entity: Entity | None,
+        stype: str | None,
+        note: str | None = None,
+        title=None,
+        title_span=None,
+        name_override=None,
+    ):
         self.entity, self.stype, self.note = entity, stype, note
         self.title, self.title_span = title, title_span
         self.name_override = name_override
@@ -348,8 +524,11 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
     if p in ("it", "they"):
         for m in ctx.reg.mentions_before(np.start):
             if not m.in_quote and m.entity.etype == "organization":
-                return Resolved(m.entity, "organization",
-                                f"pronoun '{np.text}' resolved to {m.entity.name}, the last named organization")
+                return Resolved(
+                    m.entity,
+                    "organization",
+                    f"pronoun '{np.text}' resolved to {m.entity.name}, the last named organization",
+                )
         return Resolved(None, None, f"pronoun '{np.text}' not resolved")
     g = _gender_of_pronoun(p)
     if g is None:
@@ -365,20 +544,30 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
             sent = ms
             cand = _head_person(ctx, m, np.start).entity
         elif ms == sent:
-            cand = _head_person(ctx, m, np.start).entity  # an earlier mention in the sentence: its subject
+            cand = _head_person(
+                ctx, m, np.start
+            ).entity  # an earlier mention in the sentence: its subject
         else:
             break
     if cand is not None and (cand.etype != "person" or cand.gender not in (None, g)):
         cand = None
-    if cand is not None and cand.gender is None and last is not None and last is not cand \
-            and last.etype == "person" and last.gender == g:
+    if (
+        cand is not None
+        and cand.gender is None
+        and last is not None
+        and last is not cand
+        and last.etype == "person"
+        and last.gender == g
+    ):
         cand = last  # a known-gender previous speaker beats a name of unknown gender
     if cand is None:
         return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
     if cand.gender is None:
         cand.gender = g  # learnt from the text: later pronouns of the other gender skip this person
     word = "man" if g == "m" else "woman"
-    return Resolved(cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}")
+    return Resolved(
+        cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}"
+    )
 
 
 def _head(desc: str) -> str:
@@ -404,15 +593,29 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
         return r
     head = _head(np.text)
     words = np.text.lower().split()
+    if head in DOCUMENT_HEADS or head in ORG_HEADS:
+        # "the IMF report stated", "a White House statement said": the organization named in it
+        for m in ctx.reg.mentions_between(np.start, np.end):
+            if m.entity.etype == "organization" and m.end <= np.end:
+                return Resolved(
+                    m.entity, "organization", f"description '{np.text}' names {m.entity.name}"
+                )
     if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
         m = ctx.reg.org_with_word(head, np.start)
         if m is not None:
-            return Resolved(m.entity, "organization",
-                            f"description '{np.text}' resolved to {m.entity.name}")
+            return Resolved(
+                m.entity, "organization", f"description '{np.text}' resolved to {m.entity.name}"
+            )
         ent = ctx.reg.descriptors.get(head)
         if ent is not None:
-            return Resolved(ent, "organization", f"description '{np.text}' resolved to {ent.name}, introduced as a {head}")
-        return Resolved(None, "organization", f"speaker described as '{np.text}'; no named organization matches")
+            return Resolved(
+                ent,
+                "organization",
+                f"description '{np.text}' resolved to {ent.name}, introduced as a {head}",
+            )
+        return Resolved(
+            None, "organization", f"speaker described as '{np.text}'; no named organization matches"
+        )
     if head in GROUP_NOUNS or head.endswith("s") and not is_title_word(head):
         return Resolved(None, None, f"speaker described as '{np.text}', not named")
     if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
@@ -420,37 +623,43 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
     if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
         m = ctx.reg.person_with_title(head, np.start)
         if m is not None:
-            return Resolved(m.entity, "person",
-                            f"description '{np.text}' resolved to {m.entity.name}, the last person with that title")
+            return Resolved(
+                m.entity,
+                "person",
+                f"description '{np.text}' resolved to {m.entity.name}, the last person with that title",
+            )
     return Resolved(None, None, f"speaker described as '{np.text}'; not resolved to a name")
 
 
 def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
-    words = np.text.split()
-    if words and words[0].lower() == "the":
-        words = words[1:]
-    if not words:
+    """An entity for a name the registry did not know, its name and title cut from the text."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", np.text)]
+    if spans and np.text[spans[0][0] : spans[0][1]].lower() == "the":
+        spans = spans[1:]
+    if not spans:
         return Resolved(None, None)
+    words = [np.text[a:b] for a, b in spans]
     etype = "organization" if is_org_name(words) else "person"
     i = ctx.tok_index(np.start)
     desc_head = ctx.toks[i - 1].low if i > 0 else ""
     if desc_head in ORG_DESCRIPTORS:
         etype = "organization"
+    whole = np.text[spans[0][0] : spans[-1][1]]
     # reuse an entity that has this form already (e.g. a single surname)
     for ent in ctx.reg.entities:
-        if np.text in ent.forms or " ".join(words) in ent.forms:
+        if np.text in ent.forms or whole in ent.forms:
             return Resolved(ent, ent.etype)
         if etype == "person" and ent.etype == "person" and words[-1] == ent.name.split()[-1]:
             return Resolved(ent, "person")
     title_n = 0
     while title_n < len(words) - 1 and is_title_word(words[title_n]):
         title_n += 1
-    name = " ".join(words[title_n:])
+    name = np.text[spans[title_n][0] : spans[-1][1]]
     ent = Entity(name, etype, [name])
     ctx.reg.entities.append(ent)
     if etype == "organization" and desc_head:
         ctx.reg.descriptors[desc_head] = ent
-    title = " ".join(words[:title_n]) or None
+    title = np.text[spans[0][0] : spans[title_n - 1][1]] if title_n else None
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
 
@@ -460,11 +669,16 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
         s, _ = ctx.sentence(cue.pos)
         for m in ctx.reg.mentions_between(s, cue.pos):
             if not m.in_quote:
-                return Resolved(m.entity, m.entity.etype,
-                                f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}")
-        pron = [t for t in ctx.toks[ctx.tok_index(s):cue.v] if t.low in ("he", "she")]
+                return Resolved(
+                    m.entity,
+                    m.entity.etype,
+                    f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}",
+                )
+        pron = [t for t in ctx.toks[ctx.tok_index(s) : cue.v] if t.low in ("he", "she")]
         if pron:
-            return _resolve_pronoun(ctx, NP("pronoun", pron[0].start, pron[0].end, pron[0].text), state)
+            return _resolve_pronoun(
+                ctx, NP("pronoun", pron[0].start, pron[0].end, pron[0].text), state
+            )
         return Resolved(None, None, f"'{cue.verb}' has no named subject in its sentence")
     if np.kind == "pronoun":
         r = _resolve_pronoun(ctx, np, state)
@@ -494,13 +708,34 @@ def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     return r
 
 
-def _make(kind, start, end, res: Resolved | None, cue: Cue | None, explicit: bool, note: str | None):
+@lru_cache(maxsize=4096)
+def _word_re(form: str):
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(text: str, form: str) -> bool:
+    """The build requires every name form to occur as a whole word."""
+    return bool(form) and _word_re(form).search(text) is not None
+
+
+def _make(
+    text: str,
+    kind,
+    start,
+    end,
+    res: Resolved | None,
+    cue: Cue | None,
+    explicit: bool,
+    note: str | None,
+):
     a = Attribution(kind=kind, start=start, end=end, explicit=explicit, note=note)
-    if res is not None and res.entity is not None:
+    if res is not None and res.entity is not None and _whole_word(text, res.entity.name):
         ent = res.entity
         a.speaker_name = ent.name
         a.speaker_type = ent.etype
-        a.speaker_forms = sorted(set(ent.forms), key=lambda f: (-len(f.split()), -len(f), f))
+        forms = [f for f in set(ent.forms) if _whole_word(text, f)]
+        a.speaker_forms = sorted(forms, key=lambda f: (-len(f.split()), -len(f), f))
         a.speaker_title = res.title
         a.title_evidence = res.title_span
     elif res is not None:
@@ -525,12 +760,12 @@ def extract_attributions(text: str) -> list[Attribution]:
             speech.append(q)
     used: set[int] = set()
     state: dict = {"last": None, "last_para": -9}
+    made: dict[int, Attribution] = {}
     out: list[Attribution] = []
     # events in text order: quotes and free cues (for indirect speech and the last speaker)
     qi = 0
     ci = 0
     prev_q: QuoteSpan | None = None
-    prev_res: Resolved | None = None
     while qi < len(speech) or ci < len(cues):
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
@@ -543,7 +778,7 @@ def extract_attributions(text: str) -> list[Attribution]:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
                 s, e = ind
-                out.append(_make("indirect", s, e, res, c, res.entity is not None, res.note))
+                out.append(_make(text, "indirect", s, e, res, c, res.entity is not None, res.note))
             continue
         q = speech[qi]
         qi += 1
@@ -556,12 +791,18 @@ def extract_attributions(text: str) -> list[Attribution]:
             if how == "paragraph":
                 note = _join("reporting verb elsewhere in the paragraph", note)
             elif how == "dash":
-                note = _join("the name stands after a dash or before a colon, with no reporting verb", note)
+                note = _join(
+                    "the name stands after a dash or before a colon, with no reporting verb", note
+                )
             elif how == "subject":
-                note = _join("no reporting verb; the speaker is the subject of the quote's sentence", note)
+                note = _join(
+                    "no reporting verb; the speaker is the subject of the quote's sentence", note
+                )
                 explicit = False
             elif how == "prev-sentence":
-                note = _join("no reporting verb; the speaker is the subject of the sentence before", note)
+                note = _join(
+                    "no reporting verb; the speaker is the subject of the sentence before", note
+                )
                 explicit = False
             elif how == "colon":
                 note = _join("introduced by the sentence before the colon", note)
@@ -569,16 +810,25 @@ def extract_attributions(text: str) -> list[Attribution]:
             elif how == "prev-colon":
                 note = _join("introduced by the previous paragraph ending in a colon", note)
                 explicit = False
-            if res.entity is None and state["last"] is not None and res.stype is None and np_is_pronoun(cue):
+            if (
+                res.entity is None
+                and state["last"] is not None
+                and res.stype is None
+                and np_is_pronoun(cue)
+            ):
                 res = Resolved(state["last"], state["last"].etype)
                 note = _join(note, "falls back to the previous speaker")
                 explicit = False
-        subj = None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
+        subj = (
+            None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
+        )
         if subj is not None:
             cue = None
             res = resolve(ctx, subj, state)
             explicit = False
-            note = _join("no reporting verb; the speaker is the subject of the quote's sentence", res.note)
+            note = _join(
+                "no reporting verb; the speaker is the subject of the quote's sentence", res.note
+            )
         elif cue is None:
             res = None
             note = "no reporting verb and no earlier speaker"
@@ -587,19 +837,39 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res = Resolved(state["last"], state["last"].etype)
             if res is not None:
                 note = "no reporting verb; continues the previous speaker"
-        a = _make(q.kind, q.start, q.end, res, cue, explicit, note)
+        a = _make(text, q.kind, q.start, q.end, res, cue, explicit, note)
+        if a.verb is None:
+            a.explicit = False  # an explicit attribution needs its reporting verb
         out.append(a)
+        made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
-        prev_q, prev_res = q, res
+        prev_q = q
+    _share_multi_paragraph_speakers(speech, made)
     out.sort(key=lambda a: (a.start, a.end))
     return out
 
 
-def _has_cue_near(ctx: _Ctx, q: QuoteSpan, cue_pos: list[int]) -> bool:
-    s, e = ctx.sentence(q.open_at)
-    i = bisect.bisect_left(cue_pos, s)
-    return i < len(cue_pos) and cue_pos[i] < max(e, q.outer_end + 1)
+def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None:
+    """A quote running over paragraphs has one speaker: paragraphs with no verb take the chain's."""
+    chain: list[Attribution] = []
+    for q in speech:
+        a = made.get(id(q))
+        if a is None:
+            continue
+        chain.append(a)
+        if q.close_at is not None:  # the chain ends here
+            named = [x for x in chain if x.verb is not None and x.speaker_name]
+            if len(chain) > 1 and named:
+                src = named[0]
+                for x in chain:
+                    if x.verb is None and x.speaker_name != src.speaker_name:
+                        x.speaker_name, x.speaker_type = src.speaker_name, src.speaker_type
+                        x.speaker_forms = list(src.speaker_forms)
+                        x.speaker_title, x.title_evidence = src.speaker_title, src.title_evidence
+                        x.explicit = False
+                        x.note = "part of a quote running over several paragraphs; speaker from its attributed paragraph"
+            chain = []
 
 
 def np_is_pronoun(cue: Cue) -> bool:
@@ -633,13 +903,21 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
     i = bisect.bisect_left(cue_pos, q.outer_end)
     if i < len(cues):
         c = cues[i]
-        gap = text[q.outer_end:c.pos]
-        end_limit = min(nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1])
+        gap = text[q.outer_end : c.pos]
+        end_limit = min(
+            nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1]
+        )
         k1 = bisect.bisect_left(ctx.sent_ends, q.outer_end)
         crosses = k1 < len(ctx.sent_ends) and ctx.sent_ends[k1] <= c.pos
-        if crosses and ctx.sent_ends[k1] == q.outer_end and len(gap.split()) <= 5 and (
-                k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos):
-            crosses = False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
+        if (
+            crosses
+            and ctx.sent_ends[k1] == q.outer_end
+            and len(gap.split()) <= 5
+            and (k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos)
+        ):
+            crosses = (
+                False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
+            )
         if c.tok.low in PARTICIPLES:
             crosses = True  # “...,” adding ...: a participle introduces what follows it
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
@@ -651,7 +929,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
         if c.pos >= s and c.pos >= para[0]:
             return c, "before"
     # 3. a clause ending in a colon just before the quote
-    before = text[para[0]:q.open_at].rstrip()
+    before = text[para[0] : q.open_at].rstrip()
     if before.endswith(":"):
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
@@ -663,7 +941,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
             return np, "subject"
     # 5. the nearest cue in the paragraph
     best = None
-    for c in cues[bisect.bisect_left(cue_pos, para[0]):bisect.bisect_left(cue_pos, para[1])]:
+    for c in cues[bisect.bisect_left(cue_pos, para[0]) : bisect.bisect_left(cue_pos, para[1])]:
         if para[0] <= c.pos < para[1]:
             d = abs(c.pos - q.open_at)
             main = c.np.start <= ctx.sentence(c.pos)[0] + 1 or c.np.kind == "participle"
@@ -691,20 +969,17 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_
 
 
 _NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){0,4})"
-_DASH_NAME = re.compile(r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M)
+_DASH_NAME = re.compile(
+    r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M
+)
 _TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
 
 
-def _sentence_break(gap: str) -> bool:
-    g = gap.strip()
-    return any(ch in g for ch in ".!?") and not g.startswith(",")
-
-
 def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
-    """"Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
+    """ "Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
     toks = ctx.toks
     k = ctx.tok_index(m.end)
-    for u in toks[k:k + 5]:
+    for u in toks[k : k + 5]:
         if u.start >= limit or not u.word:
             break
         m2 = ctx.reg.by_start.get(u.start)
@@ -725,7 +1000,7 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             continue
         m = ctx.reg.by_start.get(t.start)
         prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and prev in PREPOSITIONS and SKIP_PREP:
+        if m is not None and prev in PREPOSITIONS:
             i = ctx.tok_index(m.end)
             continue
         if m is not None:
@@ -741,38 +1016,71 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
     return None
 
 
+# fmt: off
+BARE_COMPLEMENT = {
+    "acknowledged", "added", "adds", "argued", "argues", "believes", "claimed", "claims",
+    "conceded", "emphasised", "emphasized", "explained", "insisted", "insists", "maintained",
+    "maintains", "noted", "notes", "predicted", "recalled", "said", "says", "stressed",
+    "suggested", "suggests", "warned", "warns"
+}
+# fmt: on
+# fmt: off
+TIME_WORDS = {
+    "a", "afternoon", "again", "also", "an", "at", "earlier", "evening", "friday", "in",
+    "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
+    "repeatedly", "saturday", "statement", "sunday", "the", "this", "thursday", "time", "today",
+    "tuesday", "wednesday", "week", "year", "yesterday"
+}
+# fmt: on
+
+
 def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
-    """`X said that ...`: the reported clause's span, or None."""
-    if c.tok.low in ("according", "put", "summed", "pointed", "went", "asked", "told", "tells"):
-        if c.tok.low not in ("told", "tells"):
-            return None
-    toks = ctx.toks
+    """The reported clause of a cue not used by a quote: `X said (that) ...`, `..., X said.`"""
+    low = c.tok.low
+    if low in ("according", "put", "summed", "pointed", "went", "asked") or c.after:
+        return None
+    toks, text = ctx.toks, ctx.text
     v = c.v
+    s, e = ctx.sentence(c.pos)
+    start = None
     j = v + 1
-    if c.tok.low in ("told", "tells"):
-        # told reporters that ...
-        k = j
+    if low in ("told", "tells", "telling"):
+        k = j  # told reporters that ...
         while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
             k += 1
         j = k
-    if c.after:
-        return None
-    if j < len(toks) and toks[j].low == "that":
-        start_tok = j + 1
-    else:
-        return None
-    if start_tok >= len(toks):
-        return None
-    start = toks[start_tok].start
-    _, e = ctx.sentence(start)
+    k = j
+    while k < len(toks) and k < j + 6 and toks[k].low in TIME_WORDS and toks[k].start < e:
+        k += 1  # said on Tuesday that ..., said in a statement that ...
+    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+        start = toks[k + 1].start if k + 1 < len(toks) else None
+    elif (
+        low in BARE_COMPLEMENT
+        and j < len(toks)
+        and toks[j].word
+        and toks[j].start < e
+        and toks[j].low not in PREPOSITIONS
+        and toks[j].low not in ("to", "so", "yes", "no", "nothing")
+    ):
+        start = toks[j].start
     end = e
-    text = ctx.text
-    while end > start and text[end - 1] in ".!? \t":
+    if start is None:
+        # "..., Sheinbaum clarified.": the clause before the speaker
+        nb = ctx.tok_index(c.np.start) - 1
+        rest = [t for t in toks[v + 1 : ctx.tok_index(e)] if t.word]
+        if nb >= 0 and toks[nb].text == "," and len(rest) <= 4 and toks[nb].start > s:
+            start, end = s, toks[nb].start
+        else:
+            return None
+    while start < end and text[start] in " \t,":
+        start += 1
+    while end > start and text[end - 1] in ".!?,; \t":
         end -= 1
-    # an indirect statement never crosses a quote's marks
-    for o, oe in ctx.outer:
+    # an indirect statement never crosses a quote's marks (it may hold a partial quote)
+    i = bisect.bisect_left(ctx.outer_starts, start) - 1
+    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
         if o < end and oe > start and not (start <= o and oe <= end):
             return None
-    if end - start < 8:
+    if end - start < 8 or ctx.in_quote(start):
         return None
     return start, end
