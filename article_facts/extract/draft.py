@@ -295,9 +295,10 @@ def draft_facts(text, slug, archive, attributions):
         forms = speaker_forms(a, text)
         name = a.speaker_name
         short_name = next((t for t in sorted(titled_names, key=len, reverse=True)
-                           if name and name.endswith(" " + t)), None)
+                           if name and (name.endswith(" " + t) or t.endswith(" " + name))), None)
         if a.speaker_type == "person" and short_name:
-            # "Mexican Foreign Minister Ana Lucía Ortega": the title is not part of the name
+            # The name the title introduces: "Mexican Foreign Minister Ana Lucía Ortega" is
+            # not all name, and "Lucía Ortega" is not all of it
             forms = [short_name] + [f for f in forms if f != name and (f in short_name.split() or " " in f)]
             name = short_name
         if a.speaker_type == "person" and name and forms:
