@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
+# `make add` adds to this folder (the tests point it at a copy).
+SEEDS_DIR ?= seeds
 SEEDS := $(shell find seeds -type f | sort)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean
+.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean add eval eval-polnear
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -45,6 +47,12 @@ facts.db: build_db.py $(wildcard article_facts/*.py) $(SEEDS) $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --check
+
+# A new article: copy the text to $(SEEDS_DIR)/<slug>/article.txt, draft its facts.yml, check.
+# `make add ARTICLE=path/to/text.txt [SLUG=my-slug]`
+add: $(VENV)/.installed
+	@test -n "$(ARTICLE)" || { echo "usage: make add ARTICLE=path/to/text.txt [SLUG=my-slug]" >&2; exit 1; }
+	@$(BIN)/python build_db.py add "$(ARTICLE)" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)")
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
 serve: facts.db
@@ -91,6 +99,16 @@ chromium:
 
 test: facts.db chromium
 	$(BIN)/python -m pytest
+
+# The extractor's accuracy on tests/extraction (+ the seed), and on PolNeAR's dev split when
+# ../shared/corpora/polnear is there (skips otherwise; the corpus's test split is never read).
+POLNEAR ?= ../shared/corpora/polnear
+eval: $(VENV)/.installed
+	$(BIN)/python -m article_facts.evaluate --set tests/extraction
+
+eval-polnear: $(VENV)/.installed
+	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.evaluate --polnear $(POLNEAR)/dev.jsonl; \
+	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:
 	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots

@@ -8,18 +8,22 @@ import click
 from article_facts.build import build, check as check_seeds
 from article_facts.database import FTS_TABLES, TABLES, VIEWS
 from article_facts.errors import BuildError
+from article_facts.extract_commands import add_command, extract_command
 
 __all__ = ["BuildError", "FTS_TABLES", "TABLES", "VIEWS", "build", "cli"]
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True,
               help="Folder of <slug>/article.txt + facts.yml")
 @click.option("--db", "db_path", default="facts.db", show_default=True,
               help="SQLite file to write")
 @click.option("--check", is_flag=True, help="Validate the seeds without writing the database")
-def cli(seeds_dir, db_path, check):
-    """Build the article-facts database from the seeds folder."""
+@click.pass_context
+def cli(ctx, seeds_dir, db_path, check):
+    """Build the article-facts database from the seeds folder (the default, with no command)."""
+    if ctx.invoked_subcommand is not None:
+        return
     try:
         counts = check_seeds(seeds_dir) if check else build(seeds_dir, db_path)
     except BuildError as e:
@@ -28,6 +32,10 @@ def cli(seeds_dir, db_path, check):
         raise click.ClickException(f"interrupted by {str(e) or 'Ctrl-C'}: {db_path} was left as it was")
     summary = ", ".join(f"{counts[name]} {name}" for name in ("articles", "quotes", "mentions"))
     click.echo(f"{'checked' if check else 'built ' + str(db_path)}: {summary}")
+
+
+cli.add_command(extract_command)
+cli.add_command(add_command)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,722 @@
+"""Finding people and organizations named in an article, and grouping the forms of each name.
+
+Names are runs of capitalised words (with initials, particles such as "de" or "van", and
+abbreviated titles such as "Sen."); titles come from nameparser's list of titles plus news
+titles; a first name's usual gender comes from gender-guesser's name list (both are PyPI
+packages with their data inside; the extractor works, less well, without them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]|\n"
+)
+
+# fmt: off
+PRONOUNS = {
+    "he": "m", "she": "f", "they": "p", "it": "n", "i": "s", "we": "s"
+}
+# fmt: on
+# fmt: off
+PARTICLES = {
+    "al", "bin", "da", "das", "de", "de la", "del", "den", "der", "di", "dos", "du", "el", "ibn",
+    "la", "le", "st.", "ten", "ter", "van", "von", "y"
+}
+# fmt: on
+# fmt: off
+LOWER_PARTICLES = {
+    "da", "das", "de", "del", "den", "der", "di", "dos", "du", "la", "le", "ten", "ter", "van",
+    "von"
+}
+# fmt: on
+# fmt: off
+HONORIFICS_M = {
+    "brother", "father", "herr", "king", "lord", "monsieur", "mr", "prince", "señor", "sir"
+}
+# fmt: on
+# fmt: off
+HONORIFICS_F = {
+    "dame", "frau", "lady", "madam", "madame", "miss", "mrs", "ms", "princess", "queen", "señora",
+    "sister"
+}
+# fmt: on
+# fmt: off
+GENDER_WORDS_M = {
+    "actor", "alderman", "assemblyman", "boy", "brother", "businessman", "chairman", "congressman",
+    "councilman", "father", "grandfather", "he", "him", "his", "husband", "king", "man", "mr",
+    "mr.", "nephew", "sir", "son", "spokesman", "sportsman", "uncle"
+}
+# fmt: on
+# fmt: off
+GENDER_WORDS_F = {
+    "actress", "assemblywoman", "aunt", "businesswoman", "chairwoman", "congresswoman",
+    "councilwoman", "daughter", "girl", "grandmother", "her", "hers", "mother", "mrs", "mrs.",
+    "ms", "ms.", "niece", "queen", "she", "sister", "spokeswoman", "sportswoman", "wife", "woman"
+}
+# fmt: on
+# fmt: off
+NEWS_TITLES = {
+    "acting", "adm", "admiral", "adviser", "advisor", "amb", "ambassador", "analyst", "archbishop",
+    "att", "attorney", "atty", "battalion", "biologist", "bishop", "campaign", "candidate", "capt",
+    "captain", "ceo", "chair", "chairman", "chairperson", "chairwoman", "chancellor", "chief",
+    "city", "coach", "col", "colonel", "commissioner", "congressman", "congresswoman",
+    "councillor", "councilman", "councilor", "councilwoman", "county", "dame", "dean", "defence",
+    "defense", "del", "delegate", "democratic", "deputy", "detective", "director", "district",
+    "doctor", "dr", "economist", "economy", "emir", "engineer", "epidemiologist", "executive",
+    "father", "federal", "finance", "foreign", "former", "founder", "gen", "general", "gop", "gov",
+    "governor", "head", "health", "historian", "house", "inspector", "interim", "interior",
+    "judge", "justice", "king", "lady", "lawyer", "leader", "lieutenant", "lord", "lt",
+    "magistrate", "maj", "major", "majority", "manager", "mayor", "mep", "minister",
+    "minister-president", "minority", "miss", "mp", "mr", "mrs", "ms", "msgr", "national",
+    "nominee", "officer", "physicist", "pope", "premier", "president", "presidential", "press",
+    "prime", "prince", "princess", "principal", "prof", "professor", "queen", "rector", "rep",
+    "representative", "republican", "researcher", "rev", "reverend", "scientist", "sec",
+    "secretary", "security", "sen", "senate", "senator", "sergeant", "sgt", "sheikh", "sheriff",
+    "sir", "sister", "speaker", "spokesman", "spokesperson", "spokeswoman", "state",
+    "superintendent", "supreme", "u.s.", "under", "undersecretary", "us", "vice", "white"
+}
+# fmt: on
+# fmt: off
+ORG_WORDS = {
+    "academy", "administration", "affairs", "agency", "alliance", "army", "assembly", "associated",
+    "association", "authority", "axios", "bank", "blaze", "bloomberg", "board", "breitbart",
+    "bulletin", "bureau", "cabinet", "campaign", "center", "centre", "chamber", "channel",
+    "chronicle", "church", "cia", "clinic", "club", "cnn", "coalition", "college", "commission",
+    "committee", "company", "congress", "corp", "corporation", "council", "court", "daily",
+    "department", "electoral", "embassy", "eu", "examiner", "facebook", "fbi", "federation",
+    "force", "forces", "foundation", "fund", "gazette", "globe", "google", "government", "group",
+    "guardian", "herald", "hospital", "house", "huffpost", "inc", "inquirer", "instagram",
+    "institute", "journal", "kremlin", "lab", "laboratory", "league", "llc", "ltd", "magazine",
+    "media", "ministerio", "ministries", "ministry", "movement", "nasa", "nations", "nato", "navy",
+    "network", "news", "newspaper", "observatory", "observer", "office", "organisation",
+    "organization", "parliament", "party", "pentagon", "police", "politico", "post", "press",
+    "program", "programme", "project", "propublica", "prosecutor", "prosecutor's", "prosecutors",
+    "radio", "registry", "relations", "reuters", "school", "secretariat", "secretaría", "senate",
+    "service", "services", "society", "star", "sun", "telegraph", "television", "times",
+    "tribunal", "tribune", "tv", "twitter", "un", "union", "university", "weekly", "who", "youtube"
+}
+# fmt: on
+# fmt: off
+ORG_HEADS = {
+    "administration", "agency", "alliance", "army", "assembly", "association", "authority", "bank",
+    "board", "bureau", "cabinet", "campaign", "center", "centre", "chamber", "church", "city",
+    "clinic", "club", "coalition", "college", "commission", "committee", "company", "congress",
+    "council", "county", "court", "court's", "department", "district", "embassy", "federation",
+    "firm", "foundation", "fund", "government", "group", "hospital", "institute", "journal",
+    "judges", "kremlin", "lab", "laboratory", "league", "magazine", "ministry", "navy", "network",
+    "newspaper", "office", "organisation", "organization", "panel", "paper", "parliament", "party",
+    "pentagon", "police", "prosecutor's office", "regulator", "report", "school", "secretariat",
+    "senate", "service", "spokesman", "spokeswoman", "state", "statement", "study", "team",
+    "tribunal", "union", "university", "white house"
+}
+# fmt: on
+# fmt: off
+STOP_CAPS = {
+    "a", "about", "according", "advertisement", "after", "against", "all", "also", "although",
+    "among", "an", "and", "another", "any", "ap", "april", "are", "as", "asked", "at", "august",
+    "be", "because", "before", "between", "both", "but", "by", "can", "click", "continue", "could",
+    "december", "despite", "did", "do", "does", "don't", "don’t", "during", "each", "editor's",
+    "even", "every", "everybody", "everyone", "february", "first", "follow", "for", "friday",
+    "from", "getty", "given", "had", "has", "have", "he", "her", "here", "his", "how", "however",
+    "i", "i'm", "if", "image", "in", "instead", "into", "is", "it", "it's", "its", "it’s", "i’m",
+    "january", "july", "june", "just", "last", "let", "like", "look", "many", "march", "may",
+    "meanwhile", "might", "monday", "more", "most", "mr.", "ms.", "must", "my", "next", "no",
+    "nobody", "not", "note", "nothing", "november", "now", "october", "of", "oh", "on", "once",
+    "one", "only", "or", "other", "our", "over", "people", "photo", "please", "read", "reading",
+    "related", "said", "saturday", "says", "second", "see", "september", "share", "she", "should",
+    "sign", "since", "so", "some", "somebody", "someone", "still", "story", "such", "sunday",
+    "than", "thank", "thanks", "that", "that's", "that’s", "the", "their", "then", "there",
+    "there's", "there’s", "these", "they", "this", "those", "though", "three", "through",
+    "thursday", "to", "today", "tomorrow", "tuesday", "two", "under", "unless", "unlike", "until",
+    "up", "update", "updated", "video", "was", "watch", "we", "we're", "wednesday", "well", "were",
+    "we’re", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
+    "will", "with", "without", "would", "yes", "yesterday", "yet", "you", "your"
+}
+# fmt: on
+# fmt: off
+ABBREV = {
+    "adm", "amb", "atty", "brig", "capt", "cmdr", "co", "col", "corp", "cpl", "del", "det", "dr",
+    "fr", "ft", "gen", "gens", "gov", "govs", "hon", "inc", "insp", "jr", "lt", "ltd", "maj",
+    "messrs", "mr", "mrs", "ms", "msgr", "mt", "no", "pres", "prof", "pvt", "rep", "reps", "rev",
+    "sec", "sen", "sens", "sgt", "sr", "st", "supt", "vs"
+}
+# fmt: on
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words and punctuation with their offsets; 'U.S.' and 'Sen.' stay one token."""
+    end = len(text) if end is None else end
+    toks = []
+    for m in TOKEN.finditer(text, start, end):
+        t = Token(m.group(), m.start(), m.end())
+        if (
+            t.text == "."
+            and toks
+            and toks[-1].end == t.start
+            and (toks[-1].low in ABBREV or (len(toks[-1].text) == 1 and toks[-1].cap))
+        ):
+            prev = toks[-1]
+            toks[-1] = Token(text[prev.start : t.end], prev.start, t.end)
+            continue
+        toks.append(t)
+    return toks
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset:
+    words = set(NEWS_TITLES)
+    try:
+        from nameparser.config import CONSTANTS
+
+        words |= {w.lower().strip(".") for w in CONSTANTS.titles}
+    except ImportError:  # the optional `extract` extra is not installed
+        pass
+    return frozenset(words)
+
+
+def is_title_word(word: str) -> bool:
+    return word.lower().strip(".") in _title_words()
+
+
+@lru_cache(maxsize=1)
+def _gender_detector():
+    try:
+        import gender_guesser.detector as gd
+    except ImportError:
+        return None
+    return gd.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def first_name_gender(name: str) -> str | None:
+    """'m', 'f' or None from a first name (gender-guesser's list), None when unknown."""
+    d = _gender_detector()
+    if d is None or not name[:1].isalpha():
+        return None
+    g = d.get_gender(name.strip("."))
+    return {"male": "m", "female": "f"}.get(
+        g
+    )  # "mostly_" answers (Bernie: mostly female) are too unsure
+
+
+@lru_cache(maxsize=4096)
+def is_known_first_name(name: str) -> bool:
+    d = _gender_detector()
+    if d is None:
+        return False
+    return d.get_gender(name.strip(".")) != "unknown"
+
+
+@dataclass
+class Entity:
+    """A person or organization: its forms as they occur, fullest first."""
+
+    key: str
+    etype: str  # 'person' | 'organization'
+    forms: list[str] = field(default_factory=list)
+    gender: str | None = None
+    titles: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return max(self.forms, key=lambda f: (len(f.split()), len(f)))
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    title: str | None = None
+    title_span: tuple[int, int] | None = None  # title and name together
+    in_quote: bool = False
+
+
+def is_org_name(words: list[str]) -> bool:
+    if not words:
+        return False
+    if (
+        len(words) == 1
+        and len(words[0]) >= 2
+        and words[0].replace(".", "").isupper()
+        and words[0].isalpha()
+        or (len(words) == 1 and re.fullmatch(r"(?:[A-Z]\.){2,}", words[0]))
+    ):
+        return True
+    return any(w.lower().strip(".") in ORG_WORDS for w in words)
+
+
+def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of runs of capitalised words (particles allowed inside)."""
+    runs = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if t.word and t.cap and not t.text[0].isdigit():
+            j = i + 1
+            while j < n:
+                u = toks[j]
+                if u.word and u.cap:
+                    j += 1
+                elif u.low in PARTICLES and j + 1 < n and toks[j + 1].cap and toks[j + 1].word:
+                    j += 1
+                elif (
+                    u.low in ("’s", "'s")
+                    and j + 1 < n
+                    and toks[j + 1].cap
+                    and toks[j + 1].word
+                    and toks[j + 1].low in ORG_WORDS
+                ):
+                    j += 1
+                elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
+                    j += 1
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+# fmt: off
+PLACE_WORDS = {
+    "africa", "airport", "america", "asia", "avenue", "bay", "beach", "city", "coast", "county",
+    "europe", "hall", "harbor", "island", "islands", "kingdom", "lake", "mountains", "park",
+    "port", "republic", "river", "road", "square", "state", "station", "street", "valley"
+}
+# fmt: on
+# fmt: off
+PLACE_PREPS = {
+    "across", "at", "from", "in", "inside", "into", "near", "of", "outside", "the", "through",
+    "to", "toward", "towards", "via"
+}
+# fmt: on
+# fmt: off
+CONNECT = {
+    "and", "de", "del", "for", "la", "of", "on", "the"
+}
+# fmt: on
+# fmt: off
+_ABBR_TITLE = {
+    "sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "pres":
+    "president", "prof": "professor", "dr": "doctor", "lt": "lieutenant", "col": "colonel", "capt":
+    "captain", "sgt": "sergeant", "adm": "admiral", "atty": "attorney", "sec": "secretary", "rev":
+    "reverend", "supt": "superintendent"
+}
+# fmt: on
+
+
+def title_key(word: str) -> str:
+    w = word.lower().strip(".")
+    return _ABBR_TITLE.get(w, w)
+
+
+class Registry:
+    """Every person and organization mention in the text, grouped into entities."""
+
+    def __init__(self, text: str, toks: list[Token], quote_spans: list[tuple[int, int]]):
+        self.text = text
+        self.toks = toks
+        self.mentions: list[Mention] = []
+        self.by_end: dict[int, Mention] = {}
+        self.by_start: dict[int, Mention] = {}
+        self.entities: list[Entity] = []
+        self.descriptors: dict[str, Entity] = {}
+        self._build(quote_spans)
+
+    # -- building -------------------------------------------------------------------------
+    def _runs(self):
+        """Capitalised runs split into (title tokens, name tokens), sentence starters dropped."""
+        toks = self.toks
+        out = []
+        for i, j in name_runs(toks):
+            # allow "of"/"for" joins: Ministry of Foreign Affairs, Secretary of State John Kerry
+            while (
+                j + 1 < len(toks)
+                and toks[j].low in ("of", "for")
+                and toks[j + 1].word
+                and toks[j + 1].cap
+            ):
+                k = j + 1
+                if toks[k].low == "the" and k + 1 < len(toks):
+                    k += 1
+                nxt = [r for r in name_runs(toks[k : k + 8])]
+                if not nxt or nxt[0][0] != 0:
+                    break
+                j = k + nxt[0][1]
+            while (
+                i < j
+                and toks[i].low in STOP_CAPS
+                and not toks[i].low.rstrip(".") in ("mr", "ms", "mrs", "dr")
+            ):
+                i += 1
+            if i >= j:
+                continue
+            words = [t.text for t in toks[i:j]]
+            # "Navy Capt. Jeff Davis", "Pentagon spokesman ...": a person after an org word
+            split = None
+            for p in range(i + 1, j - 1):
+                if (
+                    is_known_first_name(toks[p].text)
+                    and not is_org_name([t.text for t in toks[p:j]])
+                    and not is_title_word(toks[p].text)
+                ):
+                    split = p
+                    break
+            if split is not None and is_org_name(words):
+                out.append(("person", i, split, j))
+                continue
+            if is_org_name(words):
+                out.append(("organization", i, i, j))
+                continue
+            k = i
+            while k < j - 1 and (
+                is_title_word(toks[k].text)
+                or toks[k].low in ("of", "for", "the", "on")
+                or toks[k].text == "-"
+            ):
+                k += 1
+            # "Miss Universe Alicia Machado", "Wells Fargo CEO John Stumpf": the name starts at
+            # a known first name when the run does not
+            if j - k >= 3 and not is_known_first_name(toks[k].text):
+                for p in range(
+                    j - 2, k, -1
+                ):  # the last first name: "New York City Mayor Rudy Giuliani"
+                    if is_known_first_name(toks[p].text) and toks[p].text[0].isupper():
+                        k = p
+                        break
+            if k > i and toks[k - 1].low in CONNECT:
+                continue  # "Undersecretary for North America": a title's complement, no name
+            if k >= j:
+                continue
+            # a trailing possessive or a lone particle is no name
+            out.append(("person", i, k, j))
+        return out
+
+    def _build(self, quote_spans):
+        toks = self.toks
+        in_q = _in_spans(quote_spans)
+        runs = self._runs()
+        strong = []
+        heads = _headline_spans(self.text, toks)
+        for etype, i, k, j in runs:
+            if etype == "organization" or _inside(heads, toks[i].start):
+                continue
+            name = toks[k:j]
+            first = name[0].text
+            honor = [t.low.strip(".") for t in toks[i:k]]
+            adjacent = self._near_cue(i, j)
+            if name[-1].low in PLACE_WORDS:
+                continue
+            prep = toks[i - 1].low if i > 0 else ""
+            plain = (
+                2 <= len(name) <= 4
+                and k == i
+                and prep not in PLACE_PREPS
+                and not any(t.low in STOP_CAPS or t.text.isupper() for t in name)
+            )
+            if (
+                (k > i and (len(name) >= 2 or honor))
+                or (len(name) >= 2 and (is_known_first_name(first) or adjacent or plain))
+                or (len(name) == 1 and adjacent and honor)
+            ):
+                strong.append((i, k, j))
+        # person entities from strong forms, fullest first
+        forms: dict[tuple, Entity] = {}
+        for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
+            key = tuple(t.text for t in toks[k:j])
+            if len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
+                continue  # "De Vries" at a sentence start: matched below against "Henk de Vries"
+            if key in forms:
+                continue
+            owner = None
+            for ent_key, ent in forms.items():
+                if len(ent_key) > len(key) and _contains(ent_key, key):
+                    owner = ent
+                    break
+            if owner is None:
+                owner = Entity(self.text[toks[k].start : toks[j - 1].end], "person")
+                self.entities.append(owner)
+            forms[key] = owner
+            written = self.text[toks[k].start : toks[j - 1].end]
+            if written not in owner.forms:
+                owner.forms.append(written)
+        self._person_forms = forms
+        surnames: dict[str, list[Entity]] = {}
+        for key, ent in forms.items():
+            surnames.setdefault(key[-1], [])
+            if ent not in surnames[key[-1]]:
+                surnames[key[-1]].append(ent)
+            if len(key) >= 2:
+                surnames.setdefault(key[0], [])
+                if ent not in surnames[key[0]]:
+                    surnames[key[0]].append(ent)
+        orgs: dict[str, Entity] = {}
+        last_of: dict[int, int] = {}
+        for etype, i, k, j in runs:
+            if _inside(heads, toks[i].start):
+                continue  # a headline's capitals are no names
+            s, e = toks[i].start, toks[j - 1].end
+            text = self.text[s:e]
+            if etype == "organization":
+                key = text.lower()
+                ent = orgs.get(key)
+                if ent is None:
+                    ent = orgs[key] = Entity(text, "organization", [text])
+                    self.entities.append(ent)
+                m = Mention(s, e, text, ent, in_quote=in_q(s))
+                self._add(m)
+                # "Ministry of Foreign Affairs (SRE)": the acronym is a form of the same org
+                if (
+                    j + 2 < len(toks)
+                    and toks[j].text == "("
+                    and toks[j + 2].text == ")"
+                    and toks[j + 1].text.isupper()
+                ):
+                    a = toks[j + 1]
+                    acr = a.text
+                    orgs[acr.lower()] = ent
+                    if acr not in ent.forms:
+                        ent.forms.append(acr)
+                continue
+            key = tuple(t.text for t in toks[k:j])
+            ent = forms.get(key)
+            if ent is None and len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
+                low = tuple(w.lower() for w in key)
+                for fk, fe in forms.items():
+                    if _contains(tuple(w.lower() for w in fk), low):
+                        ent = fe
+                        break
+                written = self.text[toks[k].start : toks[j - 1].end]
+                if ent is not None and written not in ent.forms:
+                    ent.forms.append(written)
+            if ent is None:
+                cands = []
+                if len(key) == 1:
+                    cands = surnames.get(key[0], [])
+                else:
+                    for fk, fe in forms.items():
+                        if _contains(fk, key) or _contains(key, fk) and len(fk) >= 2:
+                            cands.append(fe)
+                if not cands:
+                    continue
+                ent = self._most_recent(cands, last_of)
+                name_text = self.text[toks[k].start : toks[j - 1].end]
+                if name_text not in ent.forms:
+                    ent.forms.append(name_text)
+            ns, ne = toks[k].start, toks[j - 1].end
+            title = self.text[s : toks[k - 1].end] if k > i else None
+            m = Mention(
+                ns,
+                ne,
+                self.text[ns:ne],
+                ent,
+                title=title,
+                title_span=(s, ne) if title else None,
+                in_quote=in_q(ns),
+            )
+            if title:
+                ent.titles.append((title, (s, ne)))
+                for t in toks[i:k]:
+                    if ent.gender is None:
+                        if t.low.strip(".") in HONORIFICS_M:
+                            ent.gender = "m"
+                        elif t.low.strip(".") in HONORIFICS_F:
+                            ent.gender = "f"
+            last_of[id(ent)] = ns
+            self._add(m)
+        for m in self.mentions:
+            if m.entity.etype != "person" or m.in_quote:
+                continue
+            e = bisect_tok(toks, m.end)
+            if e + 2 < len(toks) and toks[e].text == "," and toks[e + 1].low in ("the", "a", "an"):
+                f = e + 2
+                while f < len(toks) and f < e + 12 and toks[f].text not in ',.;:!?“”"()—':
+                    f += 1
+                if f < len(toks) and toks[f].text in ",." and f > e + 2:
+                    m.entity.titles.append(
+                        (self.text[toks[e + 2].start : toks[f - 1].end], (m.start, toks[f - 1].end))
+                    )
+            b = bisect_tok(toks, m.start)
+            if (
+                b >= 2
+                and toks[b - 1].text == ","
+                and toks[b - 2].word
+                and not toks[b - 2].cap
+                and is_title_word(toks[b - 2].text)
+            ):
+                a = b - 2
+                while (
+                    a - 1 >= 0
+                    and toks[a - 1].word
+                    and not toks[a - 1].cap
+                    and b - a < 5
+                    and toks[a - 1].low not in ("the", "a", "an", "and", "that", "said")
+                ):
+                    a -= 1
+                m.entity.titles.append(
+                    (self.text[toks[a].start : toks[b - 2].end], (toks[a].start, m.end))
+                )
+        for ent in self.entities:
+            if ent.etype == "person" and ent.gender is None:
+                ent.gender = first_name_gender(ent.name.split()[0])
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+
+    def _near_cue(self, i, j):
+        toks = self.toks
+        from .speakers import VERBS  # late import: the verb list lives with the cue rules
+
+        before = toks[i - 1].low if i > 0 else ""
+        after = toks[j].low if j < len(toks) else ""
+        after2 = toks[j + 1].low if j + 1 < len(toks) else ""
+        return (
+            before in VERBS
+            or after in VERBS
+            or (after == "," and after2 in ("a", "an", "the", "who"))
+            or (before == "to" and i > 1 and toks[i - 2].low == "according")
+        )
+
+    def _most_recent(self, cands, last_of):
+        best = max(cands, key=lambda e: last_of.get(id(e), -1))
+        return best
+
+    def _add(self, m: Mention):
+        self.mentions.append(m)
+        self.by_end[m.end] = m
+        self.by_start[m.start] = m
+
+    # -- queries --------------------------------------------------------------------------
+    def mentions_before(self, pos: int):
+        """Mentions ending before pos, latest first."""
+        import bisect
+
+        idx = bisect.bisect_left(self._starts, pos)
+        for k in range(idx - 1, -1, -1):
+            m = self.mentions[k]
+            if m.end <= pos:
+                yield m
+
+    def mentions_between(self, start: int, end: int):
+        import bisect
+
+        k = bisect.bisect_left(self._starts, start)
+        while k < len(self.mentions) and self.mentions[k].start < end:
+            yield self.mentions[k]
+            k += 1
+
+    def person_with_title(self, head: str, pos: int):
+        head = title_key(head)
+        for m in self.mentions_before(pos):
+            ent = m.entity
+            if ent.etype != "person":
+                continue
+            for title, _ in ent.titles:
+                if head in {title_key(w.strip(",’'s")) for w in title.split()}:
+                    return m
+        return None
+
+    def org_with_word(self, head: str, pos: int):
+        head = head.lower()
+        fallback = None
+        for m in self.mentions_before(pos):
+            if m.entity.etype == "organization" and head in m.entity.name.lower().split():
+                return m
+        for m in self.mentions:
+            if m.entity.etype == "organization" and head in m.entity.name.lower().split():
+                fallback = fallback or m
+        return fallback
+
+
+def _headline_spans(text, toks):
+    """Paragraphs in Title Case without a final stop (headlines): their capitalised runs are no names."""
+    out = []
+    for n, m in enumerate(re.finditer(r"[^\n]+", text)):
+        line = m.group().strip()
+        words = re.findall(r"[^\W\d_][\w’'\-]*", line)
+        if len(words) < 4 or line.endswith((".", "”", '"')) and n > 0:
+            continue  # the first line may be a headline even with a stop
+        caps = sum(1 for w in words if w[0].isupper())
+        small = sum(
+            1
+            for w in words
+            if w.lower()
+            in (
+                "a",
+                "an",
+                "the",
+                "of",
+                "and",
+                "or",
+                "in",
+                "on",
+                "to",
+                "for",
+                "with",
+                "at",
+                "by",
+                "is",
+            )
+        )
+        stop = line.endswith((".", "”", '"'))
+        if caps >= (1.0 if stop else 0.7) * (len(words) - small) and caps >= 3:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _inside(spans, pos):
+    return any(s <= pos < e for s, e in spans)
+
+
+def bisect_tok(toks, pos):
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _contains(big: tuple, small: tuple) -> bool:
+    n = len(small)
+    return any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+def _in_spans(spans):
+    import bisect
+
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+
+    def inside(pos):
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+    return inside

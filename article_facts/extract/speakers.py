@@ -1,0 +1,1086 @@
+"""Who said each quote: reporting cues, their subjects, and resolving pronouns and descriptions.
+
+A cue is a reporting verb outside quotation marks ("said", "told", "according to", ...). Its
+speaker is the noun phrase before it (`Smith said`, `Smith, a spokeswoman, said`) or after it
+(`said Smith`). A quote takes, in order: a name after a dash or a transcript speaker
+(`” — Ana Ruiz`, `“WALLACE: ...`); the cue right after it in its sentence; the cue before it in
+its sentence; the subject of a clause ending in a colon before it; the subject of its own
+sentence (`Bush called Trump “unhinged.”`); the nearest main-clause cue in its paragraph; the
+subject of the sentence before it in the paragraph; a previous paragraph ending in a colon; and
+otherwise it continues the previous speaker. Pronouns go to the subject of the nearest earlier
+sentence naming a person of that gender; descriptions ("the minister", "the court") to the
+last person holding that title or the organization of that kind. `note` says which rule fired
+whenever the speaker was inferred.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from .model import Attribution
+from .names import (
+    ORG_HEADS,
+    PRONOUNS,
+    Entity,
+    Mention,
+    Registry,
+    Token,
+    is_org_name,
+    is_title_word,
+    tokenize,
+    GENDER_WORDS_F,
+    GENDER_WORDS_M,
+    STOP_CAPS,
+)
+from .quotes import QuoteSpan, find_quote_marks, paragraphs
+
+# fmt: off
+VERBS = {
+    "according", "acknowledged", "acknowledges", "added", "adding", "adds", "admits", "admitted",
+    "agreed", "alleged", "alleges", "announced", "announces", "answered", "argued", "argues",
+    "arguing", "asked", "asking", "asks", "assured", "boasted", "cautioned", "charged", "claimed",
+    "claiming", "claims", "clarified", "commented", "complained", "conceded", "concluded",
+    "confirmed", "confirms", "contended", "contends", "continued", "continues", "countered",
+    "cried", "declared", "declares", "declaring", "denied", "denies", "described", "describes",
+    "disagreed", "emailed", "emphasised", "emphasized", "emphasizes", "emphasizing", "estimated",
+    "exclaimed", "explained", "explaining", "explains", "found", "indicated", "indicates",
+    "informed", "insisted", "insisting", "insists", "joked", "lamented", "maintained", "maintains",
+    "messaged", "mused", "noted", "notes", "noting", "objected", "observed", "opined", "pointed",
+    "posted", "predicted", "promised", "put", "quipped", "read", "reads", "reaffirmed", "reasoned",
+    "recalled", "recalling", "recalls", "recounted", "reiterated", "remarked", "replied",
+    "replies", "reported", "reports", "responded", "responds", "retorted", "revealed", "ruled",
+    "said", "say", "saying", "says", "shouted", "snapped", "speculated", "stated", "states",
+    "stating", "stressed", "stresses", "stressing", "suggested", "suggests", "summed", "surmised",
+    "telling", "tells", "testified", "texted", "thundered", "told", "tweeted", "tweets", "urged",
+    "urges", "vowed", "warned", "warning", "warns", "went", "whispered", "writes", "writing",
+    "wrote", "yelled"
+}
+# fmt: on
+# fmt: off
+PARTICIPLES = {
+    "adding", "arguing", "asking", "claiming", "declaring", "emphasizing", "explaining",
+    "insisting", "noting", "recalling", "saying", "stating", "stressing", "telling", "warning",
+    "writing"
+}
+# fmt: on
+# fmt: off
+SKIP_BACK = {
+    "afterward", "afterwards", "again", "also", "always", "did", "earlier", "even", "friday",
+    "further", "had", "has", "have", "however", "is", "just", "last", "later", "monday", "month",
+    "never", "often", "on", "once", "previously", "recently", "repeatedly", "reportedly",
+    "saturday", "simply", "still", "subsequently", "sunday", "then", "thursday", "today",
+    "tonight", "too", "tuesday", "was", "wednesday", "week", "will", "would", "year", "yesterday"
+}
+# fmt: on
+# fmt: off
+DETERMINERS = {
+    "a", "an", "another", "both", "her", "his", "its", "many", "one", "our", "several", "some",
+    "that", "the", "their", "these", "this", "those", "three", "two"
+}
+# fmt: on
+# fmt: off
+BOUNDARY = {
+    "after", "although", "and", "as", "because", "before", "but", "how", "if", "nor", "or", "said",
+    "says", "since", "so", "than", "that", "though", "told", "until", "what", "when", "where",
+    "whether", "which", "while", "who", "whom", "whose", "why"
+}
+# fmt: on
+# fmt: off
+DOCUMENT_HEADS = {
+    "ad", "analysis", "complaint", "document", "documents", "e-mail", "email", "filing", "lawsuit",
+    "letter", "memo", "official", "officials", "order", "poll", "post", "release", "report",
+    "ruling", "spokesman", "spokesperson", "spokeswoman", "statement", "study", "suit", "survey",
+    "tweet", "website"
+}
+# fmt: on
+# fmt: off
+ORG_DESCRIPTORS = {
+    "agency", "bank", "broadcaster", "campaign", "charity", "coalition", "committee", "company",
+    "firm", "group", "institute", "lab", "laboratory", "lender", "magazine", "movement", "network",
+    "newspaper", "nonprofit", "organisation", "organization", "outlet", "party", "tank",
+    "think-tank", "union"
+}
+# fmt: on
+# fmt: off
+PREPOSITIONS = {
+    "about", "across", "after", "against", "among", "at", "before", "behind", "between", "by",
+    "during", "for", "from", "in", "into", "like", "near", "of", "on", "over", "since", "than",
+    "through", "to", "toward", "towards", "under", "with"
+}
+# fmt: on
+# fmt: off
+AUX = {
+    "are", "be", "been", "can", "could", "did", "do", "does", "had", "has", "have", "he", "him",
+    "is", "may", "me", "might", "must", "not", "she", "should", "them", "to", "us", "was", "were",
+    "who", "will", "would"
+}
+# fmt: on
+# fmt: off
+GROUP_NOUNS = {
+    "advocates", "aides", "analysts", "authorities", "critics", "democrats", "diplomats",
+    "experts", "investigators", "lawyers", "observers", "officials", "organizers", "people",
+    "police", "prosecutors", "republicans", "researchers", "residents", "scientists", "sources",
+    "supporters", "voters", "witnesses"
+}
+# fmt: on
+
+
+class _Ctx:
+    """The text's tokens, paragraphs, sentences and quotes, indexed for the cue rules."""
+
+    def __init__(self, text: str, quotes: list[QuoteSpan]):
+        self.text = text
+        self.quotes = quotes
+        self.paras = paragraphs(text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.toks = tokenize(text)
+        self.tok_starts = [t.start for t in self.toks]
+        outer = sorted((q.open_at, q.outer_end) for q in quotes)
+        self.outer = outer
+        self.outer_starts = [s for s, _ in outer]
+        self.sent_ends = self._sentence_ends()
+        self.reg = Registry(text, self.toks, outer)
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.outer_starts, pos) - 1
+        return i >= 0 and self.outer[i][0] <= pos < self.outer[i][1]
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    def tok_index(self, pos: int) -> int:
+        return bisect.bisect_left(self.tok_starts, pos)
+
+    def _sentence_ends(self) -> list[int]:
+        ends = set(p[1] for p in self.paras)
+        toks = self.toks
+        for i, t in enumerate(toks):
+            if t.text in ".!?":
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if self.in_quote(t.start):
+                    if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
+                        ends.add(nxt.end)
+                    continue
+                k = i + 1
+                while k < len(toks) and toks[k].text in ')”’"»':
+                    k += 1
+                if (
+                    k < len(toks)
+                    and toks[k].word
+                    and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit())
+                ):
+                    continue  # "(R-Wis.) said": no sentence ends before a lowercase word
+                ends.add(t.end)
+        return sorted(ends)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding pos, within its paragraph."""
+        p = self.paras[self.para_of(pos)]
+        i = bisect.bisect_right(self.sent_ends, pos)
+        end = self.sent_ends[i] if i < len(self.sent_ends) else p[1]
+        start = self.sent_ends[i - 1] if i > 0 else p[0]
+        return max(start, p[0]), min(end, p[1])
+
+
+# -- noun phrases ---------------------------------------------------------------------------
+class NP:
+    """A speaker phrase: a name mention, a pronoun or a description, with its span."""
+
+    def __init__(self, kind, start, end, text, mention=None, appos=None):
+        self.kind, self.start, self.end, self.text = kind, start, end, text
+        self.mention: Mention | None = mention
+        self.appos = appos  # (start, end) of an appositive giving a title
+
+
+def _np_ending(ctx: _Ctx, i: int) -> NP | None:
+    toks, text = ctx.toks, ctx.text
+    if i < 0:
+        return None
+    t = toks[i]
+    if t.low in PRONOUNS:
+        return NP("pronoun", t.start, t.end, t.text)
+    m = ctx.reg.by_end.get(t.end)
+    if m is not None and m.entity.etype == "organization":
+        # "Mr. Morgan of the Sierra Club said": the person before the organization speaks
+        b = ctx.tok_index(m.start) - 1
+        if b >= 0 and toks[b].low == "the":
+            b -= 1
+        if b >= 1 and toks[b].low in ("of", "at", "for", "from", "with"):
+            p = ctx.reg.by_end.get(toks[b - 1].end)
+            if p is not None and p.entity.etype == "person":
+                m = p
+    if m is not None:
+        s = m.title_span[0] if m.title_span else m.start
+        return NP("name", s, m.end, text[s : m.end], m)
+    if (
+        t.word
+        and t.cap
+        and (
+            t.low not in STOP_CAPS
+            or (i > 0 and toks[i - 1].word and toks[i - 1].cap and toks[i - 1].low not in STOP_CAPS)
+        )
+    ):
+        j = i
+        while (
+            j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS
+        ):
+            j -= 1
+        return NP("newname", toks[j].start, t.end, text[toks[j].start : t.end])
+    if t.word:
+        j = i
+        while (
+            j - 1 >= 0
+            and i - j < 8
+            and toks[j - 1].word
+            and toks[j - 1].low not in BOUNDARY
+            and toks[j - 1].low not in VERBS
+        ):
+            j -= 1
+            if toks[j].low in DETERMINERS and (
+                j == 0 or toks[j - 1].low not in ("of", "for", "at", "with", "to", "from", "in")
+            ):
+                break
+        span = toks[j : i + 1]
+        if any(u.low in AUX or u.low in PRONOUNS for u in span) or len(span) > 7:
+            return None
+        if (
+            toks[j].low in ("the", "a", "an", "his", "her", "its", "their", "another", "one")
+            and len(span) <= 6
+            or (t.low in GROUP_NOUNS and len(span) <= 4)
+        ):
+            return NP("desc", toks[j].start, t.end, text[toks[j].start : t.end])
+    return None
+
+
+def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
+    """The subject of the verb at token v: the phrase before it (appositive skipped)."""
+    toks = ctx.toks
+    i = v - 1
+    while (
+        i >= 0
+        and toks[i].start >= limit
+        and (
+            toks[i].low in SKIP_BACK
+            or (toks[i].low.endswith("ly") and not toks[i].cap and len(toks[i].low) > 4)
+        )
+    ):
+        i -= 1
+    if i >= 0 and toks[i].text == ")":
+        k = i - 1
+        while k >= 0 and i - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k >= 0 and toks[k].text == "(":
+            i = k - 1
+            if i >= 0 and toks[i].text == ",":  # "Smith (R-Wis.), a senator," is rare; keep simple
+                pass
+    if i < 0 or toks[i].start < limit:
+        return None
+    if toks[i].text == ",":
+        c = i - 1
+        while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
+            c -= 1
+        if (
+            c >= 0
+            and toks[c].text == ","
+            and toks[c].start >= limit
+            and not ctx.in_quote(toks[c].start)
+        ):
+            head = _np_ending(ctx, c - 1)
+            inner = NP(
+                "appos",
+                toks[c + 1].start,
+                toks[i - 1].end,
+                ctx.text[toks[c + 1].start : toks[i - 1].end],
+            )
+            inner_m = [
+                m
+                for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                if m.end <= toks[i - 1].end and m.entity.etype == "person"
+            ]
+            whole_org = [
+                m
+                for m in ctx.reg.mentions_between(toks[c + 1].start, toks[i - 1].end)
+                if m.entity.etype == "organization"
+                and m.start == toks[c + 1].start
+                and m.end == toks[i - 1].end
+            ]
+            if whole_org and (head is None or head.kind == "desc"):
+                # "The national weather agency, PAGASA, said": the organization, and "the agency" is it
+                m = whole_org[0]
+                if head is not None:
+                    ctx.reg.descriptors.setdefault(_head(head.text), m.entity)
+                return NP("name", m.start, m.end, m.text, m)
+            whole = [
+                m for m in inner_m if m.start == toks[c + 1].start and m.end == toks[i - 1].end
+            ]
+            if whole and (head is None or head.kind != "pronoun"):
+                m = whole[0]
+                np = NP("name", m.start, m.end, m.text, m)
+                if head is not None:
+                    np.appos = (head.start, head.end)
+                return np
+            for _ in range(2):
+                if head is None or head.kind not in ("name", "newname"):
+                    break
+                hb = ctx.tok_index(head.start)
+                if hb == 0 or toks[hb - 1].low not in (
+                    "of",
+                    "for",
+                    "at",
+                    "in",
+                    "from",
+                    "with",
+                    "to",
+                    "by",
+                    "on",
+                ):
+                    break
+                c2 = hb - 1
+                while (
+                    c2 > max(-1, c - 20)
+                    and toks[c2].start >= limit
+                    and toks[c2].text not in ',.;:!?“”"()—'
+                ):
+                    c2 -= 1
+                if c2 < 0 or toks[c2].text != "," or toks[c2].start < limit:
+                    break
+                nh = _np_ending(ctx, c2 - 1)
+                if nh is None:
+                    break
+                c, head = c2, nh
+            if head is not None and head.kind in ("name", "newname", "pronoun"):
+                head.appos = (inner.start, inner.end)
+                return head
+            if inner_m:
+                m = inner_m[0]
+                s = m.title_span[0] if m.title_span else m.start
+                np = NP("name", s, m.end, ctx.text[s : m.end], m)
+                return np
+            return head
+        return None
+    np = _np_ending(ctx, i)
+    if np is not None and np.start < limit:
+        return None
+    return np
+
+
+def _np_after(ctx: _Ctx, v: int, limit: int) -> NP | None:
+    """The subject after an inverted verb: `said Smith`, `said the minister`."""
+    toks, text = ctx.toks, ctx.text
+    j = v + 1
+    if j < len(toks) and toks[j].low == "to" and toks[v].low == "according":
+        j += 1
+    if j >= len(toks) or toks[j].start >= limit:
+        return None
+    t = toks[j]
+    if (
+        t.low in PRONOUNS
+        and t.low not in ("it", "i", "we", "they")
+        or (t.low in ("they", "it") and toks[v].low == "according")
+    ):
+        return NP("pronoun", t.start, t.end, t.text)
+    found = None
+    k = j
+    while k < min(j + 8, len(toks)):
+        m = ctx.reg.by_start.get(toks[k].start)
+        if m is not None:
+            if found is None or (
+                m.entity.etype == "person"
+                and (
+                    found.entity.etype != "person"
+                    or toks[k - 1].low not in ("of", "for", "at", "to", "with")
+                )
+            ):
+                found = m
+            k = ctx.tok_index(m.end)
+            continue
+        if (
+            not toks[k].word
+            or toks[k].low in BOUNDARY
+            or toks[k].low in VERBS
+            or toks[k].low in AUX
+            or toks[k].low in PRONOUNS
+        ):
+            break
+        if (
+            found is not None
+            and found.entity.etype == "person"
+            and toks[k].low in ("of", "for", "at", "from", "with", "to")
+        ):
+            break  # "said Stu Rothenberg of the ... Report": the person is the head
+        k += 1
+    if found is not None:
+        m = found
+        s = min(t.start, m.title_span[0] if m.title_span else m.start)
+        np = NP("name", s, m.end, text[s : m.end], m)
+        e = ctx.tok_index(m.end)
+        if e < len(toks) and toks[e].text == ",":
+            f = e + 1
+            while f < len(toks) and f < e + 14 and toks[f].text not in ',.;:!?“”"()—':
+                f += 1
+            if f > e + 1:
+                np.appos = (toks[e + 1].start, toks[f - 1].end)
+        return np
+    if t.word and t.cap and t.low not in STOP_CAPS:
+        k = j
+        while k + 1 < len(toks) and toks[k + 1].word and toks[k + 1].cap:
+            k += 1
+        return NP("newname", t.start, toks[k].end, text[t.start : toks[k].end])
+    if (
+        t.low in ("the", "a", "an", "his", "her", "its", "their", "another", "one")
+        or t.low in GROUP_NOUNS
+    ):
+        k = j
+        while (
+            k + 1 < len(toks)
+            and k < j + 8
+            and toks[k + 1].word
+            and toks[k + 1].low not in BOUNDARY
+            and toks[k + 1].low not in VERBS
+            and toks[k + 1].start < limit
+        ):
+            k += 1
+        return NP("desc", t.start, toks[k].end, text[t.start : toks[k].end])
+    return None
+
+
+class Cue:
+    def __init__(self, v: int, tok: Token, np: NP, after: bool):
+        self.v, self.tok, self.np, self.after = v, tok, np, after
+        self.verb = tok.text
+        self.verb_start = tok.start
+        self.pos = tok.start
+
+
+def find_cues(ctx: _Ctx) -> list[Cue]:
+    """Reporting verbs outside quotes with a speaker phrase, in text order."""
+    cues = []
+    toks = ctx.toks
+    for v, t in enumerate(toks):
+        low = t.low
+        if (
+            low not in VERBS
+            or not (t.text.islower() or low == "according")
+            or ctx.in_quote(t.start)
+        ):
+            continue
+        if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
+            continue
+        if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
+            continue
+        if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
+            continue
+        if low in ("put", "summed") and not (v + 1 < len(toks) and toks[v + 1].low in ("it", "up")):
+            continue
+        s, e = ctx.sentence(t.start)
+        if low == "according":
+            np = _np_after(ctx, v, e)
+            after = True
+        else:
+            np = None if low in PARTICIPLES else _np_before(ctx, v, s)
+            after = False
+            prev = toks[v - 1].text if v > 0 else ""
+            if (
+                np is None
+                and low not in PARTICIPLES
+                and (prev in ',”"»—' or toks[v - 1].end <= s or ctx.in_quote(toks[v - 1].start))
+            ):
+                np = _np_after(ctx, v, e)
+                after = np is not None
+            if np is None and low in PARTICIPLES:
+                np = NP("participle", t.start, t.start, "")
+        if np is None:
+            continue
+        c = Cue(v, t, np, after)
+        if low == "according":
+            c.verb = ctx.text[t.start : toks[v + 1].end]
+        cues.append(c)
+    return cues
+
+
+# -- resolution -----------------------------------------------------------------------------
+class Resolved:
+    def __init__(
+        self,
+        entity: Entity | None,
+        stype: str | None,
+        note: str | None = None,
+        title=None,
+        title_span=None,
+        name_override=None,
+    ):
+        self.entity, self.stype, self.note = entity, stype, note
+        self.title, self.title_span = title, title_span
+        self.name_override = name_override
+
+
+def _gender_of_pronoun(p: str) -> str | None:
+    return {"he": "m", "she": "f"}.get(p.lower())
+
+
+def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
+    p = np.text.lower()
+    if p in ("it", "they"):
+        for m in ctx.reg.mentions_before(np.start):
+            if not m.in_quote and m.entity.etype == "organization":
+                return Resolved(
+                    m.entity,
+                    "organization",
+                    f"pronoun '{np.text}' resolved to {m.entity.name}, the last named organization",
+                )
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved")
+    g = _gender_of_pronoun(p)
+    if g is None:
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved")
+    last = state.get("last")
+    cand = None
+    sent = None
+    for m in ctx.reg.mentions_before(np.start):
+        if m.in_quote or m.entity.etype != "person" or m.entity.gender not in (None, g):
+            continue
+        ms = ctx.sentence(m.start)
+        if sent is None:
+            sent = ms
+            cand = _head_person(ctx, m, np.start).entity
+        elif ms == sent:
+            cand = _head_person(
+                ctx, m, np.start
+            ).entity  # an earlier mention in the sentence: its subject
+        else:
+            break
+    if cand is not None and (cand.etype != "person" or cand.gender not in (None, g)):
+        cand = None
+    if (
+        cand is not None
+        and cand.gender is None
+        and last is not None
+        and last is not cand
+        and last.etype == "person"
+        and last.gender == g
+    ):
+        cand = last  # a known-gender previous speaker beats a name of unknown gender
+    if cand is None:
+        return Resolved(None, None, f"pronoun '{np.text}' not resolved: no earlier named person")
+    if cand.gender is None:
+        cand.gender = g  # learnt from the text: later pronouns of the other gender skip this person
+    word = "man" if g == "m" else "woman"
+    return Resolved(
+        cand, "person", f"pronoun '{np.text}' resolved to {cand.name}, the last named {word}"
+    )
+
+
+def _head(desc: str) -> str:
+    words = [w for w in desc.replace(",", " ").split()]
+    words = [w for w in words if w.lower() not in DETERMINERS]
+    out = []
+    for w in words:
+        if w.lower() in ("of", "for", "at", "with", "in", "from", "to", "on"):
+            break
+        out.append(w)
+    return (out[-1] if out else (words[-1] if words else "")).strip("’'s").lower()
+
+
+def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
+    words0 = np.text.split()
+    if len(words0) >= 2 and words0[0].lower() == "the" and all(w[:1].isupper() for w in words0[1:]):
+        # "the Washington Examiner", "The Blaze": a named organization
+        r = _new_entity(ctx, NP("newname", np.start, np.end, np.text))
+        if r.entity is not None:
+            if r.entity.etype != "organization" and len(r.entity.forms) == 1:
+                r.entity.etype = "organization"
+            r.stype = r.entity.etype
+        return r
+    head = _head(np.text)
+    words = np.text.lower().split()
+    if head in DOCUMENT_HEADS or head in ORG_HEADS:
+        # "the IMF report stated", "a White House statement said": the organization named in it
+        for m in ctx.reg.mentions_between(np.start, np.end):
+            if m.entity.etype == "organization" and m.end <= np.end:
+                return Resolved(
+                    m.entity, "organization", f"description '{np.text}' names {m.entity.name}"
+                )
+    if head in ORG_HEADS or head in ctx.reg.descriptors or is_org_name([head]):
+        m = ctx.reg.org_with_word(head, np.start)
+        if m is not None:
+            return Resolved(
+                m.entity, "organization", f"description '{np.text}' resolved to {m.entity.name}"
+            )
+        ent = ctx.reg.descriptors.get(head)
+        if ent is not None:
+            return Resolved(
+                ent,
+                "organization",
+                f"description '{np.text}' resolved to {ent.name}, introduced as a {head}",
+            )
+        return Resolved(
+            None, "organization", f"speaker described as '{np.text}'; no named organization matches"
+        )
+    if head in GROUP_NOUNS or head.endswith("s") and not is_title_word(head):
+        return Resolved(None, None, f"speaker described as '{np.text}', not named")
+    if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
+        return Resolved(None, "person", f"speaker described as '{np.text}', not named")
+    if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
+        m = ctx.reg.person_with_title(head, np.start)
+        if m is not None:
+            return Resolved(
+                m.entity,
+                "person",
+                f"description '{np.text}' resolved to {m.entity.name}, the last person with that title",
+            )
+    return Resolved(None, None, f"speaker described as '{np.text}'; not resolved to a name")
+
+
+def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
+    """An entity for a name the registry did not know, its name and title cut from the text."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", np.text)]
+    if spans and np.text[spans[0][0] : spans[0][1]].lower() == "the":
+        spans = spans[1:]
+    if not spans:
+        return Resolved(None, None)
+    words = [np.text[a:b] for a, b in spans]
+    etype = "organization" if is_org_name(words) else "person"
+    i = ctx.tok_index(np.start)
+    desc_head = ctx.toks[i - 1].low if i > 0 else ""
+    if desc_head in ORG_DESCRIPTORS:
+        etype = "organization"
+    whole = np.text[spans[0][0] : spans[-1][1]]
+    # reuse an entity that has this form already (e.g. a single surname)
+    for ent in ctx.reg.entities:
+        if np.text in ent.forms or whole in ent.forms:
+            return Resolved(ent, ent.etype)
+        if etype == "person" and ent.etype == "person" and words[-1] == ent.name.split()[-1]:
+            return Resolved(ent, "person")
+    title_n = 0
+    while title_n < len(words) - 1 and is_title_word(words[title_n]):
+        title_n += 1
+    name = np.text[spans[title_n][0] : spans[-1][1]]
+    ent = Entity(name, etype, [name])
+    ctx.reg.entities.append(ent)
+    if etype == "organization" and desc_head:
+        ctx.reg.descriptors[desc_head] = ent
+    title = np.text[spans[0][0] : spans[title_n - 1][1]] if title_n else None
+    return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
+
+
+def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
+    np = cue.np
+    if np.kind == "participle":
+        s, _ = ctx.sentence(cue.pos)
+        for m in ctx.reg.mentions_between(s, cue.pos):
+            if not m.in_quote:
+                return Resolved(
+                    m.entity,
+                    m.entity.etype,
+                    f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}",
+                )
+        pron = [t for t in ctx.toks[ctx.tok_index(s) : cue.v] if t.low in ("he", "she")]
+        if pron:
+            return _resolve_pronoun(
+                ctx, NP("pronoun", pron[0].start, pron[0].end, pron[0].text), state
+            )
+        return Resolved(None, None, f"'{cue.verb}' has no named subject in its sentence")
+    if np.kind == "pronoun":
+        r = _resolve_pronoun(ctx, np, state)
+    elif np.kind == "name":
+        m = np.mention
+        i = ctx.tok_index(np.start)
+        before = ctx.toks[i - 1].low if i > 0 else ""
+        if before in ORG_DESCRIPTORS and not ctx.toks[i - 1].cap:
+            if m.entity.etype != "organization" and not m.title:
+                m.entity.etype = "organization"
+            if m.entity.etype == "organization":
+                ctx.reg.descriptors[before] = m.entity
+        r = Resolved(m.entity, m.entity.etype, None, m.title, m.title_span)
+    elif np.kind == "newname":
+        r = _new_entity(ctx, np)
+    else:
+        r = _resolve_desc(ctx, np)
+    if np.appos and r.entity is not None and r.title is None:
+        a_s, a_e = np.appos
+        words = ctx.text[a_s:a_e].split()
+        if words and words[0].lower() in ("a", "an", "the") and len(words) <= 10:
+            t_s = a_s + len(words[0]) + 1
+            r.title = ctx.text[t_s:a_e]
+            r.title_span = (min(np.start, a_s), max(np.end, a_e))
+    if r.entity is not None and r.title is None and r.entity.titles:
+        r.title, r.title_span = r.entity.titles[0]
+    return r
+
+
+@lru_cache(maxsize=4096)
+def _word_re(form: str):
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(text: str, form: str) -> bool:
+    """The build requires every name form to occur as a whole word."""
+    return bool(form) and _word_re(form).search(text) is not None
+
+
+def _make(
+    text: str,
+    kind,
+    start,
+    end,
+    res: Resolved | None,
+    cue: Cue | None,
+    explicit: bool,
+    note: str | None,
+):
+    a = Attribution(kind=kind, start=start, end=end, explicit=explicit, note=note)
+    if res is not None and res.entity is not None and _whole_word(text, res.entity.name):
+        ent = res.entity
+        a.speaker_name = ent.name
+        a.speaker_type = ent.etype
+        forms = [f for f in set(ent.forms) if _whole_word(text, f)]
+        a.speaker_forms = sorted(forms, key=lambda f: (-len(f.split()), -len(f), f))
+        a.speaker_title = res.title
+        a.title_evidence = res.title_span
+    elif res is not None:
+        a.speaker_type = res.stype
+    if cue is not None:
+        a.verb = cue.verb
+        a.verb_start = cue.verb_start
+    return a
+
+
+def extract_attributions(text: str) -> list[Attribution]:
+    """Direct, partial and indirect quotes in `text` with their speakers, in text order."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    quotes = [q for q in find_quote_marks(text)]
+    ctx = _Ctx(text, quotes)
+    cues = find_cues(ctx)
+    cue_pos = [c.pos for c in cues]
+    speech = []
+    for q in quotes:
+        if q.kind in ("direct", "partial"):
+            speech.append(q)
+    used: set[int] = set()
+    state: dict = {"last": None, "last_para": -9}
+    made: dict[int, Attribution] = {}
+    out: list[Attribution] = []
+    # events in text order: quotes and free cues (for indirect speech and the last speaker)
+    qi = 0
+    ci = 0
+    prev_q: QuoteSpan | None = None
+    while qi < len(speech) or ci < len(cues):
+        if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
+            c = cues[ci]
+            ci += 1
+            if id(c) in used:
+                continue
+            ind = _indirect(ctx, c)
+            res = resolve(ctx, c, state)
+            if res.entity is not None:
+                state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
+            if ind is not None:
+                s, e = ind
+                out.append(_make(text, "indirect", s, e, res, c, res.entity is not None, res.note))
+            continue
+        q = speech[qi]
+        qi += 1
+        cue, how = _cue_for(ctx, q, cues, cue_pos, prev_q)
+        if cue is not None:
+            used.add(id(cue))
+            res = resolve(ctx, cue, state)
+            note = res.note
+            explicit = res.entity is not None or res.stype is not None
+            if how == "paragraph":
+                note = _join("reporting verb elsewhere in the paragraph", note)
+            elif how == "dash":
+                note = _join(
+                    "the name stands after a dash or before a colon, with no reporting verb", note
+                )
+            elif how == "subject":
+                note = _join(
+                    "no reporting verb; the speaker is the subject of the quote's sentence", note
+                )
+                explicit = False
+            elif how == "prev-sentence":
+                note = _join(
+                    "no reporting verb; the speaker is the subject of the sentence before", note
+                )
+                explicit = False
+            elif how == "colon":
+                note = _join("introduced by the sentence before the colon", note)
+                explicit = False
+            elif how == "prev-colon":
+                note = _join("introduced by the previous paragraph ending in a colon", note)
+                explicit = False
+            if (
+                res.entity is None
+                and state["last"] is not None
+                and res.stype is None
+                and np_is_pronoun(cue)
+            ):
+                res = Resolved(state["last"], state["last"].etype)
+                note = _join(note, "falls back to the previous speaker")
+                explicit = False
+        subj = (
+            None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
+        )
+        if subj is not None:
+            cue = None
+            res = resolve(ctx, subj, state)
+            explicit = False
+            note = _join(
+                "no reporting verb; the speaker is the subject of the quote's sentence", res.note
+            )
+        elif cue is None:
+            res = None
+            note = "no reporting verb and no earlier speaker"
+            explicit = False
+            if state["last"] is not None:
+                res = Resolved(state["last"], state["last"].etype)
+            if res is not None:
+                note = "no reporting verb; continues the previous speaker"
+        a = _make(text, q.kind, q.start, q.end, res, cue, explicit, note)
+        if a.verb is None:
+            a.explicit = False  # an explicit attribution needs its reporting verb
+        out.append(a)
+        made[id(q)] = a
+        if res is not None and res.entity is not None:
+            state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
+        prev_q = q
+    _share_multi_paragraph_speakers(speech, made)
+    out.sort(key=lambda a: (a.start, a.end))
+    return out
+
+
+def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None:
+    """A quote running over paragraphs has one speaker: paragraphs with no verb take the chain's."""
+    chain: list[Attribution] = []
+    for q in speech:
+        a = made.get(id(q))
+        if a is None:
+            continue
+        chain.append(a)
+        if q.close_at is not None:  # the chain ends here
+            named = [x for x in chain if x.verb is not None and x.speaker_name]
+            if len(chain) > 1 and named:
+                src = named[0]
+                for x in chain:
+                    if x.verb is None and x.speaker_name != src.speaker_name:
+                        x.speaker_name, x.speaker_type = src.speaker_name, src.speaker_type
+                        x.speaker_forms = list(src.speaker_forms)
+                        x.speaker_title, x.title_evidence = src.speaker_title, src.title_evidence
+                        x.explicit = False
+                        x.note = "part of a quote running over several paragraphs; speaker from its attributed paragraph"
+            chain = []
+
+
+def np_is_pronoun(cue: Cue) -> bool:
+    return cue.np.kind == "pronoun"
+
+
+def _join(a, b):
+    return "; ".join(x for x in (a, b) if x)
+
+
+def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_q):
+    """The cue governing quote q and how it was found."""
+    text = ctx.text
+    para = q.para
+    s, e = ctx.sentence(q.open_at)
+    _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
+    # 0. an attribution line (`” — Pamela Padilla`) or a transcript speaker (`“WALLACE: ...`)
+    m = _DASH_NAME.match(text, q.outer_end, para[1]) if q.close_at is not None else None
+    if m is None:
+        m = _TRANSCRIPT.match(text, q.start, q.end)
+    if m is not None:
+        g = m.group("name")
+        gs = m.start("name")
+        i = ctx.tok_index(gs)
+        c = Cue(i, ctx.toks[i], NP("newname", gs, gs + len(g), g), True)
+        c.verb, c.verb_start = None, None
+        return c, "dash"
+    # 1. right after the quote, in the same sentence, before any other quote opens
+    k = bisect.bisect_left(ctx.outer_starts, q.outer_end)
+    nxt_open = min(ctx.outer_starts[k], para[1]) if k < len(ctx.outer_starts) else para[1]
+    i = bisect.bisect_left(cue_pos, q.outer_end)
+    if i < len(cues):
+        c = cues[i]
+        gap = text[q.outer_end : c.pos]
+        end_limit = min(
+            nxt_open, max(e2, ctx.sentence(q.outer_end)[1]) if q.outer_end < para[1] else para[1]
+        )
+        k1 = bisect.bisect_left(ctx.sent_ends, q.outer_end)
+        crosses = k1 < len(ctx.sent_ends) and ctx.sent_ends[k1] <= c.pos
+        if (
+            crosses
+            and ctx.sent_ends[k1] == q.outer_end
+            and len(gap.split()) <= 5
+            and (k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos)
+        ):
+            crosses = (
+                False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
+            )
+        if c.tok.low in PARTICIPLES:
+            crosses = True  # “...,” adding ...: a participle introduces what follows it
+        if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
+            return c, "after"
+    # 2. before the quote in its sentence
+    j = bisect.bisect_left(cue_pos, q.open_at) - 1
+    if j >= 0:
+        c = cues[j]
+        if c.pos >= s and c.pos >= para[0]:
+            return c, "before"
+    # 3. a clause ending in a colon just before the quote
+    before = text[para[0] : q.open_at].rstrip()
+    if before.endswith(":"):
+        np = _colon_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "colon"
+    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`)
+    if s < q.open_at:
+        np = _colon_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "subject"
+    # 5. the nearest cue in the paragraph
+    best = None
+    for c in cues[bisect.bisect_left(cue_pos, para[0]) : bisect.bisect_left(cue_pos, para[1])]:
+        if para[0] <= c.pos < para[1]:
+            d = abs(c.pos - q.open_at)
+            main = c.np.start <= ctx.sentence(c.pos)[0] + 1 or c.np.kind == "participle"
+            d += 0 if main else 100000
+            if best is None or d < best[0]:
+                best = (d, c)
+    if best is not None:
+        return best[1], "paragraph"
+    # 6. the subject of the paragraph's sentence before the quote (`Kukies brushed it aside. “...”`)
+    if para[0] < s:
+        ps, _ = ctx.sentence(s - 1)
+        np = _colon_subject(ctx, ps, s)
+        if np is not None:
+            return np, "prev-sentence"
+    # 7. previous paragraph ending with a colon
+    pi = ctx.para_of(q.open_at)
+    if pi > 0:
+        pp = ctx.paras[pi - 1]
+        if text[pp[1] - 1] == ":":
+            ps, _ = ctx.sentence(pp[1] - 1)
+            np = _colon_subject(ctx, ps, pp[1] - 1)
+            if np is not None:
+                return np, "prev-colon"
+    return None, None
+
+
+_NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){0,4})"
+_DASH_NAME = re.compile(
+    r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M
+)
+_TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
+
+
+def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
+    """ "Cruz spokesman Rick Tyler", "University historian John Baick": the person after a modifier."""
+    toks = ctx.toks
+    k = ctx.tok_index(m.end)
+    for u in toks[k : k + 5]:
+        if u.start >= limit or not u.word:
+            break
+        m2 = ctx.reg.by_start.get(u.start)
+        if m2 is not None and m2.entity.etype == "person":
+            return m2
+        if not is_title_word(u.text):
+            break
+    return m
+
+
+def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    toks = ctx.toks
+    i = ctx.tok_index(s)
+    while i < len(toks) and toks[i].start < limit:
+        t = toks[i]
+        if ctx.in_quote(t.start):
+            i += 1
+            continue
+        m = ctx.reg.by_start.get(t.start)
+        prev = toks[i - 1].low if i > 0 else ""
+        if m is not None and prev in PREPOSITIONS:
+            i = ctx.tok_index(m.end)
+            continue
+        if m is not None:
+            m = _head_person(ctx, m, limit)
+            c = Cue(i, t, NP("name", m.start, m.end, m.text, m), False)
+            c.verb, c.verb_start = None, None
+            return c
+        if t.low in ("he", "she"):
+            c = Cue(i, t, NP("pronoun", t.start, t.end, t.text), False)
+            c.verb, c.verb_start = None, None
+            return c
+        i += 1
+    return None
+
+
+# fmt: off
+BARE_COMPLEMENT = {
+    "acknowledged", "added", "adds", "argued", "argues", "believes", "claimed", "claims",
+    "conceded", "emphasised", "emphasized", "explained", "insisted", "insists", "maintained",
+    "maintains", "noted", "notes", "predicted", "recalled", "said", "says", "stressed",
+    "suggested", "suggests", "warned", "warns"
+}
+# fmt: on
+# fmt: off
+TIME_WORDS = {
+    "a", "afternoon", "again", "also", "an", "at", "earlier", "evening", "friday", "in",
+    "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
+    "repeatedly", "saturday", "statement", "sunday", "the", "this", "thursday", "time", "today",
+    "tuesday", "wednesday", "week", "year", "yesterday"
+}
+# fmt: on
+
+
+def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
+    """The reported clause of a cue not used by a quote: `X said (that) ...`, `..., X said.`"""
+    low = c.tok.low
+    if low in ("according", "put", "summed", "pointed", "went", "asked") or c.after:
+        return None
+    toks, text = ctx.toks, ctx.text
+    v = c.v
+    s, e = ctx.sentence(c.pos)
+    start = None
+    j = v + 1
+    if low in ("told", "tells", "telling"):
+        k = j  # told reporters that ...
+        while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
+            k += 1
+        j = k
+    k = j
+    while k < len(toks) and k < j + 6 and toks[k].low in TIME_WORDS and toks[k].start < e:
+        k += 1  # said on Tuesday that ..., said in a statement that ...
+    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+        start = toks[k + 1].start if k + 1 < len(toks) else None
+    elif (
+        low in BARE_COMPLEMENT
+        and j < len(toks)
+        and toks[j].word
+        and toks[j].start < e
+        and toks[j].low not in PREPOSITIONS
+        and toks[j].low not in ("to", "so", "yes", "no", "nothing")
+    ):
+        start = toks[j].start
+    end = e
+    if start is None:
+        # "..., Sheinbaum clarified.": the clause before the speaker
+        nb = ctx.tok_index(c.np.start) - 1
+        rest = [t for t in toks[v + 1 : ctx.tok_index(e)] if t.word]
+        if nb >= 0 and toks[nb].text == "," and len(rest) <= 4 and toks[nb].start > s:
+            start, end = s, toks[nb].start
+        else:
+            return None
+    while start < end and text[start] in " \t,":
+        start += 1
+    while end > start and text[end - 1] in ".!?,; \t":
+        end -= 1
+    # an indirect statement never crosses a quote's marks (it may hold a partial quote)
+    i = bisect.bisect_left(ctx.outer_starts, start) - 1
+    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
+        if o < end and oe > start and not (start <= o and oe <= end):
+            return None
+    if end - start < 8 or ctx.in_quote(start):
+        return None
+    return start, end
