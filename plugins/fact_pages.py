@@ -178,11 +178,14 @@ def citation(quote, canonical_url):
         extra += f" As reported by {quote['reported_by']['name']}{inferred}."
     if quote["attribution"] == "inferred":
         extra += " Attribution inferred."
+    if quote["review"] == "draft":
+        extra += f" {DRAFT_LABEL.capitalize()}."
     end = "" if words.rstrip("”")[-1] in ".?!" else "."  # no "law.”." doubled stop
     article = quote["article"]
     headline = f"“{article['headline']}”" + (" (editorial headline)" if article["headline_source"] == "editorial" else "")
+    place = f"{article['dateline']}, " if article["dateline"] else ""
     return (
-        f"{who}{verb}: {words}{end}{extra} In {headline}, {article['dateline']}, "
+        f"{who}{verb}: {words}{end}{extra} In {headline}, {place}"
         f"{article_date(article)}. article-facts {quote['id']}, {canonical_url}"
     )
 

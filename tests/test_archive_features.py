@@ -172,6 +172,8 @@ async def test_quote_page_says_machine_draft(archive_ds):
     assert "machine draft, not yet reviewed" not in checked and "checked by a person" in checked
     data = (await archive_ds.client.get(f"/quotes/{SLUG}-q2.json")).json()
     assert data["review"] == "draft"
+    assert "Machine draft, not yet reviewed. In “The city council" in data["citation"]  # no dateline
+    assert "None" not in page
 
 
 async def test_article_view_marks_drafted_quotes(archive_ds):
