@@ -24,8 +24,10 @@ DEFAULT_LIMITS = {
     "max_compound_select": 50,
     "max_like_pattern": 1000,
     "max_vdbe_ops": 250_000,
-    "soft_heap_bytes": 64 * MiB,
-    "hard_heap_bytes": 256 * MiB,
+    # SQLite's heap across every connection of the process, Datasette's in-memory _internal
+    # database included: 256 MiB failed a test process that holds many Datasettes at once
+    "soft_heap_bytes": 256 * MiB,
+    "hard_heap_bytes": 1024 * MiB,
 }
 SETLIMITS = {
     "max_value_bytes": sqlite3.SQLITE_LIMIT_LENGTH,
