@@ -183,7 +183,7 @@ async def test_saved_queries_answer_with_the_right_rows(ds, sql, busiest):
     assert {row[data["columns"].index("speaker_id")] for row in data["rows"]} == {speaker_id}
     assert len(data["rows"]) == count
     search = (await ds.client.get("/facts/search.json?" + urllib.parse.urlencode({"q": surname}))).json()
-    assert search["rows"] and all("⟦" in row[search["columns"].index("snippet")] for row in search["rows"])
+    assert search["rows"] and all("\x02" in row[search["columns"].index("snippet")] for row in search["rows"])
     (country,), = sql("select name from countries order by id limit 1")
     mentioning = await ds.client.get("/facts/statements_mentioning.json?" + urllib.parse.urlencode({"entity": country}))
     assert mentioning.status_code == 200
