@@ -246,3 +246,14 @@ async def test_bad_request_json_says_what_was_wrong(ds):
     response = await ds.client.get("/facts/quotes.json?_timelimit=abc")
     data = json.loads(response.text)
     assert data["status"] == 400 and "_timelimit" in data["error"]
+
+
+async def test_snippet_markers_cannot_be_data(ds):
+    """Matches are between U+0002 and U+0003; brackets in the text stay text, every <mark> is
+    closed, and the markup in the data is escaped."""
+    snippet_html = plugin(ds, "cell_links.py").snippet_html
+    assert str(snippet_html("a ⟦b⟧ \x02Chávez\x03 <i>")) == "a ⟦b⟧ <mark>Chávez</mark> &lt;i&gt;"
+    assert str(snippet_html("\x02open")) == "<mark>open</mark>"
+    assert str(snippet_html("stray\x03 end")) == "stray end"
+    found = (await ds.client.get("/facts/search.json?q=Chavez&_shape=array")).json()
+    assert found and all("⟦" not in row["snippet"] and "\x02" in row["snippet"] for row in found)
