@@ -985,14 +985,26 @@ def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
         m2 = ctx.reg.by_start.get(u.start)
         if m2 is not None and m2.entity.etype == "person":
             return m2
-        if not is_title_word(u.text):
+        if not (is_title_word(u.text) or _ROLE_NOUN.search(u.low) and not u.cap):
             break
     return m
 
 
+_ROLE_NOUN = re.compile(r"(?:ist|ster|er|or|ant|ent|ian|man|woman|person)$")
+
+
+def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
+    """'WASHINGTON —', 'PHILADELPHIA (AP) —' at a paragraph's start: a place, not a subject."""
+    para = ctx.paras[ctx.para_of(m.start)]
+    after = ctx.text[m.end : m.end + 3].lstrip()
+    return m.start == para[0] and m.text.isupper() and after[:1] in ("—", "–", "-", "(", ",")
+
+
 def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    """The first name (or he/she) in text[s:limit] that is not after a preposition."""
     toks = ctx.toks
     i = ctx.tok_index(s)
+    skipped_before = -1
     while i < len(toks) and toks[i].start < limit:
         t = toks[i]
         if ctx.in_quote(t.start):
@@ -1000,7 +1012,12 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             continue
         m = ctx.reg.by_start.get(t.start)
         prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and prev in PREPOSITIONS:
+        if m is not None and (prev in PREPOSITIONS or (prev == "," and skipped_before == i - 1)):
+            # "in Salem, New Hampshire, Trump ...": places after a preposition are no subject
+            i = ctx.tok_index(m.end)
+            skipped_before = i
+            continue
+        if m is not None and _is_dateline(ctx, m):
             i = ctx.tok_index(m.end)
             continue
         if m is not None:
