@@ -234,3 +234,16 @@ def test_titles_and_evidence_come_from_the_text():
     for _, s, a in quotes(t, "direct"):
         ev = t[a.title_evidence[0] : a.title_evidence[1]]
         assert a.speaker_title in ev and any(f in ev for f in a.speaker_forms)
+
+
+def test_random_texts_never_crash_and_offsets_hold():
+    import random
+
+    rng = random.Random(7)
+    pieces = ["said", "Smith", "“", "”", '"', "he", "The", "court", "wrote", ",", ".", ":", "\n",
+              "according", "to", "Ana López", "Dr.", "—", "(", ")", "that", "told", "’s", "«", "»"]
+    for _ in range(300):
+        t = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        for a in extract_attributions(t):
+            assert 0 <= a.start <= a.end <= len(t)
+            assert a.speaker_name is None or a.speaker_name in t
