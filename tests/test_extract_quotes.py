@@ -247,3 +247,10 @@ def test_random_texts_never_crash_and_offsets_hold():
         for a in extract_attributions(t):
             assert 0 <= a.start <= a.end <= len(t)
             assert a.speaker_name is None or a.speaker_name in t
+
+
+def test_programme_title_with_comma_is_not_a_quote():
+    t = 'In an interview on CBS\'s "Face the Nation," Senator Rita Moss said the bill "goes too far."\n'
+    got = quotes(t)
+    assert "Face the Nation" not in [q for q, _, _ in got]
+    assert ("goes too far.", "Rita Moss") in [(q, s) for q, s, a in got if a.kind == "partial"]
