@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve test check chromium clean eval eval-polnear
+.PHONY: serve serve-prod lock bench test check chromium clean eval eval-polnear
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -17,10 +17,28 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Installing python3-venv"; $(call apt_install,python3-venv); }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Installs come from requirements.lock (every package pinned with its hashes, all extras);
+# `pip check` stops a pyproject.toml change that the lock does not cover yet.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check || { echo "requirements.lock does not cover pyproject.toml: run make lock"; exit 1; }
 	touch $@
+
+# Refresh the locks after changing dependencies in pyproject.toml: requirements.lock (all
+# extras: make, CI) and requirements-prod.lock (no extras: the Dockerfile). uv, from PyPI,
+# runs from its own venv so it is not one of the project's installed packages.
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv-tool/bin/uv
+LOCK_INPUTS := printf 'pip\nsetuptools>=77\n'
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --native-tls --quiet
+$(UV):
+	$(PYTHON) -m venv $(VENV)/uv-tool
+	$(VENV)/uv-tool/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - --all-extras $(LOCK_FLAGS) -o requirements.lock
+	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
 facts.db: build_db.py $(wildcard article_facts/*.py) $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
@@ -31,6 +49,28 @@ check: $(VENV)/.installed
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
+
+# Production: what the Dockerfile runs (tests/test_deploy.py checks they agree). DB must be a
+# file named facts.db; its inspect file (table counts, hash = the version for ETags) sits
+# next to it. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
+# several uvicorn processes on one port (datasette serve has no workers option).
+DB ?= facts.db
+INSPECT ?= $(DB:.db=.inspect.json)
+HOST ?= 0.0.0.0
+WORKERS ?= 1
+
+%.inspect.json: %.db | $(VENV)/.installed
+	$(BIN)/datasette inspect $< --inspect-file $@
+
+serve-prod: $(DB) $(INSPECT)
+	$(BIN)/python -m article_facts.serve --db $(DB) --inspect-file $(INSPECT) --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Benchmark (bench/run.py): synthesise ARTICLES articles, build them, serve them with
+# serve-prod and with plain Datasette, measure both; writes bench/results.md. Long: not in test.
+ARTICLES ?= 2000
+BENCH_WORK ?= bench/work
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --articles $(ARTICLES) --work $(BENCH_WORK) --out bench/results.md
 
 # The browser tests drive Debian's Chromium at $(CHROMIUM); install it when it is missing.
 chromium:
@@ -50,4 +90,4 @@ eval-polnear: $(VENV)/.installed
 	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:
-	rm -rf $(VENV) facts.db .facts.db.*.tmp tests/screenshots
+	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp tests/screenshots

@@ -5,12 +5,11 @@ always give a byte-identical database, and a failed build never touches the prev
 """
 import click
 
-from article_facts.archive import parse_seeds
-from article_facts.build import build
+from article_facts.build import build, check as check_seeds
 from article_facts.database import FTS_TABLES, TABLES, VIEWS
 from article_facts.errors import BuildError
 
-__all__ = ["BuildError", "FTS_TABLES", "TABLES", "VIEWS", "build", "cli", "parse_seeds"]
+__all__ = ["BuildError", "FTS_TABLES", "TABLES", "VIEWS", "build", "cli"]
 
 
 @click.command()
@@ -22,10 +21,10 @@ __all__ = ["BuildError", "FTS_TABLES", "TABLES", "VIEWS", "build", "cli", "parse
 def cli(seeds_dir, db_path, check):
     """Build the article-facts database from the seeds folder."""
     try:
-        tables = parse_seeds(seeds_dir) if check else build(seeds_dir, db_path)
+        counts = check_seeds(seeds_dir) if check else build(seeds_dir, db_path)
     except BuildError as e:
         raise click.ClickException(str(e))
-    summary = ", ".join(f"{len(tables[name])} {name}" for name in ("articles", "quotes", "mentions"))
+    summary = ", ".join(f"{counts[name]} {name}" for name in ("articles", "quotes", "mentions"))
     click.echo(f"{'checked' if check else 'built ' + str(db_path)}: {summary}")
 
 

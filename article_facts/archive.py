@@ -1,53 +1,97 @@
-"""The archive: every article folder in sorted order, with people, organizations and
-countries merged across articles."""
+"""The archive: every article folder in sorted order, streamed one article at a time into
+the database, with people, organizations and countries merged across articles."""
 import json
+import sqlite3
 from pathlib import Path
 
 from .article import parse_article
-from .database import TABLES
+from .database import insert_rows
 from .errors import BuildError
 
-
-def merge_entity(merged, row, table, folder):
-    """People, organizations and countries are shared between articles: same id, same facts."""
-    existing = merged.get(row["id"])
-    if existing is None:
-        merged[row["id"]] = row
-        return
-    for field, value in row.items():
-        if field == "names":
-            known = json.loads(existing["names"])
-            union = known + [n for n in json.loads(value) if n not in known]
-            existing["names"] = json.dumps(union, ensure_ascii=False)
-        elif value != existing[field]:
-            raise BuildError(
-                f"{folder}/facts.yml: {table} ({row['id']}): field '{field}' is {value!r} here "
-                f"but {existing[field]!r} in an earlier article"
-            )
+SHARED = ("countries", "organizations", "people")
 
 
-def parse_seeds(seeds_dir):
-    """Rows for every table from every article folder, in sorted order."""
+def article_folders(seeds_dir):
+    """The article folders, sorted, so the same seeds always give the same database."""
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
     folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
-    tables = {name: [] for name in TABLES}
-    shared = {"countries": {}, "organizations": {}, "people": {}}
-    made_by = {}  # (table, id) -> folder, so two articles cannot produce the same id
-    for folder in folders:
-        for name, rows in parse_article(folder).items():
-            if name in shared:
-                for row in rows:
-                    merge_entity(shared[name], row, name, folder)
-                continue
+    return folders
+
+
+def merge_names(*lists):
+    """Every form of a name from every article, in one order whatever the order of the
+    articles, so adding an article gives what a full rebuild gives."""
+    return json.dumps(sorted({name for names in lists for name in json.loads(names)}), ensure_ascii=False)
+
+
+def merge_entity(merged, row, table, folder):
+    """People, organizations and countries are shared between articles: same id, same facts.
+    Names are unioned; the entity counts as checked once any article has checked it."""
+    existing = merged.get(row["id"])
+    if existing is None:
+        merged[row["id"]] = dict(row, names=merge_names(row["names"]))
+        return
+    for field, value in row.items():
+        if field == "names":
+            existing["names"] = merge_names(existing["names"], value)
+        elif field == "review":
+            existing["review"] = "checked" if "checked" in (value, existing["review"]) else "draft"
+        elif field == "review_note":
+            existing["review_note"] = existing["review_note"] or value
+        elif value != existing[field]:
+            raise BuildError(
+                f"{folder}/facts.yml: {table} ({row['id']}): field '{field}' is {value!r} here "
+                f"but {existing[field]!r} in another article"
+            )
+
+
+def check_speaker_ids(entities, folder):
+    """/speakers/{id} names a person or an organization, never both."""
+    for key in sorted(entities["people"].keys() & entities["organizations"].keys()):
+        raise BuildError(f"{folder}/facts.yml: id '{key}' is a person here and an organization in another article")
+
+
+def insert_article(conn, folder, tables):
+    """One article's own rows; an id another article already made is an error naming both."""
+    for name, rows in tables.items():
+        if name in SHARED or not rows:
+            continue
+        try:
+            insert_rows(conn, name, rows)
+        except sqlite3.IntegrityError:
             for row in rows:
-                other = made_by.setdefault((name, row["id"]), folder)
-                if other != folder:
-                    raise BuildError(f"{folder}/facts.yml: {name} id '{row['id']}' is also made by {other}")
-            tables[name] += rows
-    for name, merged in shared.items():
-        tables[name] = [merged[key] for key in sorted(merged)]
-    return tables
+                other = conn.execute(
+                    f"select {'id' if name == 'articles' else 'article_id'} from [{name}] where id = ?",
+                    [row["id"]],
+                ).fetchone()
+                if other:
+                    raise BuildError(f"{folder}/facts.yml: {name} id '{row['id']}' is also made by {other[0]}")
+            raise
+
+
+def load_archive(conn, folders, entities):
+    """Parse each folder and write its rows at once, holding only the shared entities in
+    memory, so memory stays flat however many articles there are. Returns row counts."""
+    counts = {}
+    for folder in folders:
+        tables = parse_article(folder)
+        for name in SHARED:
+            for row in tables[name]:
+                merge_entity(entities[name], row, name, folder)
+        check_speaker_ids(entities, folder)
+        insert_article(conn, folder, tables)
+        for name, rows in tables.items():
+            if name not in SHARED:
+                counts[name] = counts.get(name, 0) + len(rows)
+    for name in SHARED:
+        counts[name] = len(entities[name])
+    return counts
+
+
+def write_entities(conn, entities):
+    for name in SHARED:
+        insert_rows(conn, name, [entities[name][key] for key in sorted(entities[name])])

@@ -10,6 +10,11 @@ from .text import (check_inside_quote, check_nesting, check_quote, check_role, f
                    locate, span, split_paragraphs, whole_word)
 
 
+def review(entry):
+    """The review columns: an entry without `review` was written and checked by hand."""
+    return {"review": entry.get("review") or "checked", "review_note": entry.get("review_note")}
+
+
 def parse_article(folder):
     """Rows for every table from one seeds/<slug>/ folder."""
     folder = Path(folder)
@@ -27,17 +32,19 @@ def parse_article(folder):
     def spans(section, field):
         for index, entry in enumerate(facts.get(section) or []):
             label = f"{facts_path}: {entry_label(section, index, entry)}"
-            yield label, entry, span(body, paragraphs, entry[field], f"{label}: field '{field}'")
+            where = span(body, paragraphs, entry[field], f"{label}: field '{field}'", entry.get("occurrence"))
+            yield label, entry, where
 
     meta = facts["article"]
     tables = {name: [] for name in TABLES}
     tables["articles"].append({
         "id": article_id, "headline": meta["headline"],
-        "headline_source": meta["headline_source"], "dateline": meta["dateline"],
+        "headline_source": meta["headline_source"], "dateline": meta.get("dateline"),
         "published": meta.get("published"),
         "published_as_written": meta.get("published_as_written"),
         "published_note": meta.get("published_note"), "language": meta["language"],
         "source": meta.get("source"), "body": body, "paragraph_count": len(paragraphs),
+        **review(meta),
     })
     if meta.get("published_as_written"):
         locate(body, meta["published_as_written"], f"{facts_path}: article: field 'published_as_written'")
@@ -56,7 +63,10 @@ def parse_article(folder):
                     )
             entity_names = entry.get("names") or [entry["name"]]
             names += [(name, entity_type, entry["id"]) for name in entity_names]
-            row = {"id": entry["id"], "name": entry["name"], "names": json.dumps(entity_names, ensure_ascii=False)}
+            row = {
+                "id": entry["id"], "name": entry["name"],
+                "names": json.dumps(entity_names, ensure_ascii=False), **review(entry),
+            }
             if section == "organizations":
                 row.update(acronym=entry.get("acronym"), kind=entry.get("kind"))
             if section != "countries":
@@ -77,6 +87,7 @@ def parse_article(folder):
             "article_id": article_id, "person_id": entry["person"], "title": entry["title"],
             "organization_id": entry.get("organization"), "basis": entry["basis"],
             "basis_note": entry.get("basis_note"), "evidence": entry["evidence"], **where,
+            **review(entry),
         })
     quotes, quote_spans, nesting = [], {}, []
     for label, entry, where in spans("quotes", "text"):
@@ -85,11 +96,13 @@ def parse_article(folder):
         nesting.append((where["start"], where["end"], label))
         quotes.append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
-            "speaker_id": entry["speaker"], "reported_by_id": entry.get("reported_by"),
+            "speaker_id": entry.get("speaker"),
+            "speaker_organization_id": entry.get("speaker_organization"),
+            "reported_by_id": entry.get("reported_by"),
             "reported_by_basis": entry.get("reported_by_basis"),
             "kind": entry["kind"], "verb": entry.get("verb"),
             "attribution": entry["attribution"], "attribution_note": entry.get("attribution_note"),
-            "text": entry["text"], **where,
+            "text": entry["text"], **where, **review(entry),
         })
     quotes.sort(key=lambda row: row["start"])
     for position, row in enumerate(quotes, start=1):
@@ -103,27 +116,31 @@ def parse_article(folder):
             "title": entry["title"], "country_id": entry.get("country"),
             "date_as_written": entry.get("date_as_written"), "date": entry.get("date"),
             "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
-            "evidence": entry["evidence"], **where,
+            "evidence": entry["evidence"], **where, **review(entry),
         })
     for label, entry, where in spans("legal_references", "evidence"):
         quote = check_inside_quote(label, where, entry["quote"], quote_spans)
-        if entry["cited_by"] != quote["speaker"]:
+        cited_by = (entry.get("cited_by"), entry.get("cited_by_organization"))
+        if cited_by != (quote.get("speaker"), quote.get("speaker_organization")):
+            field = "cited_by" if entry.get("cited_by") else "cited_by_organization"
             raise BuildError(
-                f"{label}: field 'cited_by' is '{entry['cited_by']}' but quote '{quote['id']}' is by '{quote['speaker']}'"
+                f"{label}: field '{field}' is '{entry[field]}' but quote '{quote['id']}' is by "
+                f"'{quote.get('speaker') or quote.get('speaker_organization')}'"
             )
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "instrument": entry["instrument"], "provision": entry.get("provision"),
-            "kind": entry["kind"], "cited_by_id": entry["cited_by"],
+            "kind": entry["kind"], "cited_by_id": entry.get("cited_by"),
+            "cited_by_organization_id": entry.get("cited_by_organization"),
             "quote_id": f"{article_id}-{entry['quote']}",
-            "evidence": entry["evidence"], **where,
+            "evidence": entry["evidence"], **where, **review(entry),
         })
     for label, entry, where in spans("editorial_notes", "as_written"):
         nesting.append((where["start"], where["end"], label))
         tables["editorial_notes"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "subject": entry["subject"], "as_written": entry["as_written"],
-            "note": entry["note"], **where,
+            "note": entry["note"], **where, **review(entry),
         })
     nesting += [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]]
     check_nesting(nesting)

@@ -27,7 +27,7 @@ def read_article(path):
     return text
 
 
-class UniqueKeyLoader(yaml.SafeLoader):
+class UniqueKeyLoader(yaml.CSafeLoader):
     """A YAML loader that rejects a key given twice in one mapping (PyYAML keeps the last)
     and reads unquoted dates as text, so a date is always what the curator typed."""
 

@@ -6,22 +6,36 @@ import re
 from .errors import BuildError
 
 # section -> (required fields, optional fields). Unknown fields are errors, to catch typos.
+# Every section also takes REVIEW_FIELDS; a quote names a person or an organization as its
+# speaker (ONE_OF), and so does a legal reference as its citer.
 SECTIONS = {
     "article": (
-        {"headline", "headline_source", "dateline", "language"},
-        {"published", "published_as_written", "published_note", "source"},
+        {"headline", "headline_source", "language"},
+        {"dateline", "published", "published_as_written", "published_note", "source"},
     ),
     "countries": ({"id", "name"}, {"names"}),
     "organizations": ({"id", "name"}, {"acronym", "country", "kind", "names"}),
     "people": ({"id", "name"}, {"country", "names"}),
-    "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note"}),
+    "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note", "occurrence"}),
     "quotes": (
-        {"id", "speaker", "kind", "attribution", "text"},
-        {"verb", "attribution_note", "reported_by", "reported_by_basis"},
+        {"id", "kind", "attribution", "text"},
+        {"speaker", "speaker_organization", "verb", "attribution_note", "reported_by",
+         "reported_by_basis", "occurrence"},
     ),
-    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote"}),
-    "legal_references": ({"id", "instrument", "kind", "cited_by", "evidence", "quote"}, {"provision"}),
-    "editorial_notes": ({"id", "subject", "as_written", "note"}, set()),
+    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote", "occurrence"}),
+    "legal_references": (
+        {"id", "instrument", "kind", "evidence", "quote"},
+        {"cited_by", "cited_by_organization", "provision", "occurrence"},
+    ),
+    "editorial_notes": ({"id", "subject", "as_written", "note"}, {"occurrence"}),
+}
+# Machine drafts mark each entry `review: draft`; a reviewer changes it to `checked` or removes
+# the line. review_note says what the extractor was unsure of.
+REVIEW_FIELDS = {"review", "review_note"}
+# section -> fields of which exactly one must be given
+ONE_OF = {
+    "quotes": ("speaker", "speaker_organization"),
+    "legal_references": ("cited_by", "cited_by_organization"),
 }
 REQUIRED_SECTIONS = {"article", "people", "quotes"}
 LIST_SECTIONS = [name for name in SECTIONS if name != "article"]
@@ -34,6 +48,7 @@ ENUMS = {
     ("roles", "basis"): {"stated", "inferred"},
     ("quotes", "reported_by_basis"): {"stated", "inferred"},
     ("legal_references", "kind"): {"treaty", "constitution", "resolution", "law", "principle"},
+    **{(section, "review"): {"draft", "checked"} for section in SECTIONS},
 }
 # (section, field) -> section whose ids it must name, within the same facts.yml
 REFERENCES = {
@@ -42,9 +57,11 @@ REFERENCES = {
     ("roles", "person"): "people",
     ("roles", "organization"): "organizations",
     ("quotes", "speaker"): "people",
+    ("quotes", "speaker_organization"): "organizations",
     ("quotes", "reported_by"): "people",
     ("events", "country"): "countries",
     ("legal_references", "cited_by"): "people",
+    ("legal_references", "cited_by_organization"): "organizations",
     ("legal_references", "quote"): "quotes",
     ("events", "quote"): "quotes",
 }
@@ -72,6 +89,7 @@ def valid_date(value):
 
 def validate_entry(path, section, label, entry):
     required, optional = SECTIONS[section]
+    optional = optional | REVIEW_FIELDS
     if not isinstance(entry, dict):
         raise BuildError(f"{path}: {label}: expected a mapping")
     for field in sorted(required - set(entry)):
@@ -82,6 +100,9 @@ def validate_entry(path, section, label, entry):
         if field == "names":
             if not (isinstance(value, list) and value and all(map(is_phrase, value))):
                 raise BuildError(f"{path}: {label}: field 'names' must be a list of non-empty one-line names")
+        elif field == "occurrence":
+            if type(value) is not int or value < 1:
+                raise BuildError(f"{path}: {label}: field 'occurrence' must be a whole number, 1 or more")
         elif value is None:
             if field in required:
                 raise BuildError(f"{path}: {label}: missing required field '{field}'")
@@ -96,6 +117,11 @@ def validate_entry(path, section, label, entry):
     for field in ("date", "published"):
         if entry.get(field) and not valid_date(entry[field]):
             raise BuildError(f"{path}: {label}: field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD")
+    if section in ONE_OF:
+        given = [field for field in ONE_OF[section] if entry.get(field) is not None]
+        if len(given) != 1:
+            first, second = ONE_OF[section]
+            raise BuildError(f"{path}: {label}: give exactly one of '{first}' and '{second}'")
     if section == "quotes":
         validate_quote(path, label, entry)
     if section == "roles" and entry["basis"] == "inferred" and not entry.get("basis_note"):
@@ -117,7 +143,7 @@ def validate_quote(path, label, entry):
         raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
     if entry["attribution"] == "explicit" and not entry.get("verb"):
         raise BuildError(f"{path}: {label}: an explicit attribution needs the reporting verb")
-    if entry.get("reported_by") == entry["speaker"]:
+    if entry.get("reported_by") and entry.get("reported_by") == entry.get("speaker"):
         raise BuildError(f"{path}: {label}: field 'reported_by' is the speaker")
     if bool(entry.get("reported_by")) != bool(entry.get("reported_by_basis")):
         raise BuildError(f"{path}: {label}: fields 'reported_by' and 'reported_by_basis' go together")
@@ -155,6 +181,8 @@ def validate_facts(path, facts):
             if key in seen:
                 raise BuildError(f"{path}: {label}: duplicate id '{key}'")
             seen.add(key)
+    for key in sorted(ids["people"] & ids["organizations"]):
+        raise BuildError(f"{path}: id '{key}' is both a person and an organization (/speakers/{key} must name one)")
     for (section, field), target in REFERENCES.items():
         for index, entry in enumerate(facts.get(section) or []):
             value = entry.get(field)

@@ -19,14 +19,21 @@ def split_paragraphs(article_id, body):
     return rows
 
 
-def locate(body, needle, where):
-    """The (start, end) of the one verbatim occurrence of needle, else a BuildError."""
+def locate(body, needle, where, occurrence=None):
+    """The (start, end) of the one verbatim occurrence of needle, or of its occurrence-th
+    occurrence (1-based) when the entry says which; else a BuildError."""
     count = body.count(needle)
     if count == 0:
         raise BuildError(f"{where}: not found verbatim in article.txt: {needle[:60]!r}")
-    if count > 1:
-        raise BuildError(f"{where}: ambiguous, appears {count} times in article.txt: {needle[:60]!r}")
-    start = body.index(needle)
+    if occurrence is None and count > 1:
+        raise BuildError(
+            f"{where}: ambiguous, appears {count} times in article.txt (add occurrence: N): {needle[:60]!r}"
+        )
+    if occurrence is not None and occurrence > count:
+        raise BuildError(f"{where}: occurrence {occurrence} asked for, but it appears {count} times: {needle[:60]!r}")
+    start = -1
+    for _ in range(occurrence or 1):
+        start = body.index(needle, start + 1)
     return start, start + len(needle)
 
 
@@ -37,8 +44,8 @@ def paragraph_at(paragraphs, start, end, where):
     raise BuildError(f"{where}: text spans more than one paragraph")
 
 
-def span(body, paragraphs, needle, where):
-    start, end = locate(body, needle, where)
+def span(body, paragraphs, needle, where, occurrence=None):
+    start, end = locate(body, needle, where, occurrence)
     return {"paragraph_id": paragraph_at(paragraphs, start, end, where), "start": start, "end": end}
 
 
@@ -75,16 +82,34 @@ def whole_word(phrase):
     return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
 
 
+SPACE = re.compile(r"\s*")
+OPENING_MARKS = ("“", '"')
+CLOSING_MARKS = ("”", '"')
+
+
+def quote_marks(body, start, end, paragraph_end):
+    """Whether the words body[start:end] are just inside an opening and a closing quotation
+    mark, curly or straight. A comma before the closing mark stays outside the words; a quote
+    that runs on into the next paragraph (English style) has no closing mark at the end of its
+    paragraph, and the next paragraph opens with a mark instead."""
+    opens = body[start - 1:start] in OPENING_MARKS if start else False
+    after = body[end:end + 2]
+    closes = after[:1] in CLOSING_MARKS or (after[:1] == "," and after[1:2] in CLOSING_MARKS)
+    if not closes and end == paragraph_end:
+        next_start = SPACE.match(body, end).end()
+        closes = body[next_start:next_start + 1] in OPENING_MARKS
+    return opens, closes
+
+
 def check_quote(label, entry, body, where, paragraphs):
     """The verb must be in the quote's paragraph; a direct quote is exactly the words inside
-    “ ” (a closing mark, or a comma and one, right after), and reported speech is not."""
+    quotation marks (see quote_marks), and reported speech is not."""
     paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
     if entry.get("verb") and not whole_word(entry["verb"]).search(paragraph["text"]):
         raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
-    opens = body[where["start"] - 1:where["start"]] == "“"
-    closes = body[where["end"]:where["end"] + 1] == "”" or body[where["end"]:where["end"] + 2] == ",”"
+    opens, closes = quote_marks(body, where["start"], where["end"], paragraph["end"])
     if entry["kind"] == "direct" and not (opens and closes):
-        raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ”")
+        raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ” (or straight quotes)")
     if entry["kind"] == "indirect" and opens and closes:
         raise BuildError(f"{label}: field 'kind': the text is in quotation marks, so it is not indirect")
 

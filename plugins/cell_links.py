@@ -4,12 +4,31 @@ The quotes table's pk is drawn as the row link without calling render_cell, so t
 text (and quote_id elsewhere) carries the link to /quotes/{id}; the id cell itself gets a
 "quote page" link from templates/_table-facts-quotes.html.
 """
+import weakref
+
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
 DB = "facts"
-PERSON_COLUMNS = {"speaker_id", "cited_by_id", "reported_by_id", "person_id"}
-SNIPPET_MARKS = {"⟦": "<mark>", "⟧": "</mark>"}
+# Columns naming a speaker: a person or an organization, both served at /speakers/{id}.
+SPEAKER_COLUMNS = {
+    "speaker_id", "cited_by_id", "reported_by_id", "person_id",
+    "speaker_organization_id", "cited_by_organization_id",
+}
+SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
+_speaker_names = weakref.WeakKeyDictionary()  # Database -> {id: name}
+# The search query's snippet() markers: U+0002 (start of text) and U+0003 (end of text), control
+# characters the build refuses in articles, so a marker can never be a character of the data.
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+
+async def speaker_names(datasette):
+    """Every speaker's name, read once per served database: it is read-only while served, and
+    a page of 1,000 query results would otherwise run 1,000 lookups."""
+    db = datasette.get_database(DB)
+    if db not in _speaker_names:
+        _speaker_names[db] = dict((await db.execute(SPEAKER_NAMES_SQL)).rows)
+    return _speaker_names[db]
 
 
 def link(href, text, css_class):
@@ -17,11 +36,15 @@ def link(href, text, css_class):
 
 
 def snippet_html(value):
-    """FTS snippets arrive as text with ⟦ ⟧ around matches: escape, then mark them."""
-    html = str(escape(value))
-    for marker, tag in SNIPPET_MARKS.items():
-        html = html.replace(marker, tag)
-    return Markup(html)
+    """FTS snippets arrive as text with U+0002/U+0003 around matches: escape, then mark them.
+    Each marked run is closed within the snippet, so no <mark> is left open."""
+    parts = []
+    for i, piece in enumerate(str(value).split(MATCH_START)):
+        match, _, rest = piece.partition(MATCH_END) if i else ("", "", piece)
+        if i:
+            parts.append(Markup("<mark>{}</mark>").format(match.replace(MATCH_END, "")))
+        parts.append(escape(rest.replace(MATCH_END, "")))
+    return Markup("").join(parts)
 
 
 @hookimpl
@@ -34,27 +57,21 @@ def render_cell(row, value, column, table, database, datasette):
     if isinstance(value, dict):  # a foreign key Datasette has already labelled
         value, label = value["value"], value["label"]
 
-    async def person_link():
-        name = label
-        if name is None:
-            result = await datasette.get_database(DB).execute(
-                "select name from people where id = :id", {"id": value}
-            )
-            first = result.first()
-            name = first[0] if first else value
+    async def speaker_link():
+        name = label or (await speaker_names(datasette)).get(value, value)
         return link(datasette.urls.path(f"/speakers/{value}"), name, "speaker-link")
 
     if column == "text" and table == "quotes" and "id" in keys:
         return link(datasette.urls.path(f"/quotes/{row['id']}"), value, "quote-link")
     if column == "quote_id":
         return link(datasette.urls.path(f"/quotes/{value}"), label or value, "quote-link")
-    if column in PERSON_COLUMNS:
-        return person_link()
+    if column in SPEAKER_COLUMNS and isinstance(value, str):
+        return speaker_link()
     if column == "name" and table == "people" and "id" in keys:
         return link(datasette.urls.path(f"/speakers/{row['id']}"), value, "speaker-link")
     if column == "article_id":
         return link(datasette.urls.path(f"/articles/{value}"), label or value, "article-link")
-    if column == "paragraph_id" and "-p" in value:
+    if column == "paragraph_id" and isinstance(value, str) and "-p" in value:
         # paragraph ids are "{article slug}-p{position}": link to that paragraph's anchor
         article_id, position = value.rsplit("-p", 1)
         return link(datasette.urls.path(f"/articles/{article_id}#p{position}"), value, "paragraph-link")

@@ -11,12 +11,15 @@ from markupsafe import Markup
 DB = "facts"
 
 QUOTE_SQL = """
-select q.*, p.name as speaker_name, p.country_id as speaker_country_id,
+select q.*, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
+  case when q.speaker_id is null then 'organization' else 'person' end as speaker_type,
+  coalesce(p.name, o.name) as speaker_name, o.acronym as speaker_acronym,
   rp.name as reported_by_name, a.headline, a.headline_source, a.dateline, a.published,
   a.published_as_written, par.position as paragraph_position, par.text as paragraph_text,
   par.start as paragraph_start
 from quotes q
-join people p on p.id = q.speaker_id
+left join people p on p.id = q.speaker_id
+left join organizations o on o.id = q.speaker_organization_id
 left join people rp on rp.id = q.reported_by_id
 join articles a on a.id = q.article_id
 join paragraphs par on par.id = q.paragraph_id
@@ -26,8 +29,8 @@ ROLES_SQL = """
 select r.article_id, r.title, r.basis, r.basis_note, r.evidence, r.organization_id,
   o.name as organization_name, o.acronym as organization_acronym
 from roles r left join organizations o on o.id = r.organization_id
-where r.person_id = :person and (:article = '' or r.article_id = :article)
-order by r.article_id, r.start
+where r.person_id = :person and r.article_id = :article
+order by r.start
 """
 NEIGHBOURS_SQL = """
 select id, position, text from quotes
@@ -38,45 +41,84 @@ QUOTE_REFERENCES_SQL = """
 select instrument, provision, kind, evidence from legal_references where quote_id = :id order by start
 """
 ARTICLE_SQL = "select * from articles where id = :id"
-PARAGRAPHS_SQL = "select * from paragraphs where article_id = :id order by position"
+PARAGRAPHS_SQL = """
+select * from paragraphs where article_id = :id and position between :first and :last
+order by position
+"""
+# Quotes, mentions and notes of one page of an article: those inside its paragraphs' offsets.
 ARTICLE_QUOTES_SQL = """
-select q.id, q.position, q.kind, q.verb, q.attribution, q.start, q.[end], q.speaker_id,
-  p.name as speaker_name
-from quotes q join people p on p.id = q.speaker_id
-where q.article_id = :id order by q.start
+select q.id, q.position, q.kind, q.verb, q.attribution, q.start, q.[end], q.review,
+  coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key, coalesce(p.name, o.name) as speaker_name
+from quotes q
+left join people p on p.id = q.speaker_id
+left join organizations o on o.id = q.speaker_organization_id
+where q.article_id = :id and q.start >= :start and q.[end] <= :end order by q.start
+"""
+ARTICLE_COUNTS_SQL = """
+select count(*) as quotes, coalesce(sum(review = 'draft'), 0) as drafted from quotes where article_id = :id
 """
 ARTICLE_MENTIONS_SQL = """
-select entity_type, entity_id, start, [end] from mentions where article_id = :id order by start
+select entity_type, entity_id, start, [end] from mentions
+where article_id = :id and start >= :start and [end] <= :end order by start
 """
 ARTICLE_NOTES_SQL = """
-select n.id, n.subject, n.as_written, n.note, n.start, n.[end], par.position as paragraph_position
+select n.id, n.subject, n.as_written, n.note, n.start, n.[end], n.review, par.position as paragraph_position
 from editorial_notes n join paragraphs par on par.id = n.paragraph_id
 where n.article_id = :id order by n.start
 """
-PERSON_SQL = """
-select p.*, c.name as country_name from people p left join countries c on c.id = p.country_id
-where p.id = :id
+# /speakers/{id} names a person or an organization (the build keeps their ids apart).
+SPEAKER_SQL = """
+select 'person' as speaker_type, p.id, p.name, p.country_id, p.names, p.review,
+  null as acronym, null as kind, c.name as country_name
+from people p left join countries c on c.id = p.country_id where p.id = :id
+union all
+select 'organization', o.id, o.name, o.country_id, o.names, o.review, o.acronym, o.kind, c.name
+from organizations o left join countries c on c.id = o.country_id where o.id = :id
 """
-PERSON_QUOTES_SQL = """
-select q.id, q.article_id, q.kind, q.verb, q.attribution, q.text, q.reported_by_id,
+SPEAKER_TABLES = {"person": "people", "organization": "organizations"}
+SPEAKER_COLUMNS = {"person": "speaker_id", "organization": "speaker_organization_id"}
+SPEAKER_QUOTES_SQL = {kind: f"""
+select q.id, q.article_id, q.kind, q.verb, q.attribution, q.text, q.review, q.reported_by_id,
   rp.name as reported_by_name, a.headline
 from quotes q join articles a on a.id = q.article_id
 left join people rp on rp.id = q.reported_by_id
-where q.speaker_id = :id order by q.article_id, q.start
+where q.{column} = :id order by q.article_id, q.start limit :limit offset :offset
+""" for kind, column in SPEAKER_COLUMNS.items()}
+SPEAKER_COUNTS_SQL = {kind: f"""
+select kind, count(*) as n from quotes where {column} = :id group by kind
+""" for kind, column in SPEAKER_COLUMNS.items()}
+# A person's roles, one line per title and organization however many articles repeat it.
+SPEAKER_ROLES_SQL = """
+select r.title, r.organization_id, r.basis, min(r.basis_note) as basis_note,
+  min(r.evidence) as evidence, min(r.article_id) as article_id, count(*) as articles,
+  o.name as organization_name, o.acronym as organization_acronym
+from roles r left join organizations o on o.id = r.organization_id
+where r.person_id = :id
+group by r.title, r.organization_id, r.basis
+order by articles desc, r.title limit :limit
 """
-PERSON_REPORTED_SQL = """
-select q.id, q.text, q.verb, p.name as speaker_name, q.speaker_id
-from quotes q join people p on p.id = q.speaker_id
-where q.reported_by_id = :id order by q.article_id, q.start
+SPEAKER_REPORTED_SQL = """
+select q.id, q.text, q.verb, coalesce(p.name, o.name) as speaker_name, q.speaker_id
+from quotes q
+left join people p on p.id = q.speaker_id
+left join organizations o on o.id = q.speaker_organization_id
+where q.reported_by_id = :id order by q.article_id, q.start limit :limit
 """
-PERSON_REFERENCES_SQL = """
+SPEAKER_REFERENCES_SQL = {kind: f"""
 select l.id, l.instrument, l.provision, l.kind, l.evidence, l.quote_id, l.article_id,
   q.attribution
 from legal_references l join quotes q on q.id = l.quote_id
-where l.cited_by_id = :id order by l.article_id, l.start
-"""
-PERSON_MENTIONS_SQL = "select count(*) from mentions where person_id = :id"
+where l.{column} = :id order by l.article_id, l.start limit :limit
+""" for kind, column in {"person": "cited_by_id", "organization": "cited_by_organization_id"}.items()}
+SPEAKER_REFERENCE_COUNT_SQL = {kind: f"select count(*) from legal_references where {column} = :id"
+                               for kind, column in {"person": "cited_by_id", "organization": "cited_by_organization_id"}.items()}
+SPEAKER_MENTIONS_SQL = {kind: f"select count(*) from mentions where {column} = :id"
+                        for kind, column in {"person": "person_id", "organization": "organization_id"}.items()}
+QUOTES_PER_PAGE = 50  # the speaker page: the busiest speaker has many thousand quotes
+LIST_LIMIT = 50  # roles, reported statements and legal references shown on a speaker page
+PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at a time
 
+DRAFT_LABEL = "machine draft, not yet reviewed"
 KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
 MENTION_URLS = {
     "person": "/speakers/{}",
@@ -133,9 +175,37 @@ def citation(quote, canonical_url):
     )
 
 
-async def expand_quote(datasette, db, q, urls):
+def page_number(request):
+    """?page=N, 1 when absent or not a positive whole number."""
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 10**9 else 1
+
+
+def article_page_of(paragraph_position):
+    return (paragraph_position - 1) // PARAGRAPHS_PER_PAGE + 1
+
+
+def article_url(datasette, article_id, page=1, anchor=""):
+    """The article view, on the page that holds the paragraph (page 1 has no ?page)."""
+    query = f"?page={page}" if page > 1 else ""
+    return datasette.urls.path(f"/articles/{article_id}") + query + (f"#{anchor}" if anchor else "")
+
+
+def speaker_of(datasette, q, roles):
+    """The speaker of a quote, a person (with the roles the article gives them) or an
+    organization (with its acronym)."""
+    role = role_line(roles) if q["speaker_type"] == "person" else q["speaker_acronym"]
+    return {
+        "id": q["speaker_key"], "type": q["speaker_type"], "name": q["speaker_name"], "role": role,
+        "roles": roles, "url": datasette.urls.path(f"/speakers/{q['speaker_key']}"),
+    }
+
+
+async def expand_quote(datasette, db, q, urls, request):
     quote_id = q["id"]
-    roles = await rows(db, ROLES_SQL, {"person": q["speaker_id"], "article": q["article_id"]})
+    roles = []
+    if q["speaker_type"] == "person":
+        roles = await rows(db, ROLES_SQL, {"person": q["speaker_id"], "article": q["article_id"]})
     neighbours = await rows(db, NEIGHBOURS_SQL, {"article": q["article_id"], "position": q["position"]})
 
     def link(row):
@@ -144,11 +214,9 @@ async def expand_quote(datasette, db, q, urls):
     quote = {
         "id": q["id"], "kind": q["kind"], "kind_label": KIND_LABELS[q["kind"]], "verb": q["verb"],
         "attribution": q["attribution"], "attribution_note": q["attribution_note"],
+        "review": q["review"], "review_note": q["review_note"],
         "text": q["text"], "start": q["start"], "end": q["end"], "position": q["position"],
-        "speaker": {
-            "id": q["speaker_id"], "name": q["speaker_name"], "role": role_line(roles),
-            "roles": roles, "url": datasette.urls.path(f"/speakers/{q['speaker_id']}"),
-        },
+        "speaker": speaker_of(datasette, q, roles),
         "reported_by": {
             "id": q["reported_by_id"], "name": q["reported_by_name"], "basis": q["reported_by_basis"],
             "url": datasette.urls.path(f"/speakers/{q['reported_by_id']}"),
@@ -165,7 +233,8 @@ async def expand_quote(datasette, db, q, urls):
         "legal_references": await rows(db, QUOTE_REFERENCES_SQL, {"id": quote_id}),
         "previous": next((link(n) for n in neighbours if n["position"] < q["position"]), None),
         "next": next((link(n) for n in neighbours if n["position"] > q["position"]), None),
-        "urls": dict(urls, article=datasette.urls.path(f"/articles/{q['article_id']}#{quote_id}")),
+        "urls": dict(urls, article=article_url(
+            datasette, q["article_id"], article_page_of(q["paragraph_position"]), quote_id)),
     }
     quote["citation"] = citation(quote, urls["canonical"])
     return quote
@@ -184,8 +253,12 @@ def article_spans(datasette, quotes, mentions, notes):
     spans = []
     for q in quotes:
         title = f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
+        css = f"quote quote-{q['kind']}"
+        if q["review"] == "draft":
+            title += f": {DRAFT_LABEL}"
+            css += " quote-draft"
         spans.append({"start": q["start"], "end": q["end"], "tag": "mark", "attrs": {
-            "id": q["id"], "class": f"quote quote-{q['kind']}", "title": title,
+            "id": q["id"], "class": css, "title": title,
         }, "after": footnote("quote-ref", datasette.urls.path(f"/quotes/{q['id']}"), title, q["position"])})
     for n in notes:
         title = f"Editorial note: {n['subject']}"
@@ -200,47 +273,85 @@ def article_spans(datasette, quotes, mentions, notes):
     return spans
 
 
-async def expand_article(datasette, db, article, urls):
+async def expand_article(datasette, db, article, urls, request):
+    """One page of the article (PARAGRAPHS_PER_PAGE paragraphs) with its quotes, names and
+    notes; most articles are one page."""
     params = {"id": article["id"]}
-    quotes = await rows(db, ARTICLE_QUOTES_SQL, params)
-    mentions = await rows(db, ARTICLE_MENTIONS_SQL, params)
+    pages = max(1, article_page_of(article["paragraph_count"]))
+    number = min(page_number(request), pages)
+    first = (number - 1) * PARAGRAPHS_PER_PAGE + 1
+    paragraphs = await rows(db, PARAGRAPHS_SQL, dict(params, first=first, last=first + PARAGRAPHS_PER_PAGE - 1))
+    bounds = dict(params, start=paragraphs[0]["start"] if paragraphs else 0,
+                  end=paragraphs[-1]["end"] if paragraphs else 0)
+    quotes = await rows(db, ARTICLE_QUOTES_SQL, bounds)
+    mentions = await rows(db, ARTICLE_MENTIONS_SQL, bounds)
     notes = await rows(db, ARTICLE_NOTES_SQL, params)
+    counts = (await rows(db, ARTICLE_COUNTS_SQL, params))[0]
+    for note in notes:
+        note["url"] = article_url(datasette, article["id"], article_page_of(note["paragraph_position"]),
+                                  f"p{note['paragraph_position']}")
+    article.pop("body")  # paragraphs carry the text; the whole body is in the Datasette row
     article.update(
         date=article_date(article),
-        paragraphs=await rows(db, PARAGRAPHS_SQL, params),
+        paragraphs=paragraphs,
         quotes=quotes,
+        quote_count=counts["quotes"],
+        drafted_quotes=counts["drafted"],
         mentions=mentions,
         editorial_notes=notes,
         spans=article_spans(datasette, quotes, mentions, notes),
+        page={
+            "number": number, "pages": pages,
+            "previous": article_url(datasette, article["id"], number - 1) if number > 1 else None,
+            "next": article_url(datasette, article["id"], number + 1) if number < pages else None,
+        },
         urls=urls,
     )
     return article
 
 
-async def expand_speaker(datasette, db, person, urls):
-    person_id = person["id"]
-    params = {"id": person_id}
-    quotes = await rows(db, PERSON_QUOTES_SQL, params)
+async def expand_speaker(datasette, db, speaker, urls, request):
+    """A person's or an organization's quotes, a page of QUOTES_PER_PAGE at a time, with
+    counts for all of them; roles, reported statements and legal references are bounded."""
+    kind, params = speaker["speaker_type"], {"id": speaker["id"]}
+    counts = {row["kind"]: row["n"] for row in await rows(db, SPEAKER_COUNTS_SQL[kind], params)}
+    counts = {k: counts.get(k, 0) for k in KIND_LABELS} | {"total": sum(counts.values())}
+    pages = max(1, -(-counts["total"] // QUOTES_PER_PAGE))
+    number = min(page_number(request), pages)
+    quotes = await rows(db, SPEAKER_QUOTES_SQL[kind], dict(
+        params, limit=QUOTES_PER_PAGE, offset=(number - 1) * QUOTES_PER_PAGE))
     for q in quotes:
         q["url"] = datasette.urls.path(f"/quotes/{q['id']}")
         q["kind_label"] = KIND_LABELS[q["kind"]]
-    counts = {kind: sum(q["kind"] == kind for q in quotes) for kind in KIND_LABELS}
-    person.update(
-        roles=await rows(db, ROLES_SQL, {"person": person_id, "article": ""}),
+    path = datasette.urls.path(f"/speakers/{speaker['id']}")
+    limited = dict(params, limit=LIST_LIMIT)
+    roles = await rows(db, SPEAKER_ROLES_SQL, limited) if kind == "person" else []
+    speaker.update(
+        roles=roles,
         quotes=quotes,
-        counts=dict(counts, total=len(quotes)),
-        reported=await rows(db, PERSON_REPORTED_SQL, params),
-        legal_references=await rows(db, PERSON_REFERENCES_SQL, params),
-        mention_count=(await db.execute(PERSON_MENTIONS_SQL, params)).first()[0],
+        counts=counts,
+        page={
+            "number": number, "pages": pages, "per_page": QUOTES_PER_PAGE,
+            "first_position": (number - 1) * QUOTES_PER_PAGE + 1,
+            "previous": f"{path}?page={number - 1}" if number > 1 else None,
+            "next": f"{path}?page={number + 1}" if number < pages else None,
+        },
+        reported=await rows(db, SPEAKER_REPORTED_SQL, limited) if kind == "person" else [],
+        legal_references=await rows(db, SPEAKER_REFERENCES_SQL[kind], limited),
+        legal_reference_count=(await db.execute(SPEAKER_REFERENCE_COUNT_SQL[kind], params)).first()[0],
+        mention_count=(await db.execute(SPEAKER_MENTIONS_SQL[kind], params)).first()[0],
+        list_limit=LIST_LIMIT,
         urls=urls,
     )
-    person["role"] = role_line(person["roles"])
-    return person
+    speaker["role"] = role_line(roles) if kind == "person" else ", ".join(
+        part for part in (speaker["acronym"], speaker["kind"]) if part)
+    return speaker
 
 
 def page(prefix, table, record_sql, expand, template):
     """A route for /{prefix}/{key} and its .json: look the record up, 404 if missing,
-    let `expand` add what the page shows, then render the same dict as HTML or JSON."""
+    let `expand` add what the page shows, then render the same dict as HTML or JSON.
+    table: the record's Datasette table, or a function of the record that names it."""
     async def view(datasette, request):
         key = request.url_vars["key"]
         if DB not in datasette.databases:
@@ -248,14 +359,14 @@ def page(prefix, table, record_sql, expand, template):
         db = datasette.get_database(DB)
         found = await rows(db, record_sql, {"id": key})
         if not found:
-            raise NotFound(f"No {table} row with id {key!r}")
+            raise NotFound(f"No {prefix[:-1]} with id {key!r}")
         path = datasette.urls.path(f"/{prefix}/{key}")
         urls = {
             "canonical": datasette.absolute_url(request, path),
             "json": path + ".json",
-            "row": datasette.urls.row(DB, table, key),
+            "row": datasette.urls.row(DB, table(found[0]) if callable(table) else table, key),
         }
-        data = await expand(datasette, db, found[0], urls)
+        data = await expand(datasette, db, found[0], urls, request)
         if request.url_vars.get("format") == "json":
             return Response.json(data)
         return Response.html(
@@ -270,5 +381,7 @@ def register_routes():
     return [
         (r"^/quotes/" + key, page("quotes", "quotes", QUOTE_SQL, expand_quote, "quote.html")),
         (r"^/articles/" + key, page("articles", "articles", ARTICLE_SQL, expand_article, "article.html")),
-        (r"^/speakers/" + key, page("speakers", "people", PERSON_SQL, expand_speaker, "speaker.html")),
+        (r"^/speakers/" + key, page(
+            "speakers", lambda speaker: SPEAKER_TABLES[speaker["speaker_type"]], SPEAKER_SQL, expand_speaker,
+            "speaker.html")),
     ]

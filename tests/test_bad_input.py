@@ -42,7 +42,7 @@ CASES = {
     "invalid yaml": (edit("quotes:\n", "quotes: [\n"), ["facts.yml", "invalid YAML at line"]),
     "missing required field": (
         edit("  - id: q1\n    speaker: claudia-sheinbaum\n", "  - id: q1\n"),
-        ["facts.yml", "quotes[0] (q1)", "missing required field 'speaker'"],
+        ["facts.yml", "quotes[0] (q1)", "give exactly one of 'speaker' and 'speaker_organization'"],
     ),
     "unknown speaker": (
         edit("speaker: pablo-monroy-conesa", "speaker: pablo-monroy"),
@@ -275,17 +275,17 @@ def test_two_articles_cannot_make_the_same_id(seeds, slug, previous_db, db_path)
 
 def test_a_build_that_fails_while_writing_leaves_the_database_alone(seeds, previous_db, db_path, monkeypatch):
     """The seeds are fine; the disk gives out after the tables are written (simulated at the
-    last step). The half-written file must not replace the previous database or stay behind."""
+    full-text index step). The half-written file must not replace the previous database or stay behind."""
     import sqlite3
 
     import sqlite_utils
 
     import build_db
 
-    def disk_full(self):
+    def disk_full(self, *args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(sqlite_utils.Database, "vacuum", disk_full)
+    monkeypatch.setattr(sqlite_utils.db.Table, "enable_fts", disk_full)
     with pytest.raises(build_db.BuildError, match="cannot write the database: database or disk is full"):
         build_db.build(seeds, previous_db)
     assert previous_db.read_bytes() == db_path.read_bytes()

@@ -80,7 +80,8 @@ def test_foreign_key_and_facet_columns_are_indexed(db_path, metadata):
     db = sqlite_utils.Database(db_path)
     checked = 0
     for table in TABLES:
-        indexed = {tuple(index.columns) for index in db[table].indexes}
+        # an index led by the column serves it as well as one of its own
+        indexed = {tuple(index.columns[:1]) for index in db[table].indexes}
         wanted = {fk.column for fk in db[table].foreign_keys}
         wanted |= set(metadata["databases"]["facts"]["tables"][table].get("facets", []))
         for column in wanted:
