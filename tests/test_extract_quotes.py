@@ -254,3 +254,11 @@ def test_programme_title_with_comma_is_not_a_quote():
     got = quotes(t)
     assert "Face the Nation" not in [q for q, _, _ in got]
     assert ("goes too far.", "Rita Moss") in [(q, s) for q, s, a in got if a.kind == "partial"]
+
+
+def test_spans_nest_or_stay_apart():
+    t = "Smith said that the plan failed, Jones added.\nAna Ruiz said the law was “unfair,” Li noted.\n"
+    got = extract_attributions(t)
+    for a in got:
+        for b in got:
+            assert not (a.start < b.start < a.end < b.end)

@@ -847,7 +847,20 @@ def extract_attributions(text: str) -> list[Attribution]:
         prev_q = q
     _share_multi_paragraph_speakers(speech, made)
     out.sort(key=lambda a: (a.start, a.end))
-    return out
+    return _drop_crossing(out)
+
+
+def _drop_crossing(atts: list[Attribution]) -> list[Attribution]:
+    """Spans must nest or stay apart: a reported statement crossing another one is dropped."""
+    kept: list[Attribution] = []
+    for a in atts:
+        crosses = any(b.start < a.start < b.end < a.end for b in kept[-20:])
+        if crosses and a.kind == "indirect":
+            continue
+        if crosses:  # a quote crossing a reported statement: the statement goes
+            kept = [b for b in kept if not (b.kind == "indirect" and b.start < a.start < b.end < a.end)]
+        kept.append(a)
+    return kept
 
 
 def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None:
