@@ -985,7 +985,9 @@ _NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){
 _DASH_NAME = re.compile(
     r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M
 )
-_TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
+_TRANSCRIPT = re.compile(
+    r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]|[A-Z][\w’'.\-]+(?: [A-Z][\w’'.\-]+){1,2}):\s"
+)
 
 
 def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
