@@ -765,7 +765,6 @@ def extract_attributions(text: str) -> list[Attribution]:
     # events in text order: quotes and free cues (for indirect speech and the last speaker)
     qi = 0
     ci = 0
-    prev_q: QuoteSpan | None = None
     while qi < len(speech) or ci < len(cues):
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
@@ -782,7 +781,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             continue
         q = speech[qi]
         qi += 1
-        cue, how = _cue_for(ctx, q, cues, cue_pos, prev_q)
+        cue, how = _cue_for(ctx, q, cues, cue_pos)
         if cue is not None:
             used.add(id(cue))
             res = resolve(ctx, cue, state)
@@ -814,22 +813,12 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res.entity is None
                 and state["last"] is not None
                 and res.stype is None
-                and np_is_pronoun(cue)
+                and cue.np.kind == "pronoun"
             ):
                 res = Resolved(state["last"], state["last"].etype)
                 note = _join(note, "falls back to the previous speaker")
                 explicit = False
-        subj = (
-            None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
-        )
-        if subj is not None:
-            cue = None
-            res = resolve(ctx, subj, state)
-            explicit = False
-            note = _join(
-                "no reporting verb; the speaker is the subject of the quote's sentence", res.note
-            )
-        elif cue is None:
+        if cue is None:
             res = None
             note = "no reporting verb and no earlier speaker"
             explicit = False
@@ -844,7 +833,6 @@ def extract_attributions(text: str) -> list[Attribution]:
         made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
-        prev_q = q
     _share_multi_paragraph_speakers(speech, made)
     out.sort(key=lambda a: (a.start, a.end))
     return _drop_crossing(out)
@@ -858,7 +846,9 @@ def _drop_crossing(atts: list[Attribution]) -> list[Attribution]:
         if crosses and a.kind == "indirect":
             continue
         if crosses:  # a quote crossing a reported statement: the statement goes
-            kept = [b for b in kept if not (b.kind == "indirect" and b.start < a.start < b.end < a.end)]
+            kept = [
+                b for b in kept if not (b.kind == "indirect" and b.start < a.start < b.end < a.end)
+            ]
         kept.append(a)
     return kept
 
@@ -881,19 +871,18 @@ def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None
                         x.speaker_forms = list(src.speaker_forms)
                         x.speaker_title, x.title_evidence = src.speaker_title, src.title_evidence
                         x.explicit = False
-                        x.note = "part of a quote running over several paragraphs; speaker from its attributed paragraph"
+                        x.note = (
+                            "part of a quote running over several paragraphs; "
+                            "speaker from its attributed paragraph"
+                        )
             chain = []
-
-
-def np_is_pronoun(cue: Cue) -> bool:
-    return cue.np.kind == "pronoun"
 
 
 def _join(a, b):
     return "; ".join(x for x in (a, b) if x)
 
 
-def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_q):
+def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     """The cue governing quote q and how it was found."""
     text = ctx.text
     para = q.para
