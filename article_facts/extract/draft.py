@@ -1,0 +1,777 @@
+"""A machine draft of facts.yml for a new article, in the format the build reads.
+
+The draft reuses the archive (every seeds/<slug>/facts.yml): a person, organization or country
+already there keeps its id and fields, so new quotes land on the same speaker page. Every
+drafted entry carries `review: draft`. The draft is checked with the build's own code before
+it is returned: an entry the build would reject is dropped and listed in the file's header
+comment, so the build always accepts the draft unedited.
+"""
+import bisect
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..article import parse_article
+from ..build import check as check_archive
+from ..errors import BuildError
+from ..reading import load_facts, read_bytes
+from ..schema import SLUG_RE
+from ..text import find_mentions, split_paragraphs
+from . import entities
+from .entities import occurs, slugify
+from .names import is_title_word
+
+SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
+                 "quotes", "events", "legal_references"]
+MAX_REPAIRS = 400
+
+
+class ExtractError(Exception):
+    """A one-line reason the draft cannot be made (bad input file)."""
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+def read_text(path):
+    """The article as the build will read it: strict UTF-8, not empty."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExtractError(f"{path}: is a folder, not an article text file")
+    try:
+        data = read_bytes(path)
+    except BuildError as e:
+        raise ExtractError(str(e))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ExtractError(f"{path}: not valid UTF-8 (byte {e.start})")
+    if not text.strip():
+        raise ExtractError(f"{path}: article is empty")
+    return text
+
+
+def load_archive(seeds_dir):
+    """People, organizations and countries of every article in seeds_dir, by id, with their
+    name forms unioned; plus the archive's folder names. A folder whose facts.yml cannot be
+    read is skipped (the build will name it)."""
+    archive = {"people": {}, "organizations": {}, "countries": {}, "folders": set(), "skipped": []}
+    seeds_dir = Path(seeds_dir) if seeds_dir else None
+    if seeds_dir is None or not seeds_dir.is_dir():
+        return archive
+    for folder in sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        archive["folders"].add(folder.name)
+        try:
+            facts = load_facts(folder / "facts.yml")
+        except BuildError as e:
+            archive["skipped"].append(str(e))
+            continue
+        for section in ("people", "organizations", "countries"):
+            for entry in facts.get(section) or []:
+                if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                    continue
+                known = archive[section].setdefault(entry["id"], dict(entry, names=[]))
+                for form in entry.get("names") or [entry.get("name")]:
+                    if isinstance(form, str) and form not in known["names"]:
+                        known["names"].append(form)
+    return archive
+
+
+# --- the draft -----------------------------------------------------------------------------
+
+
+class Entities:
+    """People, organizations and countries of the draft, each with the name forms that occur."""
+
+    def __init__(self, text, archive):
+        self.text = text
+        self.archive = archive
+        self.items = {"people": {}, "organizations": {}, "countries": {}}
+        self.taken = set(archive["people"]) | set(archive["organizations"])
+
+    def new_id(self, name, section):
+        base = slugify(name) or ("person" if section == "people" else "organization")
+        candidate, n = base, 2
+        while candidate in self.taken or candidate in self.items["people"] or candidate in self.items["organizations"]:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def from_archive(self, section, key, forms, note=None):
+        known = self.archive[section][key]
+        item = self.items[section].get(key)
+        if item is None:
+            fields = {k: v for k, v in known.items() if k not in ("names", "review", "review_note")}
+            archive_forms = [f for f in known["names"] if occurs(f, self.text)]
+            item = self.items[section][key] = {"fields": fields, "forms": archive_forms,
+                                               "archive": True, "notes": []}
+        add_forms(item, forms, self.text)
+        if note and note not in item["notes"]:
+            item["notes"].append(note)
+        return key
+
+    def match_archive(self, section, name, forms):
+        """The archive id for these forms: a shared full form or name; a single-word form
+        only when one archive entry has it (with a note)."""
+        candidates = [name] + list(forms)
+        for key, known in sorted(self.archive[section].items()):
+            if name == known.get("name") or any(f in known["names"] for f in candidates if " " in f):
+                return key, None
+        if section == "people" and " " in (name or ""):
+            return None, None  # a full name the archive lacks is someone new, whatever the surname
+        single = [f for f in candidates if f and " " not in f]
+        for form in single:
+            keys = [k for k, known in sorted(self.archive[section].items()) if form in known["names"]]
+            if len(keys) == 1:
+                return keys[0], f"matched to the archive's {self.archive[section][keys[0]]['name']} by '{form}' alone"
+        return None, None
+
+    def add(self, section, name, forms, fields=None, note=None, key=None):
+        """The id of the entity with this name, reusing the archive's or the draft's."""
+        forms = [f for f in forms if f and occurs(f, self.text)]
+        known, match_note = self.match_archive(section, name, forms)
+        if known:
+            return self.from_archive(section, known, forms, match_note or note)
+        for existing, item in self.items[section].items():
+            inside = section == "people" and any(f.endswith(" " + name) for f in item["forms"])
+            if item["fields"]["name"] == name or set(forms) & set(item["forms"]) or inside:
+                add_forms(item, forms, self.text)
+                return existing
+        key = key or self.new_id(name, section)
+        self.items[section][key] = {"fields": {"id": key, "name": name, **(fields or {})},
+                                    "forms": [], "archive": False, "notes": [note] if note else []}
+        add_forms(self.items[section][key], forms, self.text)
+        self.taken.add(key)
+        return key
+
+    def add_archive_mentions(self):
+        """Archive entities the new text names (by a form with two words or more, or an
+        acronym) come in too, so their mentions link across articles."""
+        for section in ("people", "organizations", "countries"):
+            for key, known in sorted(self.archive[section].items()):
+                if key in self.items[section]:
+                    continue
+                strong = [f for f in known["names"] if occurs(f, self.text)
+                          and (" " in f or f.isupper() or section == "countries")]
+                if strong:
+                    self.from_archive(section, key, strong)
+
+
+    def add_referenced_countries(self):
+        """A reused person or organization keeps its country, so that country comes too
+        (without names when the text never names it)."""
+        for section in ("people", "organizations"):
+            for item in list(self.items[section].values()):
+                code = item["fields"].get("country")
+                if not code or code in self.items["countries"]:
+                    continue
+                if code in self.archive["countries"]:
+                    self.from_archive("countries", code, [])
+                else:
+                    table = entities.country_table()
+                    name = table[code][0] if code in table else code
+                    self.items["countries"][code] = {"fields": {"id": code, "name": name}, "forms": [],
+                                                     "archive": False, "notes": []}
+
+
+def add_forms(item, forms, text):
+    for form in forms:
+        if form and form not in item["forms"] and occurs(form, text):
+            item["forms"].append(form)
+
+
+def occurrence(text, needle, start):
+    """1-based index of the occurrence of needle that starts at start."""
+    count, position = 0, text.find(needle)
+    while position != -1 and position < start:
+        count += 1
+        position = text.find(needle, position + 1)
+    return count + 1
+
+
+def located(entry, field, text, start, end):
+    """Set entry[field] to text[start:end] and `occurrence` when the words repeat."""
+    words = text[start:end]
+    entry[field] = words
+    if text.count(words) > 1 or text.find(words) != start:
+        entry["occurrence"] = occurrence(text, words, start)
+    return entry
+
+
+def paragraph_bounds(text, position):
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end == -1 else end
+
+
+def article_section(text):
+    """Headline (the first line, as written), dateline, language: all from the text."""
+    first = next(line for line in text.split("\n") if line.strip()).strip()
+    notes = []
+    if len(first) <= 150 and not first.endswith((".", "”", '"')):
+        headline = first
+        notes.append("headline is the text's first line")
+    else:
+        cut = first[:120]
+        headline = cut.rsplit(" ", 1)[0] if len(first) > 120 and " " in cut else cut
+        notes.append("the text has no headline line: this is the start of its first paragraph; write one")
+    dateline = None
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:2]
+    for line in lines:
+        match = re.match(r"^([A-ZÀ-Þ][\w .,’'()/-]{1,60}?)\s+[—–]\s", line)
+        if match:
+            dateline = match.group(1).strip()
+            break
+    language = guess_language(text)
+    if language == "und":
+        notes.append("language not recognised")
+    return {"headline": headline, "headline_source": "article", "dateline": dateline,
+            "language": language, "published": None, "review": "draft",
+            "review_note": "; ".join(notes + ["no publication date recorded"])}
+
+
+STOPWORDS = {
+    "en": {"the", "and", "of", "to", "said", "that", "is", "in", "was", "for", "with", "he", "she"},
+    "es": {"el", "la", "de", "que", "y", "los", "las", "en", "del", "por", "dijo", "una", "con"},
+    "fr": {"le", "la", "les", "de", "des", "et", "est", "que", "du", "une", "dans", "pour", "a"},
+    "pt": {"o", "a", "de", "que", "e", "do", "da", "em", "os", "as", "um", "uma", "disse", "não"},
+    "de": {"der", "die", "das", "und", "ist", "nicht", "sie", "er", "zu", "den", "mit", "sagte"},
+}
+
+
+def guess_language(text):
+    """The language whose common words are most frequent, or "und" (undetermined)."""
+    words = re.findall(r"\w+", text.lower()[:20000])
+    if not words:
+        return "und"
+    scores = {lang: sum(w in common for w in words) for lang, common in STOPWORDS.items()}
+    best = max(sorted(scores), key=scores.get)
+    return best if scores[best] >= max(3, len(words) // 20) else "und"
+
+
+def speaker_forms(attribution, text):
+    """The speaker's names as they occur; a person's one-word form must be a later word of the
+    full name (a surname), never its first ("El" of "El Gobierno")."""
+    forms = list(attribution.speaker_forms or [])
+    if attribution.speaker_name and attribution.speaker_name not in forms:
+        forms.insert(0, attribution.speaker_name)
+    words = (attribution.speaker_name or "").split()
+    if attribution.speaker_type == "person" and len(words) > 1:
+        forms = [f for f in forms if " " in f or f in words[1:]]
+    return [f for f in forms if f and f[:1].isupper() and occurs(f, text)]
+
+
+def draft_facts(text, slug, archive, attributions):
+    """The facts dict for text (as facts.yml holds it) and a list of notes for the header."""
+    header = []
+    ents = Entities(text, archive)
+    for country in entities.find_countries(text):
+        if country["id"] in archive["countries"]:
+            ents.from_archive("countries", country["id"], country["forms"], country["note"])
+        else:
+            ents.add("countries", country["name"], country["forms"], note=country["note"], key=country["id"])
+    country_forms = {form: key for key, item in ents.items["countries"].items() for form in item["forms"]}
+
+    def country_in(phrase):
+        for form in sorted(country_forms, key=len, reverse=True):
+            if occurs(form, phrase):
+                return country_forms[form]
+        return None
+
+    for org in merge_short_names(entities.find_organizations(text), country_forms):
+        fields = {"acronym": org["acronym"], "country": country_in(org["name"]), "kind": org["kind"]}
+        ents.add("organizations", org["name"], org["forms"], fields={k: v for k, v in fields.items() if v})
+
+    org_forms = {f for item in ents.items["organizations"].values() for f in item["forms"]}
+    titled = entities.find_titled_people(text, is_title_word, avoid=set(country_forms) | org_forms)
+    titled_names = {person["name"] for person in titled}
+
+    speakers = {}
+    dropped_quotes = []
+    attributions = sorted(attributions, key=lambda a: (a.start, a.end))
+    for a in attributions:
+        forms = speaker_forms(a, text)
+        name = a.speaker_name
+        short_name = next((t for t in sorted(titled_names, key=len, reverse=True)
+                           if name and (name.endswith(" " + t) or t.endswith(" " + name))), None)
+        if a.speaker_type == "person" and short_name:
+            # The name the title introduces: "Mexican Foreign Minister Ana Lucía Ortega" is
+            # not all name, and "Lucía Ortega" is not all of it
+            forms = [short_name] + [f for f in forms if f != name and (f in short_name.split() or " " in f)]
+            name = short_name
+        if a.speaker_type == "person" and name and forms:
+            speakers[id(a)] = ("speaker", ents.add("people", name, forms))
+        elif a.speaker_type == "organization" and a.speaker_name and forms:
+            name = forms[0] if not a.speaker_name[:1].isupper() else a.speaker_name
+            name = re.sub(r"^[Tt]he ", "", name)
+            forms = [re.sub(r"^[Tt]he ", "", f) for f in forms]
+            fields = {"country": country_in(name)} if country_in(name) else {}
+            speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, forms, fields=fields))
+        else:
+            dropped_quotes.append(a)
+    for person in titled:
+        person["id"] = ents.add("people", person["name"], [person["name"]])
+    ents.add_archive_mentions()
+    ents.add_referenced_countries()
+    for a in dropped_quotes:
+        words = text[a.start:a.end]
+        header.append(f"not drafted: {'an' if a.kind == 'indirect' else 'a'} {a.kind} quote with no named speaker: {short(words)!r}"
+                      + (f" ({a.note})" if a.note else ""))
+
+    # Each entity needs at least one form in the text (the build checks names); a form
+    # belongs to one entity only, people first, then organizations, then countries.
+    claimed = {}
+    for section in ("people", "organizations", "countries"):
+        for key, item in ents.items[section].items():
+            kept = []
+            for form in item["forms"]:
+                owner = claimed.get(form)
+                if owner and owner != (section, key):
+                    item["notes"].append(f"'{form}' left out: it also names {owner[1]}")
+                    continue
+                claimed[form] = (section, key)
+                kept.append(form)
+            item["forms"] = kept
+
+    quotes, keys, counters = [], {}, {"q": 0, "r": 0}
+    for a in attributions:
+        if id(a) not in speakers:
+            continue
+        prefix = "r" if a.kind == "indirect" else "q"
+        counters[prefix] += 1
+        key = f"{prefix}{counters[prefix]}"
+        field, speaker = speakers[id(a)]
+        entry = {"id": key, field: speaker, "kind": a.kind}
+        para_start, para_end = paragraph_bounds(text, a.start)
+        verb_ok = a.verb and occurs(a.verb, text[para_start:para_end])
+        if a.explicit and verb_ok:
+            entry.update(verb=a.verb, attribution="explicit")
+            note = a.note
+        else:
+            entry.update(verb=a.verb if verb_ok else None, attribution="inferred",
+                         attribution_note=a.note or "no reporting verb governs these words; the speaker is the one the text continues from")
+            note = None if a.note else "speaker inferred"
+        located(entry, "text", text, a.start, a.end)
+        entry["review"] = "draft"
+        if note:
+            entry["review_note"] = one_line(note)
+        quotes.append(entry)
+        keys[id(a)] = (key, a, field, speaker)
+
+    roles, seen_roles = [], set()
+    for a_id, (key, a, field, speaker) in sorted(keys.items(), key=lambda kv: kv[1][1].start):
+        if field != "speaker" or not a.speaker_title or not a.title_evidence:
+            continue
+        start, end = a.title_evidence
+        evidence = text[start:end]
+        person = ents.items["people"][speaker]
+        if a.speaker_title not in evidence or not any(f in evidence for f in person["forms"]):
+            continue
+        if (speaker, a.speaker_title) in seen_roles:
+            continue
+        seen_roles.add((speaker, a.speaker_title))
+        role = {"person": speaker, "title": a.speaker_title}
+        org = org_named_in(ents, evidence)
+        if org:
+            role["organization"] = org
+        role["basis"] = "stated"
+        located(role, "evidence", text, start, end)
+        role["review"] = "draft"
+        if not org:
+            role["review_note"] = "the text names no organization for this title here"
+        roles.append(role)
+
+    for person in titled:
+        key = (person["id"], person["title"])
+        if key in {(r["person"], r["title"]) for r in roles}:
+            continue
+        evidence = text[person["start"]:person["end"]]
+        if not any(f in evidence for f in ents.items["people"][person["id"]]["forms"]):
+            continue
+        role = {"person": person["id"], "title": person["title"]}
+        org = org_named_in(ents, evidence)
+        if org:
+            role["organization"] = org
+        role["basis"] = "stated"
+        located(role, "evidence", text, person["start"], person["end"])
+        role["review"] = "draft"
+        if not org:
+            role["review_note"] = "the text names no organization for this title here"
+        roles.append(role)
+
+    quote_spans = [(a.start, a.end, key, field, speaker) for key, a, field, speaker in keys.values()]
+    events = []
+    for n, date in enumerate(entities.find_dates(text), start=1):
+        start, end = date["evidence"]
+        event = {"id": f"e{n}"}
+        holder = next((q for q in quote_spans if q[0] <= date["start"] and date["end"] <= q[1]), None)
+        if holder:
+            start, end = max(start, holder[0]), min(end, holder[1])
+        words = text[start:end]
+        event["title"] = words
+        event["date_as_written"] = date["as_written"]
+        event["date"] = date["date"]
+        if holder:
+            event["quote"] = holder[2]
+        located(event, "evidence", text, start, end)
+        event["review"] = "draft"
+        event["review_note"] = "title is the clause that gives the date: write a short title" + (
+            f"; {date['note']}" if date["note"] else "")
+        events.append(event)
+
+    references = []
+    for start, end, key, field, speaker in sorted(quote_spans):
+        for ref in entities.find_legal_references(text, start, end):
+            entry = {"id": f"l{len(references) + 1}", "instrument": ref["instrument"],
+                     "provision": ref["provision"], "kind": ref["kind"],
+                     ("cited_by" if field == "speaker" else "cited_by_organization"): speaker,
+                     "quote": key}
+            located(entry, "evidence", text, ref["start"], ref["end"])
+            entry["review"] = "draft"
+            if ref["note"]:
+                entry["review_note"] = ref["note"]
+            references.append(entry)
+
+    all_forms = [f for section in ents.items.values() for item in section.values() for f in item["forms"]]
+    not_mentions = [p for p in entities.place_phrases(text, all_forms) if p not in all_forms]
+    facts = {
+        "article": article_section(text),
+        "countries": entity_entries(ents, "countries"),
+        "organizations": entity_entries(ents, "organizations"),
+        "people": entity_entries(ents, "people"),
+        "not_mentions": not_mentions,
+        "roles": roles, "quotes": quotes, "events": events, "legal_references": references,
+    }
+    return facts, header
+
+
+def merge_short_names(orgs, country_forms):
+    """"Constitutional Court" (from "Peru's Constitutional Court") is a form of "Constitutional
+    Court of Peru" when the rest of the longer name is a country the text names."""
+    by_name = {org["name"]: org for org in orgs}
+    kept = []
+    for org in orgs:
+        longer = [other for other in orgs if other["name"].startswith(org["name"] + " of ")
+                  and other["name"][len(org["name"]) + 4:] in country_forms]
+        if len(longer) == 1:
+            by_name[longer[0]["name"]]["forms"].append(org["name"])
+        else:
+            kept.append(org)
+    return kept
+
+
+def org_named_in(ents, evidence):
+    for key, item in ents.items["organizations"].items():
+        if any(occurs(f, evidence) for f in item["forms"]):
+            return key
+    return None
+
+
+def entity_entries(ents, section):
+    entries = []
+    for key, item in ents.items[section].items():
+        fields = dict(item["fields"])
+        entry = {"id": fields.pop("id"), "name": fields.pop("name")}
+        for field in ("acronym", "country", "kind"):
+            if fields.get(field) is not None:
+                entry[field] = fields[field]
+        for field, value in fields.items():
+            if field not in entry and value is not None:
+                entry[field] = value
+        if item["forms"]:
+            entry["names"] = sorted(item["forms"], key=lambda f: (-len(f), f))
+        entry["review"] = "draft"
+        notes = list(item["notes"])
+        if notes:
+            entry["review_note"] = one_line("; ".join(notes))
+        entries.append(entry)
+    return sorted(entries, key=lambda e: e["id"])
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def short(text, size=60):
+    text = one_line(text)
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+# --- making it valid -----------------------------------------------------------------------
+
+
+def uncross(facts, text, slug):
+    """Drop name forms whose mentions would cross a quote (the build rejects that)."""
+    notes = []
+    for _ in range(100):
+        names = [(form, section, entry["id"]) for section in ("countries", "organizations", "people")
+                 for entry in facts[section] for form in entry.get("names") or [entry["name"]]]
+        paragraphs = split_paragraphs(slug, text)
+        try:
+            mentions = find_mentions(slug, text, paragraphs, names, facts["not_mentions"])
+        except BuildError:
+            return notes
+        crossing = first_crossing(mentions, [quote_span(q, text) for q in facts["quotes"]])
+        if crossing is None:
+            return notes
+        for section in ("countries", "organizations", "people"):
+            for entry in facts[section]:
+                if crossing["text"] in (entry.get("names") or []):
+                    entry["names"].remove(crossing["text"])
+                    if not entry["names"]:
+                        del entry["names"]
+                    notes.append(f"name form '{crossing['text']}' of {entry['id']} left out: it crosses a quote's edge")
+    return notes
+
+
+def first_crossing(mentions, spans):
+    """The first mention that a quote's start or end cuts in two (sorted search, so a long
+    article with thousands of quotes stays fast)."""
+    by_start = sorted(spans)
+    by_end = sorted(spans, key=lambda s: s[1])
+    starts = [s for s, _ in by_start]
+    ends = [e for _, e in by_end]
+    for m in mentions:
+        a, b = m["start"], m["end"]
+        for s, e in by_start[bisect.bisect_right(starts, a):bisect.bisect_left(starts, b)]:
+            if e > b:
+                return m
+        for s, e in by_end[bisect.bisect_right(ends, a):bisect.bisect_left(ends, b)]:
+            if s < a:
+                return m
+    return None
+
+
+def quote_span(entry, text):
+    n = entry.get("occurrence", 1)
+    position = -1
+    for _ in range(n):
+        position = text.find(entry["text"], position + 1)
+    return position, position + len(entry["text"])
+
+
+LABEL_RE = re.compile(r"(?<![\w/-])(article|countries|organizations|people|roles|quotes|events|legal_references)(?:\[(\d+)\])?(?![\w./-])")
+
+
+def repair(facts, message):
+    """Change the draft so the build's complaint goes away: drop the entry it names (and
+    what depends on it), or the name form it names. Returns a note, or None if it cannot."""
+    tail = message.split("facts.yml: ", 1)[-1]
+    holders = [(section, index, entry) for section in ("countries", "organizations", "people")
+               for index, entry in enumerate(facts[section])
+               for form in entry.get("names") or [entry["name"]] if f"name '{form}'" in tail]
+    name_problem = any(words in tail for words in ("given to more than one entity", "does not occur", "overlaps"))
+    if holders and name_problem:
+        form = next(f for f in holders[0][2].get("names") or [holders[0][2]["name"]] if f"name '{f}'" in tail)
+        for section, index, entry in holders:
+            if len(entry.get("names") or []) > 1:
+                entry["names"].remove(form)
+                return f"name form '{form}' of {entry['id']} left out: {tail}"
+        if "overlaps" not in tail:  # its only name: the entity goes (an overlap drops the quote)
+            section, index, entry = holders[0]
+            drop(facts, section, index)
+            return f"dropped {section} {entry['id']} (its only name '{form}'): {tail}"
+    for phrase in facts["not_mentions"]:
+        if f"name '{phrase}'" in tail:
+            facts["not_mentions"].remove(phrase)
+            return f"not_mentions '{phrase}' left out: {tail}"
+    label = LABEL_RE.search(tail)
+    if not label:
+        return None
+    section, index = label.group(1), label.group(2)
+    if section == "article":
+        field = re.search(r"field '(\w+)'", tail)
+        if field and field.group(1) in ("dateline", "published", "published_as_written"):
+            facts["article"][field.group(1)] = None
+            return f"article {field.group(1)} left out: {tail}"
+        return None
+    if index is None:
+        return None
+    index = int(index)
+    entries = facts[section]
+    if index >= len(entries):
+        return None
+    entry = entries[index]
+    if section == "quotes" and "field 'verb'" in tail and entry.get("verb"):
+        entry["attribution"] = "inferred"
+        entry["attribution_note"] = f"the reporting verb '{entry.pop('verb')}' is not in this paragraph; speaker carried over"
+        return f"quote {entry['id']}: attribution made inferred: {tail}"
+    drop(facts, section, index)
+    return f"dropped {section} {entry.get('id') or entry.get('title') or index}: {tail}"
+
+
+def drop(facts, section, index):
+    """Remove an entry and everything that refers to it."""
+    entry = facts[section].pop(index)
+    key = entry.get("id")
+    if section == "people":
+        facts["quotes"] = [q for q in facts["quotes"] if q.get("speaker") != key]
+        facts["roles"] = [r for r in facts["roles"] if r["person"] != key]
+        facts["legal_references"] = [r for r in facts["legal_references"] if r.get("cited_by") != key]
+    if section == "organizations":
+        facts["quotes"] = [q for q in facts["quotes"] if q.get("speaker_organization") != key]
+        facts["legal_references"] = [r for r in facts["legal_references"] if r.get("cited_by_organization") != key]
+        for role in facts["roles"]:
+            if role.get("organization") == key:
+                del role["organization"]
+    if section == "countries":
+        for other in ("people", "organizations"):
+            for index in reversed(range(len(facts[other]))):
+                if facts[other][index].get("country") == key:
+                    drop(facts, other, index)
+        for event in facts["events"]:
+            if event.get("country") == key:
+                del event["country"]
+    if section in ("quotes", "people", "organizations"):
+        quote_keys = {q["id"] for q in facts["quotes"]}
+        facts["legal_references"] = [r for r in facts["legal_references"] if r["quote"] in quote_keys]
+        for event in facts["events"]:
+            if event.get("quote") and event["quote"] not in quote_keys:
+                del event["quote"]
+
+
+def check(facts, text, slug, seeds_dir, header):
+    """The build's own verdict on the draft: None if accepted, else its one-line error.
+    The draft is checked alone, then with the archive (shared entities must agree)."""
+    with tempfile.TemporaryDirectory(prefix="article-facts-draft-") as tmp:
+        folder = Path(tmp) / "seeds" / slug
+        folder.mkdir(parents=True)
+        (folder / "article.txt").write_text(text, encoding="utf-8")
+        (folder / "facts.yml").write_text(dump(facts, header, slug), encoding="utf-8")
+        seeds_dir = Path(seeds_dir) if seeds_dir else None
+        others = [p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and p.name != slug] if seeds_dir and seeds_dir.is_dir() else []
+        for other in others:
+            (Path(tmp) / "seeds" / other.name).symlink_to(other.resolve())
+        try:
+            check_archive(Path(tmp) / "seeds")
+        except BuildError as e:
+            if str(folder) in str(e) or not others:
+                return str(e)
+            # The archive itself fails: judge the draft alone, and say so.
+            try:
+                parse_article(folder)
+            except BuildError as alone:
+                return str(alone)
+            note = f"the archive itself does not build: {one_line(str(e).replace(tmp + '/seeds', str(seeds_dir)))}"
+            if note not in header:
+                header.append(note)
+    return None
+
+
+def make_valid(facts, text, slug, seeds_dir, header):
+    """Repair until the build accepts the draft; as a last resort an empty draft."""
+    for _ in range(MAX_REPAIRS):
+        error = check(facts, text, slug, seeds_dir, header)
+        if error is None:
+            return facts
+        note = repair(facts, error)
+        if note is None:
+            break
+        header.append(one_line(note.replace(str(Path(tempfile.gettempdir())), "…")))
+    header.append("the draft could not be made valid; only the article section is kept"
+                  + (f" ({one_line(error)})" if error else ""))
+    empty = {"article": facts["article"], "people": [], "quotes": []}
+    empty["article"]["dateline"] = None
+    return empty
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class DraftDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Block style, keys in our order, long text not wrapped mid-word."""
+
+
+def dump_section(name, value):
+    return yaml.dump({name: value}, Dumper=DraftDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
+
+
+SECTION_COMMENTS = {
+    "countries": "ISO 3166-1 alpha-2 ids; names are the forms that occur in this text.",
+    "people": "A person already in the archive keeps the archive's id and fields.",
+    "not_mentions": "Place names that contain a country's name but are not that country.",
+    "roles": "Titles the text gives a person, with the words that say so (basis: stated).",
+    "quotes": "q1.. direct and partial quotes, r1.. reported statements. `occurrence: N` = the N-th time these words occur.",
+    "events": "Dates as written; `date` only when the text makes it certain.",
+    "legal_references": "Legal instruments cited inside a statement, cited by its speaker.",
+}
+
+
+def dump(facts, header, slug):
+    lines = [
+        f"# MACHINE DRAFT of the facts of seeds/{slug}/article.txt, written by `build_db.py extract`.",
+        "# No person has checked it. Every drafted entry says `review: draft` and is published as",
+        "# \"machine draft, not yet reviewed\". To review: compare each entry with the article, fix",
+        "# or delete it, then change `review: draft` to `review: checked` (or remove the line).",
+        "# `review_note` says what the extractor was unsure of. Then run `make check`.",
+    ]
+    counts = summary(facts)
+    lines.append(f"# Found: {counts}.")
+    if header:
+        lines.append("# Left out or changed so that the build accepts this draft unedited:")
+        lines += [f"#  - {one_line(note)}" for note in header]
+    lines.append("")
+    for name in SECTION_ORDER:
+        if name not in facts:
+            continue
+        value = facts[name]
+        if name in SECTION_COMMENTS:
+            lines.append(f"# {SECTION_COMMENTS[name]}")
+        lines.append(dump_section(name, value).rstrip("\n"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def summary(facts):
+    quotes = facts.get("quotes") or []
+    kinds = {k: sum(q["kind"] == k for q in quotes) for k in ("direct", "partial", "indirect")}
+    speakers = {q.get("speaker") or q.get("speaker_organization") for q in quotes}
+    return (f"{len(quotes)} quotes ({kinds['direct']} direct, {kinds['partial']} partial, "
+            f"{kinds['indirect']} reported), {len(speakers)} speakers, "
+            f"{len(facts.get('people') or [])} people, {len(facts.get('organizations') or [])} organizations, "
+            f"{len(facts.get('countries') or [])} countries, {len(facts.get('events') or [])} dates, "
+            f"{len(facts.get('legal_references') or [])} legal references")
+
+
+@dataclass
+class Draft:
+    """A draft: the facts dict, the header notes (what was left out), and the YAML text."""
+
+    facts: dict
+    header: list
+    yaml: str
+
+
+def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None):
+    """The draft facts.yml for the article at article_path; the build accepts it unedited."""
+    text = read_text(article_path)
+    slug = slug or slug_for(article_path, text)
+    return draft_text(text, slug, seeds_dir, attributions)
+
+
+def draft_text(text, slug, seeds_dir="seeds", attributions=None):
+    """The draft for an article text that will live in seeds_dir/slug."""
+    archive = load_archive(seeds_dir)
+    if attributions is None:
+        from . import extract_attributions
+        attributions = extract_attributions(text)
+    facts, header = draft_facts(text, slug, archive, attributions)
+    header += uncross(facts, text, slug)
+    facts = make_valid(facts, text, slug, seeds_dir, header)
+    return Draft(facts, header, dump(facts, header, slug))
+
+
+GENERIC_STEMS = {"article", "text", "story", "input", "draft", "news", "copy"}
+
+
+def slug_for(path, text):
+    """A slug from the file name, or from the first line when the name says nothing."""
+    stem = slugify(Path(path).stem, max_words=10)
+    if stem and SLUG_RE.match(stem) and stem not in GENERIC_STEMS and re.search(r"[a-z]", stem):
+        return stem
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return slugify(first, max_words=8) or "article"

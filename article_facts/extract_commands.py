@@ -1,0 +1,129 @@
+"""The `extract` and `add` sub-commands of build_db.py: draft a new article's facts, or add
+the article to the seeds with its draft and check the archive.
+
+This module sits outside the extract package and imports it only when a command runs, so
+building the database never loads the extractor or needs its optional dependencies (the
+`extract` extra).
+"""
+import shutil
+from pathlib import Path
+
+import click
+
+from .errors import BuildError
+
+SITE = "http://127.0.0.1:8001"
+
+
+def load_drafting():
+    try:
+        from .extract import draft
+        from .extract.entities import country_table
+        country_table()
+    except ImportError as e:
+        raise click.ClickException(
+            f"the extractor needs its optional dependencies ({e.name}): pip install -e '.[extract]'"
+        )
+    return draft
+
+
+@click.command("extract")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--seeds", "seeds_dir", default="seeds", show_default=True,
+              help="The archive so far: its people, organizations and countries are reused")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Write the draft here instead of printing it")
+@click.option("--slug", default=None, help="The article's folder name (default: from the file name)")
+def extract_command(article, seeds_dir, output, slug):
+    """Print a machine draft of facts.yml for ARTICLE (a UTF-8 text file)."""
+    draft = load_drafting()
+    result = run_draft(draft, article, seeds_dir, slug)
+    if output is None:
+        click.echo(result.yaml, nl=False)
+        return
+    try:
+        Path(output).write_text(result.yaml, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"{output}: cannot write: {e.strerror}")
+    click.echo(f"wrote {output}: {draft.summary(result.facts)}", err=True)
+
+
+@click.command("add")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--seeds", "seeds_dir", default="seeds", show_default=True, help="The seeds folder to add to")
+@click.option("--slug", default=None, help="Folder name (default: from the file name or first line)")
+def add_command(article, seeds_dir, slug):
+    """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check the archive."""
+    draft = load_drafting()
+    from .build import check as check_archive
+    from .schema import SLUG_RE
+
+    seeds_dir = Path(seeds_dir)
+    try:
+        text = draft.read_text(article)
+    except draft.ExtractError as e:
+        raise click.ClickException(str(e))
+    slug = slug or draft.slug_for(article, text)
+    if not SLUG_RE.match(slug):
+        raise click.ClickException(f"slug '{slug}': must be lower-case words joined by hyphens")
+    if not seeds_dir.is_dir():
+        raise click.ClickException(f"{seeds_dir}: seeds folder does not exist or is not a folder")
+    folder = seeds_dir / slug
+    if folder.exists():
+        raise click.ClickException(f"{folder}: already exists; give another SLUG=... or remove that folder first")
+    result = run_draft(draft, article, seeds_dir, slug)
+    try:
+        folder.mkdir()
+        shutil.copyfile(article, folder / "article.txt")
+        (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
+        counts = check_archive(seeds_dir)
+    except (BuildError, OSError) as e:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise click.ClickException(f"check failed, so {folder} was removed again: {e}")
+    click.echo(f"added {folder}: article.txt and a machine-drafted facts.yml")
+    click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
+    click.echo(report(result, draft))
+    click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
+    click.echo(f"Article view (after `make serve`): {SITE}/articles/{slug}")
+
+
+def run_draft(draft, article, seeds_dir, slug):
+    """The draft, or a one-line error: a text the extractor cannot handle must never end in a
+    traceback (the error names the file so it can be reported)."""
+    try:
+        return draft.make_draft(article, seeds_dir, slug)
+    except draft.ExtractError as e:
+        raise click.ClickException(str(e))
+    except Exception as e:  # a bug in the extractor: one line, not a traceback
+        message = " ".join(str(e).split())[:200]
+        raise click.ClickException(f"{article}: the extractor failed ({type(e).__name__}: {message})")
+
+
+def report(result, draft):
+    """What the draft found, and everything it was unsure of."""
+    facts = result.facts
+    names = {e["id"]: e["name"] for section in ("people", "organizations") for e in facts.get(section) or []}
+    lines = [f"found: {draft.summary(facts)}"]
+    speakers = {}
+    for quote in facts.get("quotes") or []:
+        key = quote.get("speaker") or quote.get("speaker_organization")
+        speakers[key] = speakers.get(key, 0) + 1
+    for key, count in speakers.items():
+        lines.append(f"  speaker: {names.get(key, key)} ({count} quote{'s' if count != 1 else ''})")
+    unsure = []
+    for section, entries in facts.items():
+        if not isinstance(entries, list):
+            entries = [entries] if isinstance(entries, dict) else []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            label = f"{section} {entry.get('id') or entry.get('title') or entry.get('person') or ''}".strip()
+            if entry.get("attribution_note"):
+                unsure.append(f"{label}: speaker inferred: {entry['attribution_note']}")
+            if entry.get("review_note"):
+                unsure.append(f"{label}: {entry['review_note']}")
+    unsure += [f"left out: {note}" for note in result.header]
+    if unsure:
+        lines.append(f"unsure ({len(unsure)}):")
+        lines += [f"  - {draft.short(note, 160)}" for note in unsure]
+    return "\n".join(lines)
