@@ -49,12 +49,12 @@ TEXTS = {
         "“and we kept the libraries open,” she said.\n"
     ),
     "hostile": (
-        "<script>alert(1)</script> (a.*b) [x]\r\n"
-        "“Ünïcode 🙂 and $1.00 (AB) \\d+,” said Zoë O’Brien-Smith of the Board of [Trade].\r\n"
-        "\t\"Tabs\tand\r\nCRLF\", she wrote.\r\n"
+        "<script>alert(1)</script> (a.*b) [x]\n"
+        "“Ünïcode 🙂 and $1.00 (AB) \\d+,” said Zoë O’Brien-Smith of the Board of [Trade].\n"
+        "\t\"Tabs\tand\nnew lines\", she wrote.\n"
     ),
     "only-marks": "“”\"“\n”\"\n«»\n",
-    "control-characters": "Title\x00\x01\nText with a \x0b tab, “quoted,” said Bo Li.\u2028Next.\n",
+    "separators": "Title\nText with a \t tab, “quoted,” said Bo Li.\u2028Next.\ufeff\n",
     "repeated-article": "Four times the seed\n" + "\n".join(
         [(ROOT / "seeds" / "peru-severs-relations-chavez-asylum" / "article.txt").read_text(encoding="utf-8")] * 4),
 }
@@ -113,6 +113,21 @@ def build_with(seeds, slug, text, result, tmp_path):
     db_path = tmp_path / "facts.db"
     build_db.build(seeds, db_path)
     return sqlite_utils.Database(db_path)
+
+
+# Texts the build refuses (issue 8): the draft says why in one line instead of drafting.
+REFUSED = {
+    "control-characters": ("Title\x00\x01\nText, “quoted,” said Bo Li.\n", "line 1, column 6: character U+0000 (NUL)"),
+    "crlf": ("“Ünïcode,” said Zoë O’Brien-Smith.\r\nMore.\r\n", "line 1: carriage return (\\r) at column 35"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_draft_refuses_text_the_build_refuses(name, tmp_path, seeds_dir):
+    text, reason = REFUSED[name]
+    with pytest.raises(draft.ExtractError) as error:
+        draft.draft_text(text, name, seed_copy(tmp_path, seeds_dir))
+    assert str(error.value).startswith(f"{name}/article.txt: {reason}") and "\n" not in str(error.value)
 
 
 @pytest.mark.parametrize("name", sorted(TEXTS))
