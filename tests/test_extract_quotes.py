@@ -234,3 +234,31 @@ def test_titles_and_evidence_come_from_the_text():
     for _, s, a in quotes(t, "direct"):
         ev = t[a.title_evidence[0] : a.title_evidence[1]]
         assert a.speaker_title in ev and any(f in ev for f in a.speaker_forms)
+
+
+def test_random_texts_never_crash_and_offsets_hold():
+    import random
+
+    rng = random.Random(7)
+    pieces = ["said", "Smith", "“", "”", '"', "he", "The", "court", "wrote", ",", ".", ":", "\n",
+              "according", "to", "Ana López", "Dr.", "—", "(", ")", "that", "told", "’s", "«", "»"]
+    for _ in range(300):
+        t = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        for a in extract_attributions(t):
+            assert 0 <= a.start <= a.end <= len(t)
+            assert a.speaker_name is None or a.speaker_name in t
+
+
+def test_programme_title_with_comma_is_not_a_quote():
+    t = 'In an interview on CBS\'s "Face the Nation," Senator Rita Moss said the bill "goes too far."\n'
+    got = quotes(t)
+    assert "Face the Nation" not in [q for q, _, _ in got]
+    assert ("goes too far.", "Rita Moss") in [(q, s) for q, s, a in got if a.kind == "partial"]
+
+
+def test_spans_nest_or_stay_apart():
+    t = "Smith said that the plan failed, Jones added.\nAna Ruiz said the law was “unfair,” Li noted.\n"
+    got = extract_attributions(t)
+    for a in got:
+        for b in got:
+            assert not (a.start < b.start < a.end < b.end)

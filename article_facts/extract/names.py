@@ -197,6 +197,13 @@ def _title_words() -> frozenset:
     return frozenset(words)
 
 
+# fmt: off
+_DAYS_MONTHS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                "january", "february", "march", "april", "june", "july", "august", "september",
+                "october", "november", "december"}
+# fmt: on
+
+
 def is_title_word(word: str) -> bool:
     return word.lower().strip(".") in _title_words()
 
@@ -369,6 +376,8 @@ class Registry:
                 if not nxt or nxt[0][0] != 0:
                     break
                 j = k + nxt[0][1]
+            while j > i + 1 and toks[j - 1].low in _DAYS_MONTHS:
+                j -= 1  # "New Hampshire Monday": the day is no part of the name
             while (
                 i < j
                 and toks[i].low in STOP_CAPS

@@ -134,6 +134,13 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "other"  # ids, handles, dates, numbers: markup, not speech
     if _DATE.fullmatch(content0.strip()) or re.fullmatch(r"[a-z]*[A-Z][a-z]+[A-Z]\w*", content0):
         return "other"  # a date line or a CamelCase handle from an embedded post
+    lead = text[max(q.para[0], q.open_at - 12) : q.open_at].rstrip().lower()
+    if _is_title_like(content0.rstrip(".,")) and _wordcount(content0) <= 6 and (
+        re.search(r"(?:\bon|\bin|\bat|\bto|\bof|\bfrom|’s|'s|\btitled|\bcalled|\bnamed)[,:]?$", lead)
+    ):
+        return "other"  # "on CBS's “Face the Nation,”": a programme, book or film title
+    if content0.startswith("(") and content0.rstrip(".").endswith(")"):
+        return "other"  # "(CROSSTALK.)": a transcript's stage direction
     para_start = q.para[0]
     before = text[max(para_start, q.open_at - 120) : q.open_at]
     after = text[q.outer_end : min(q.para[1], q.outer_end + 80)]
@@ -166,6 +173,10 @@ def classify(text: str, q: QuoteSpan) -> str:
     if _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
+
+
+def _wordcount(content: str) -> int:
+    return len(_WORD.findall(content))
 
 
 def _is_title_like(content: str) -> bool:

@@ -765,7 +765,6 @@ def extract_attributions(text: str) -> list[Attribution]:
     # events in text order: quotes and free cues (for indirect speech and the last speaker)
     qi = 0
     ci = 0
-    prev_q: QuoteSpan | None = None
     while qi < len(speech) or ci < len(cues):
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
@@ -782,7 +781,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             continue
         q = speech[qi]
         qi += 1
-        cue, how = _cue_for(ctx, q, cues, cue_pos, prev_q)
+        cue, how = _cue_for(ctx, q, cues, cue_pos)
         if cue is not None:
             used.add(id(cue))
             res = resolve(ctx, cue, state)
@@ -814,22 +813,12 @@ def extract_attributions(text: str) -> list[Attribution]:
                 res.entity is None
                 and state["last"] is not None
                 and res.stype is None
-                and np_is_pronoun(cue)
+                and cue.np.kind == "pronoun"
             ):
                 res = Resolved(state["last"], state["last"].etype)
                 note = _join(note, "falls back to the previous speaker")
                 explicit = False
-        subj = (
-            None if cue is not None else _colon_subject(ctx, ctx.sentence(q.open_at)[0], q.open_at)
-        )
-        if subj is not None:
-            cue = None
-            res = resolve(ctx, subj, state)
-            explicit = False
-            note = _join(
-                "no reporting verb; the speaker is the subject of the quote's sentence", res.note
-            )
-        elif cue is None:
+        if cue is None:
             res = None
             note = "no reporting verb and no earlier speaker"
             explicit = False
@@ -844,10 +833,24 @@ def extract_attributions(text: str) -> list[Attribution]:
         made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
-        prev_q = q
     _share_multi_paragraph_speakers(speech, made)
     out.sort(key=lambda a: (a.start, a.end))
-    return out
+    return _drop_crossing(out)
+
+
+def _drop_crossing(atts: list[Attribution]) -> list[Attribution]:
+    """Spans must nest or stay apart: a reported statement crossing another one is dropped."""
+    kept: list[Attribution] = []
+    for a in atts:
+        crosses = any(b.start < a.start < b.end < a.end for b in kept[-20:])
+        if crosses and a.kind == "indirect":
+            continue
+        if crosses:  # a quote crossing a reported statement: the statement goes
+            kept = [
+                b for b in kept if not (b.kind == "indirect" and b.start < a.start < b.end < a.end)
+            ]
+        kept.append(a)
+    return kept
 
 
 def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None:
@@ -868,19 +871,18 @@ def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None
                         x.speaker_forms = list(src.speaker_forms)
                         x.speaker_title, x.title_evidence = src.speaker_title, src.title_evidence
                         x.explicit = False
-                        x.note = "part of a quote running over several paragraphs; speaker from its attributed paragraph"
+                        x.note = (
+                            "part of a quote running over several paragraphs; "
+                            "speaker from its attributed paragraph"
+                        )
             chain = []
-
-
-def np_is_pronoun(cue: Cue) -> bool:
-    return cue.np.kind == "pronoun"
 
 
 def _join(a, b):
     return "; ".join(x for x in (a, b) if x)
 
 
-def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int], prev_q):
+def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     """The cue governing quote q and how it was found."""
     text = ctx.text
     para = q.para
@@ -972,7 +974,9 @@ _NAME_RE = r"(?P<name>[^\W\d_][\w’'.\-]*(?:[ \u00a0](?:[^\W\d_][\w’'.\-]*)){
 _DASH_NAME = re.compile(
     r"[ \t\u00a0]*[—―–-][ \t\u00a0]*" + _NAME_RE + r"[ \t\u00a0.,]*(?:$|\n)", re.M
 )
-_TRANSCRIPT = re.compile(r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]):\s")
+_TRANSCRIPT = re.compile(
+    r"(?P<name>[A-Z][A-Z.’' \-]{1,30}[A-Z]|[A-Z][\w’'.\-]+(?: [A-Z][\w’'.\-]+){1,2}):\s"
+)
 
 
 def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
@@ -985,14 +989,26 @@ def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
         m2 = ctx.reg.by_start.get(u.start)
         if m2 is not None and m2.entity.etype == "person":
             return m2
-        if not is_title_word(u.text):
+        if not (is_title_word(u.text) or _ROLE_NOUN.search(u.low) and not u.cap):
             break
     return m
 
 
+_ROLE_NOUN = re.compile(r"(?:ist|ster|er|or|ant|ent|ian|man|woman|person)$")
+
+
+def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
+    """'WASHINGTON —', 'PHILADELPHIA (AP) —' at a paragraph's start: a place, not a subject."""
+    para = ctx.paras[ctx.para_of(m.start)]
+    after = ctx.text[m.end : m.end + 3].lstrip()
+    return m.start == para[0] and m.text.isupper() and after[:1] in ("—", "–", "-", "(", ",")
+
+
 def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    """The first name (or he/she) in text[s:limit] that is not after a preposition."""
     toks = ctx.toks
     i = ctx.tok_index(s)
+    skipped_before = -1
     while i < len(toks) and toks[i].start < limit:
         t = toks[i]
         if ctx.in_quote(t.start):
@@ -1000,7 +1016,12 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             continue
         m = ctx.reg.by_start.get(t.start)
         prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and prev in PREPOSITIONS:
+        if m is not None and (prev in PREPOSITIONS or (prev == "," and skipped_before == i - 1)):
+            # "in Salem, New Hampshire, Trump ...": places after a preposition are no subject
+            i = ctx.tok_index(m.end)
+            skipped_before = i
+            continue
+        if m is not None and _is_dateline(ctx, m):
             i = ctx.tok_index(m.end)
             continue
         if m is not None:
