@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench test check chromium clean add eval eval-polnear
+.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean add eval eval-polnear
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -80,6 +80,19 @@ BENCH_WORK ?= bench/work
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(ARTICLES) --work $(BENCH_WORK) --out bench/results.md
 
+# Fuzz (tests/test_fuzz.py): `make test` runs 2,000 seeded requests; this runs FUZZ_REQUESTS.
+FUZZ_REQUESTS ?= 20000
+FUZZ_SEED ?= 8
+fuzz: facts.db
+	FUZZ_REQUESTS=$(FUZZ_REQUESTS) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest tests/test_fuzz.py -q -s
+
+# Load test (bench/loadtest.py): serve-prod on a free loopback port, LOAD_REQUESTS requests
+# from LOAD_CLIENTS clients with heavy ?sql= queries mixed in; writes bench/loadtest-results.md.
+LOAD_REQUESTS ?= 20000
+LOAD_CLIENTS ?= 32
+loadtest: $(DB) $(INSPECT)
+	$(BIN)/python bench/loadtest.py --db $(DB) --requests $(LOAD_REQUESTS) --concurrency $(LOAD_CLIENTS) --workers $(WORKERS)
+
 # The browser tests drive Debian's Chromium at $(CHROMIUM); install it when it is missing.
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; $(call apt_install,chromium); }
@@ -98,4 +111,4 @@ eval-polnear: $(VENV)/.installed
 	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:
-	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp tests/screenshots
+	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots

@@ -28,6 +28,8 @@ def cli(ctx, seeds_dir, db_path, check):
         counts = check_seeds(seeds_dir) if check else build(seeds_dir, db_path)
     except BuildError as e:
         raise click.ClickException(str(e))
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (article_facts.safe_files)
+        raise click.ClickException(f"interrupted by {str(e) or 'Ctrl-C'}: {db_path} was left as it was")
     summary = ", ".join(f"{counts[name]} {name}" for name in ("articles", "quotes", "mentions"))
     click.echo(f"{'checked' if check else 'built ' + str(db_path)}: {summary}")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from .article import parse_article
 from .database import insert_rows
 from .errors import BuildError
+from .safe_files import real_folders
 
 SHARED = ("countries", "organizations", "people")
 
@@ -16,7 +17,7 @@ def article_folders(seeds_dir):
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
-    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = real_folders(seeds_dir)
     if not folders:
         raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
     return folders
@@ -40,8 +41,8 @@ def merge_entity(merged, row, table, folder):
             existing["names"] = merge_names(existing["names"], value)
         elif field == "review":
             existing["review"] = "checked" if "checked" in (value, existing["review"]) else "draft"
-        elif field == "review_note":
-            existing["review_note"] = existing["review_note"] or value
+        elif field == "review_note":  # the same note whatever the order of the articles
+            existing["review_note"] = min(filter(None, (existing["review_note"], value)), default=None)
         elif value != existing[field]:
             raise BuildError(
                 f"{folder}/facts.yml: {table} ({row['id']}): field '{field}' is {value!r} here "
@@ -95,3 +96,40 @@ def load_archive(conn, folders, entities):
 def write_entities(conn, entities):
     for name in SHARED:
         insert_rows(conn, name, [entities[name][key] for key in sorted(entities[name])])
+
+
+def stored(conn, table, key):
+    """The row of a person, organization or country already in the database, as a dict."""
+    cursor = conn.execute(f"select * from [{table}] where id = ?", [key])
+    row = cursor.fetchone()
+    return dict(zip([column[0] for column in cursor.description], row)) if row else None
+
+
+def append_article(conn, folder):
+    """Add one new article to a built database: its own rows, and its people, organizations
+    and countries merged with the ones already there exactly as a full build merges them
+    (updated in place, so their rowids and full-text rows stay). Returns the article's id."""
+    tables = parse_article(folder)
+    article_id = tables["articles"][0]["id"]
+    if conn.execute("select 1 from articles where id = ?", [article_id]).fetchone():
+        raise BuildError(f"{folder}: article '{article_id}' is already in the database: run a full build")
+    entities = {name: {} for name in SHARED}
+    for name in SHARED:
+        for row in tables[name]:
+            entities[name].setdefault(row["id"], stored(conn, name, row["id"]))
+            if entities[name][row["id"]] is None:
+                del entities[name][row["id"]]
+            merge_entity(entities[name], row, name, folder)
+    for name, other, kind in (("people", "organizations", "a person"), ("organizations", "people", "an organization")):
+        for key in sorted(entities[name]):
+            if stored(conn, other, key):
+                raise BuildError(f"{folder}/facts.yml: id '{key}' is {kind} here and something else in another article")
+    insert_article(conn, folder, tables)
+    for name in SHARED:
+        new = [row for key, row in sorted(entities[name].items()) if not stored(conn, name, key)]
+        for key, row in sorted(entities[name].items()):
+            if row not in new:
+                conn.execute(
+                    f"update [{name}] set {', '.join(f'[{c}] = :{c}' for c in row if c != 'id')} where id = :id", row)
+        insert_rows(conn, name, new)
+    return article_id

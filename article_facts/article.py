@@ -1,4 +1,5 @@
 """One seeds/<slug>/ folder to rows for every table."""
+import collections
 import json
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from .errors import BuildError
 from .reading import load_facts, read_article
 from .schema import SLUG_RE, entry_label, validate_facts
 from .text import (check_inside_quote, check_nesting, check_quote, check_role, find_mentions,
-                   locate, span, split_paragraphs, whole_word)
+                   locate, span, split_paragraphs, whole_word_occurrences)
 
 
 def review(entry):
@@ -22,7 +23,7 @@ def parse_article(folder):
     if not SLUG_RE.match(article_id):
         raise BuildError(f"{folder}: folder name must be a slug (lower-case words joined by hyphens)")
     facts_path = folder / "facts.yml"
-    if not facts_path.exists():
+    if not facts_path.is_symlink() and not facts_path.exists():
         raise BuildError(f"{facts_path}: missing (every article needs its facts)")
     body = read_article(folder / "article.txt")
     facts = load_facts(facts_path)
@@ -53,10 +54,13 @@ def parse_article(folder):
     tables["paragraphs"] = paragraphs
 
     names = []
-    for section, entity_type in (("countries", "country"), ("organizations", "organization"), ("people", "person")):
+    sections = (("countries", "country"), ("organizations", "organization"), ("people", "person"))
+    forms = [name for section, _ in sections for entry in facts.get(section) or [] for name in entry.get("names") or []]
+    occurring = {name for name, starts in whole_word_occurrences(body, forms).items() if starts}
+    for section, entity_type in sections:
         for index, entry in enumerate(facts.get(section) or []):
             for name in entry.get("names") or []:
-                if not whole_word(name).search(body):
+                if name not in occurring:
                     raise BuildError(
                         f"{facts_path}: {entry_label(section, index, entry)}: name '{name}' "
                         "does not occur in article.txt"
@@ -73,7 +77,7 @@ def parse_article(folder):
                 row["country_id"] = entry.get("country")
             tables[section].append(row)
     phrases = [name for name, _, _ in names]
-    for phrase in sorted({p for p in phrases if phrases.count(p) > 1}):
+    for phrase in sorted(p for p, n in collections.Counter(phrases).items() if n > 1):
         raise BuildError(f"{facts_path}: name '{phrase}' is given to more than one entity")
     tables["mentions"] = find_mentions(article_id, body, paragraphs, names, facts.get("not_mentions") or [])
 

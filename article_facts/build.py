@@ -1,6 +1,6 @@
 """Build: stream the archive into a temporary database beside the target, then rename it into
 place, so a failed build never touches the previous database."""
-import os
+import shutil
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -8,33 +8,27 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .archive import SHARED, article_folders, load_archive, write_entities
-from .database import create_tables, finish
+from .archive import SHARED, append_article, article_folders, load_archive, write_entities
+from .database import FTS_TABLES, count_tables, create_tables, finish
 from .errors import BuildError
+from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
 @contextmanager
 def replacing(db_path):
-    """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds."""
+    """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds.
+    The file is locked while this build runs and removed on any failure, Ctrl-C or SIGTERM
+    included (safe_files.temporary_database); a killed build's files go at the next build."""
     db_path = Path(db_path)
     if not db_path.parent.is_dir():
         raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
     if db_path.is_dir():
         raise BuildError(f"{db_path}: is a folder, not a database file")
-    tmp_path = None
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
-        os.close(handle)
-        tmp_path = Path(name)  # empty: SQLite treats it as a new database
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)  # mkstemp makes it private; the database is published
-        os.replace(tmp_path, db_path)
+        with temporary_database(db_path) as tmp_path:
+            yield tmp_path
     except (OSError, sqlite3.Error) as e:
         raise BuildError(f"{db_path}: cannot write the database: {e}")
-    finally:
-        if tmp_path is not None:
-            tmp_path.unlink(missing_ok=True)
-            Path(f"{tmp_path}-journal").unlink(missing_ok=True)
 
 
 def write_archive(folders, path):
@@ -55,10 +49,46 @@ def write_archive(folders, path):
 
 
 def build(seeds_dir, db_path):
-    """Parse, validate and write every article; replace db_path atomically. Returns counts."""
-    folders = article_folders(seeds_dir)
-    with replacing(db_path) as tmp_path:
-        return write_archive(folders, tmp_path)
+    """Parse, validate and write every article; replace db_path atomically. Returns counts.
+    SIGTERM and SIGHUP stop it like Ctrl-C; a killed build's temporary files are removed
+    first, even when this build then fails."""
+    with terminate_like_interrupt():
+        if Path(db_path).parent.is_dir():
+            remove_stale_temp_files(db_path)
+        folders = article_folders(seeds_dir)
+        with replacing(db_path) as tmp_path:
+            return write_archive(folders, tmp_path)
+
+
+def append(folder, db_path):
+    """Add one new article folder to the database at db_path in seconds, without rebuilding:
+    a copy of the database gets the article's rows, its merged people, organizations and
+    countries, their full-text rows and fresh counts, then replaces db_path atomically. The
+    result holds what a full build of the seeds with the article would hold (rowids aside)."""
+    db_path = Path(db_path)
+    with terminate_like_interrupt():
+        if not db_path.is_file():
+            raise BuildError(f"{db_path}: no database to add to: run a full build first")
+        with replacing(db_path) as tmp_path:
+            shutil.copyfile(db_path, tmp_path)
+            db = sqlite_utils.Database(tmp_path)
+            try:
+                db.execute("pragma journal_mode = off")  # a failed append is thrown away whole
+                with db.conn:
+                    article_id = append_article(db.conn, folder)
+                    for name, columns in FTS_TABLES.items():
+                        if name in SHARED:
+                            db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
+                        else:
+                            db.execute(
+                                f"insert into [{name}_fts](rowid, {', '.join(f'[{c}]' for c in columns)}) "
+                                f"select rowid, {', '.join(f'[{c}]' for c in columns)} from [{name}] "
+                                "where article_id = ?", [article_id])
+                count_tables(db)
+                db.execute("analyze")
+            finally:
+                db.close()
+    return article_id
 
 
 def check(seeds_dir):

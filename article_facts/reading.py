@@ -1,18 +1,18 @@
 """Reading seeds files: the article text exactly as stored, and facts.yml parsed strictly."""
-from pathlib import Path
-
 import yaml
 
 from .errors import BuildError
+from .safe_files import read_seed_file
+from .safe_text import check_article_text, check_yaml_text
+
+# facts.yml needs 4 levels (sections, entries, fields, names); deeper input is a mistake or an
+# attack on the recursive YAML composer.
+MAX_YAML_DEPTH = 20
 
 
 def read_bytes(path):
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BuildError(f"{path}: missing")
-    except OSError as e:
-        raise BuildError(f"{path}: cannot read: {e.strerror}")
+    """A regular file inside the seeds folder, at most MAX_FILE_BYTES (see safe_files)."""
+    return read_seed_file(path)
 
 
 def read_article(path):
@@ -24,6 +24,7 @@ def read_article(path):
         raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
     if not text.strip():
         raise BuildError(f"{path}: article is empty")
+    check_article_text(path, text)
     return text
 
 
@@ -37,6 +38,8 @@ class UniqueKeyLoader(yaml.CSafeLoader):
     }
 
     def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):  # !!map 3, !!set x: PyYAML's own error
+            return super().construct_mapping(node, deep=deep)
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -49,20 +52,61 @@ class UniqueKeyLoader(yaml.CSafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node, deep=False):
+        """A tagged value PyYAML cannot convert (!!bool maybe, !!int '', !!timestamp x) is a
+        YAML error at its line, not a Python exception."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
+            raise BadValue(None, None, f"{shown} is not a valid {tag}", node.start_mark) from None
+
+
+class BadValue(yaml.constructor.ConstructorError):
+    """A value its YAML tag cannot hold."""
+
+
+def check_structure(text):
+    """Refuse anchors and aliases (an alias bomb expands exponentially; facts.yml never needs
+    them) and nesting deeper than MAX_YAML_DEPTH, from the parser's flat event stream before
+    anything is composed (libyaml composes in C, out of reach of a Python override)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=UniqueKeyLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) and aliases (*name) are not allowed", event.start_mark
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
 
 def load_facts(path):
     """Parse facts.yml; YAML errors become one line with the line number."""
     try:
-        facts = yaml.load(read_bytes(path).decode("utf-8"), Loader=UniqueKeyLoader)
+        text = read_bytes(path).decode("utf-8")
+        check_structure(text)
+        facts = yaml.load(text, Loader=UniqueKeyLoader)
     except UnicodeDecodeError as e:
         raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "unknown line"
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise BuildError(f"{path}: invalid YAML at {where}: {problem}")
-    except (ValueError, TypeError) as e:  # a tagged value PyYAML cannot convert (!!int foo)
-        raise BuildError(f"{path}: invalid YAML value: {str(e).splitlines()[0]}")
+        what = "invalid YAML value" if isinstance(e, BadValue) else "invalid YAML"
+        raise BuildError(f"{path}: {what} at {where}: {problem}")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as e:
+        # a tagged value PyYAML cannot convert, found after construct_object (!!set [1])
+        raise BuildError(f"{path}: invalid YAML value: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+    except RecursionError:
+        raise BuildError(f"{path}: invalid YAML: nested too deeply")
     if not isinstance(facts, dict):
         raise BuildError(f"{path}: expected a mapping of sections at the top level")
+    check_yaml_text(path, facts)
     return facts

@@ -65,14 +65,15 @@ REFERENCES = {
     ("legal_references", "quote"): "quotes",
     ("events", "quote"): "quotes",
 }
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+# \Z, not $: "$" also matches before a final newline, so "q1\n" would pass as an id.
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", re.ASCII)
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
 
 
 def entry_label(section, index, entry):
     key = entry.get("id") if isinstance(entry, dict) else None
-    return f"{section}[{index}]" + (f" ({key})" if key else "")
+    return f"{section}[{index}]" + (f" ({key})" if key and isinstance(key, str) else "")
 
 
 def valid_date(value):

@@ -127,6 +127,18 @@ MENTION_URLS = {
 }
 
 
+# The site's public origin comes from configuration (metadata.yml plugins.article-facts
+# public_origin, e.g. {"$env": "FACTS_PUBLIC_ORIGIN"}), never from the request's Host header:
+# a cache in front could otherwise store a page whose links point at an attacker's host.
+DEFAULT_PUBLIC_ORIGIN = "http://127.0.0.1:8001"
+
+
+def public_url(datasette, path):
+    """Absolute URL of `path` (already base_url-prefixed) on the configured public origin."""
+    origin = (datasette.plugin_config("article-facts") or {}).get("public_origin")
+    return (origin or DEFAULT_PUBLIC_ORIGIN).rstrip("/") + path
+
+
 async def rows(db, sql, params):
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
@@ -362,7 +374,7 @@ def page(prefix, table, record_sql, expand, template):
             raise NotFound(f"No {prefix[:-1]} with id {key!r}")
         path = datasette.urls.path(f"/{prefix}/{key}")
         urls = {
-            "canonical": datasette.absolute_url(request, path),
+            "canonical": public_url(datasette, path),
             "json": path + ".json",
             "row": datasette.urls.row(DB, table(found[0]) if callable(table) else table, key),
         }

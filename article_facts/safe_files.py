@@ -1,0 +1,223 @@
+"""Touching the file system safely: seeds are read only from regular files inside the seeds
+folder (never through a symbolic link, never from a pipe or a device, never more than
+MAX_FILE_BYTES), and the database is written to a temporary file that a crash cannot leave
+behind for long: every build first removes the temporary files of builds that died.
+"""
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import secrets
+import signal
+import stat
+import threading
+import time
+from pathlib import Path
+
+from .errors import BuildError
+
+# article.txt and facts.yml are each at most this big. A long news article is ~100 KB; the cap
+# keeps a mistaken file (a video, /dev/zero) from exhausting memory. The server must accept an
+# articles.body of this many bytes (SQLite's length limit, response size).
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+KINDS = [
+    (stat.S_ISDIR, "is a folder, not a file"),
+    (stat.S_ISLNK, "is a symbolic link (seeds must be real files inside the seeds folder)"),
+    (stat.S_ISFIFO, "is a named pipe, not a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file"),
+    (stat.S_ISCHR, "is a device, not a regular file"),
+    (stat.S_ISBLK, "is a device, not a regular file"),
+]
+
+
+def kind_problem(mode):
+    """Why a file of this st_mode cannot be read as a seed, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((problem for test, problem in KINDS if test(mode)), "is not a regular file")
+
+
+def read_seed_file(path, limit=MAX_FILE_BYTES):
+    """The bytes of a regular file, refusing links, pipes, devices and files over limit.
+
+    The kind is checked with lstat before opening (opening a pipe would block, a device could
+    be endless), and again with fstat on the descriptor opened with O_NOFOLLOW|O_NONBLOCK, so a
+    file swapped in between cannot slip through.
+    """
+    path = Path(path)
+    try:
+        before = os.lstat(path)
+    except FileNotFoundError:
+        raise BuildError(f"{path}: missing")
+    except OSError as e:
+        raise BuildError(f"{path}: cannot read: {e.strerror}")
+    problem = kind_problem(before.st_mode)
+    if problem:
+        raise BuildError(f"{path}: cannot read: {problem}")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        reason = "is a symbolic link" if e.errno == errno.ELOOP else e.strerror
+        raise BuildError(f"{path}: cannot read: {reason}")
+    try:
+        return read_open_file(path, fd, before, limit)
+    except OSError as e:  # EIO and the like, after opening
+        raise BuildError(f"{path}: cannot read: {e.strerror or e}")
+
+
+def read_open_file(path, fd, before, limit):
+    with os.fdopen(fd, "rb") as handle:
+        after = os.fstat(handle.fileno())
+        if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+            raise BuildError(f"{path}: cannot read: the file changed while it was being opened")
+        problem = kind_problem(after.st_mode)
+        if problem:
+            raise BuildError(f"{path}: cannot read: {problem}")
+        if after.st_size > limit:
+            raise BuildError(f"{path}: too large: {after.st_size} bytes, the limit is {limit} bytes")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise BuildError(f"{path}: too large: over {limit} bytes")
+    return data
+
+
+def real_folders(seeds_dir):
+    """The article folders of seeds_dir, sorted; hidden entries and plain files are skipped,
+    and a symbolic link is an error (it could point anywhere on the machine)."""
+    seeds_dir = Path(seeds_dir)
+    folders = []
+    try:
+        entries = sorted(os.scandir(seeds_dir), key=lambda e: e.name)
+    except OSError as e:
+        raise BuildError(f"{seeds_dir}: cannot read the seeds folder: {e.strerror or e}")
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            raise BuildError(
+                f"{seeds_dir / entry.name}: is a symbolic link; article folders must be real "
+                "folders inside the seeds folder"
+            )
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(seeds_dir / entry.name)
+    return folders
+
+
+# ---- the temporary database: .{name}.{pid}-{random}.tmp, locked while its build runs ----
+
+def temp_pattern(db_path):
+    """Names of this database's temporary files (and SQLite's journal beside each)."""
+    return re.compile(re.escape(f".{Path(db_path).name}.") + r"(\d+)-[0-9a-f]+\.tmp(-journal)?\Z")
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def is_stale(path, pid, grace_seconds=10):
+    """A temporary database is stale when its build is gone: nobody holds its lock. A file of
+    a live process younger than grace_seconds is spared (its build may not have locked it
+    yet); this process's own files are never touched (closing a descriptor would drop
+    SQLite's locks on them)."""
+    if pid == os.getpid():
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return True  # a journal whose database is gone
+    except OSError:
+        return False
+    try:
+        if pid_alive(pid) and time.time() - os.fstat(fd).st_mtime < grace_seconds:
+            return False
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_stale_temp_files(db_path):
+    """Remove the temporary files left by builds of db_path that were killed; returns their
+    names. A running build's files are left alone."""
+    folder = Path(db_path).parent
+    pattern = temp_pattern(db_path)
+    removed = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return removed  # the build reports an unusable folder when it writes
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        database = folder / entry.name.removesuffix("-journal")
+        if is_stale(database, int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / entry.name)
+                removed.append(entry.name)
+    return removed
+
+
+@contextlib.contextmanager
+def temporary_database(db_path):
+    """Yield a new empty temporary file beside db_path, locked for this process; on success
+    fsync it and rename it over db_path, on any failure (exceptions, Ctrl-C, SIGTERM) remove
+    it and its journal. Stale files of killed builds are removed first."""
+    db_path = Path(db_path)
+    remove_stale_temp_files(db_path)
+    tmp_path = db_path.parent / f".{db_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield tmp_path
+        FINISHING.set()  # from here an interrupt waits: the message must stay true
+        os.fsync(fd)
+        os.replace(tmp_path, db_path)
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(db_path.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+    finally:
+        for leftover in (tmp_path, Path(f"{tmp_path}-journal")):
+            leftover.unlink(missing_ok=True)
+        os.close(fd)
+
+
+# Set once the new database is complete and being renamed into place: an interrupt then
+# lets the build finish (a few milliseconds) instead of reporting a database left alone.
+FINISHING = threading.Event()
+
+
+def raise_keyboard_interrupt(signum, frame):
+    if not FINISHING.is_set():
+        raise KeyboardInterrupt("" if signum == signal.SIGINT else signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def terminate_like_interrupt(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)):
+    """While the block runs, SIGTERM and SIGHUP raise KeyboardInterrupt as Ctrl-C does, so the
+    temporary database is removed on the way out. Only the main thread can set handlers."""
+    FINISHING.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, raise_keyboard_interrupt) for signum in signals
+                if signal.getsignal(signum) is not signal.SIG_IGN}  # nohup stays nohup
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        FINISHING.clear()

@@ -1,0 +1,233 @@
+"""Security and cache headers on every response, and 304s for caches that revalidate.
+
+Security: a Content-Security-Policy that allows only this site's own scripts plus the inline
+scripts Datasette itself ships (by SHA-256 hash, computed at startup from its templates, so an
+injected script never runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
+X-Frame-Options DENY, and Referrer-Policy no-referrer (shared query URLs stay private).
+
+Caching: when every served database is immutable, a 200 carries an ETag made of the site
+version (each database's content hash, our plugins, templates, metadata, settings and the
+Datasette and plugin versions) and the URL, with `Cache-Control: public, max-age=N,
+must-revalidate` (N from plugins.article-facts.cache_max_age, default 0): a CDN keeps the page
+and revalidates, a matching If-None-Match gets a 304 without touching the database, and a
+rebuilt database changes every ETag, so nothing stale is served. Mutable databases (`make
+serve` during development) get `no-cache` and no ETag; errors get `no-store`.
+"""
+import asyncio
+import hashlib
+import json
+import re
+import textwrap
+from base64 import b64encode
+from importlib import metadata as distributions
+from pathlib import Path
+
+import datasette as datasette_package
+from datasette import hookimpl
+from datasette.version import __version__ as datasette_version
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+# Inline scripts Datasette renders with a value filled in: every value they can take.
+SCRIPT_VARIANTS = {
+    "DATASETTE_ALLOW_FACET = {{ datasette_allow_facet }};": [
+        "DATASETTE_ALLOW_FACET = true;", "DATASETTE_ALLOW_FACET = false;",
+    ],
+}
+INLINE_HANDLER = re.compile(r'\son[a-z]+="([^"{}]*)"')
+# datasette-vega (vega 4) compiles chart expressions with Function(), and its bundle, loaded on
+# every page, calls Function() when it loads: 'unsafe-eval' is the one concession to it.
+# Style attributes carry per-page values (database colours, the SQL box height), so styles
+# need 'unsafe-inline'; scripts never do.
+HTML_CSP = (
+    "default-src 'none'; script-src 'self' {hashes} 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+)
+OTHER_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+REPLACED = {b"content-security-policy", b"cache-control", b"etag", b"vary", b"referrer-policy",
+            b"x-content-type-options", b"x-frame-options"}
+
+
+def script_hash(text):
+    return "'sha256-{}'".format(b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode())
+
+
+def inline_scripts(source):
+    """Contents of the attribute-less <script> blocks of a template or Python source: those
+    without Jinja as written, those with a known value in each form it takes."""
+    found = []
+    for body in INLINE_SCRIPT.findall(source):
+        if body in SCRIPT_VARIANTS:
+            found.extend(SCRIPT_VARIANTS[body])
+        elif "{{" not in body and "{%" not in body:
+            found.append(body)
+    return found
+
+
+def interrupted_query_script():
+    """The script of Datasette's 'SQL query took too long' page, exactly as it renders it
+    (a dedented, stripped Python string in views/base.py)."""
+    source = (Path(datasette_package.__file__).parent / "views" / "base.py").read_text()
+    match = re.search(r'textwrap\.dedent\(\s*"""(.*?)"""', source, re.S)
+    if not match:
+        return []
+    return inline_scripts(textwrap.dedent(match.group(1)).strip())
+
+
+def template_sources(env):
+    for name in sorted(env.loader.list_templates()):
+        try:
+            yield env.loader.get_source(env, name)[0]
+        except Exception:  # a template a loader lists but cannot read is not ours to judge
+            continue
+
+
+def allowed_script_hashes(env):
+    """Hashes of every inline script, and of every inline event handler (onclick="...") which
+    CSP allows only by hash with 'unsafe-hashes'."""
+    scripts, handlers = set(interrupted_query_script()), set()
+    for source in template_sources(env):
+        scripts.update(inline_scripts(source))
+        handlers.update(INLINE_HANDLER.findall(source))
+    hashes = sorted(script_hash(s) for s in scripts)
+    if handlers:
+        hashes += ["'unsafe-hashes'"] + sorted(script_hash(h) for h in handlers)
+    return hashes
+
+
+def html_csp(hashes):
+    return HTML_CSP.format(hashes=" ".join(hashes))
+
+
+def files_fingerprint(*folders):
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder:
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_version(database_hashes, code_fingerprint):
+    """16 hex digits naming exactly what is served; None if a database can change under us."""
+    if not database_hashes or any(h is None for h in database_hashes.values()):
+        return None
+    payload = json.dumps([sorted(database_hashes.items()), code_fingerprint])
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def etag_for(version, method, raw_path, query_string):
+    url = raw_path + b"?" + query_string
+    return '"{}-{}"'.format(version, hashlib.sha256(url).hexdigest()[:16])
+
+
+def if_none_match_hits(header_value, etag):
+    if not header_value:
+        return False
+    tags = [t.strip() for t in header_value.split(",")]
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
+
+
+def cache_control(status, version, max_age):
+    if status >= 400:
+        return "no-store"
+    if version is None or status not in (200, 304):
+        return "no-cache"
+    return f"public, max-age={max_age}, must-revalidate"
+
+
+def response_headers(headers, status, content_type, csp, version, etag, max_age):
+    """The final header list: Datasette's, minus those we own, plus ours."""
+    kept = [(k, v) for k, v in headers if k.lower() not in REPLACED]
+    ours = dict(SECURITY_HEADERS)
+    ours["content-security-policy"] = csp if content_type.startswith("text/html") else OTHER_CSP
+    ours["cache-control"] = cache_control(status, version, max_age)
+    if etag and status in (200, 304):
+        ours["etag"] = etag
+    return kept + [(k.encode(), v.encode()) for k, v in ours.items()]
+
+
+class SiteState:
+    """What every response needs, computed once per server (the version in a thread: hashing
+    a database without an inspect file reads it whole)."""
+
+    def __init__(self, datasette):
+        self.datasette = datasette
+        self.lock = asyncio.Lock()
+        self.ready = False
+
+    async def load(self):
+        async with self.lock:
+            if self.ready:
+                return self
+            ds = self.datasette
+            self.hashes = allowed_script_hashes(ds.jinja_env)
+            config = ds.plugin_config("article-facts") or {}
+            self.max_age = int(config.get("cache_max_age", 0))
+            self.version = await asyncio.to_thread(self.compute_version)
+            self.ready = True
+            return self
+
+    def compute_version(self):
+        ds = self.datasette
+        hashes = {name: db.hash for name, db in ds.databases.items() if not db.is_memory}
+        plugin_versions = []
+        for name in ("datasette-vega",):
+            try:
+                plugin_versions.append((name, distributions.version(name)))
+            except distributions.PackageNotFoundError:
+                pass
+        code = [
+            datasette_version, plugin_versions,
+            files_fingerprint(ds.plugins_dir, ds.template_dir, *(p for _, p in ds.static_mounts)),
+            json.dumps(ds.metadata(), sort_keys=True, default=str),
+            json.dumps(ds.plugin_config("article-facts"), sort_keys=True, default=str),
+            json.dumps(ds.settings_dict(), sort_keys=True, default=str),
+        ]
+        return site_version(hashes, code)
+
+
+def add_headers(app, state):
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        site = await state.load()
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        raw_path = raw_path.split(b"?", 1)[0]
+        csp = html_csp(site.hashes)
+        etag = None
+        if site.version and scope["method"] in ("GET", "HEAD"):
+            etag = etag_for(site.version, scope["method"], raw_path, scope.get("query_string", b""))
+            request_headers = {k.lower(): v for k, v in scope.get("headers", [])}
+            if if_none_match_hits(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag):
+                headers = response_headers([], 304, "", csp, site.version, etag, site.max_age)
+                await send({"type": "http.response.start", "status": 304, "headers": headers})
+                return await send({"type": "http.response.body", "body": b""})
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                content_type = next(
+                    (v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), ""
+                )
+                message = dict(message, headers=response_headers(
+                    headers, message["status"], content_type, csp, site.version, etag, site.max_age
+                ))
+            await send(message)
+
+        return await app(scope, receive, send_with_headers)
+
+    return wrapped
+
+
+@hookimpl(trylast=True)
+def asgi_wrapper(datasette):
+    state = SiteState(datasette)
+    return lambda app: add_headers(app, state)

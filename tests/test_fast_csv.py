@@ -1,0 +1,235 @@
+"""plugins/fast_csv.py: a streamed table CSV comes out byte for byte as Datasette's own.
+
+Datasette's own bytes come from the same URL plus `_fast=off`: an unknown parameter, which the
+fast path leaves to Datasette and Datasette ignores (it is neither a filter nor a setting).
+"""
+import copy
+import sqlite3
+
+import pytest
+from datasette.app import Datasette
+
+import build_db
+from conftest import ROOT, SEEDS
+
+FAST = "x-facts-csv"
+VARIANTS = [
+    "_stream=on",
+    "_stream=on&_labels=on",
+    "_stream=on&_size=max",
+    "_stream=1&_labels=on&_size=max&_dl=1",
+    "_stream=on&_size=7&_labels=on",
+    "_stream=on&_dl=1",
+]
+HOSTILE_TEXT = [
+    'comma, inside', 'a "quoted" word', "two\nlines", "carriage\r\nreturn", "Ñandú “curly” ‘single’ — dash",
+    "emoji 🙂 and 中文", "", " leading and trailing ", '"', ",", "tab\there", "trailing quote\"",
+]
+
+
+def datasette(path, metadata, **settings):
+    return Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
+                     template_dir=str(ROOT / "templates"), settings=settings or None)
+
+
+def regular_tables(path):
+    """The tables the fast path should answer: not views, FTS tables or their shadows."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall()
+    conn.close()
+    virtual = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL")]
+    return sorted(name for name, _ in rows if not any(name.startswith(v) for v in virtual))
+
+
+def without_fast(headers):
+    return [(k, v) for k, v in headers.multi_items() if k != FAST]
+
+
+async def assert_same_as_datasette(ds, url):
+    fast = await ds.client.get(url)
+    slow = await ds.client.get(url + "&_fast=off")
+    assert slow.status_code == 200 and FAST not in slow.headers
+    assert fast.status_code == 200
+    assert fast.headers.get(FAST) == "fast", url
+    assert fast.content == slow.content, url
+    assert without_fast(fast.headers) == without_fast(slow.headers), url
+    return fast
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    """The seed database plus hand-made rows no seed can hold: hostile text, NULLs, floats,
+    blobs, ties in the sort column across page boundaries, keys with no row to label them, a
+    nameless person, and a rowid table of blobs with a foreign key."""
+    path = tmp_path_factory.mktemp("hostile") / "facts.db"
+    build_db.build(SEEDS, path)
+    conn = sqlite3.connect(path)
+    article = conn.execute("select id from articles").fetchone()[0]
+    paragraph = conn.execute("select id from paragraphs order by id").fetchone()[0]
+    people = [r[0] for r in conn.execute("select id from people order by id")]
+    conn.execute("insert into people (id, name) values ('nameless', null)")
+    speakers = people + ["nameless", "no-such-person", None]
+    for n in range(260):
+        text = HOSTILE_TEXT[n % len(HOSTILE_TEXT)]
+        review_note = b"\x00\xffblob" if n % 17 == 0 else (1.5 if n % 19 == 0 else text[::-1])
+        conn.execute(
+            "insert into quotes (id, speaker_id, kind, verb, text, attribution, article_id, "
+            "position, paragraph_id, start, [end], review, review_note) values "
+            "(:id, :speaker, 'direct', :verb, :text, 'explicit', :article, :position, :paragraph, "
+            ":start, :end, 'draft', :note)",
+            {"id": f"zz-{n:03d}-é,\"x\"", "speaker": speakers[n % len(speakers)],
+             "verb": None if n % 5 == 0 else "said", "text": text, "article": article,
+             "position": n * 0.25 if n % 3 == 0 else n, "paragraph": paragraph if n % 4 else "nowhere",
+             "start": n % 9 if n % 11 else None, "end": 10 ** 12 + n, "note": review_note})
+    conn.execute("create table attachments (name text, quote_id text references quotes(id), data blob)")
+    quotes = [r[0] for r in conn.execute("select id from quotes order by id")]
+    for n in range(130):
+        conn.execute("insert into attachments values (?, ?, ?)",
+                     (HOSTILE_TEXT[n % len(HOSTILE_TEXT)], quotes[n % len(quotes)] if n % 6 else "gone",
+                      bytes([n % 256]) * (n % 4) if n % 5 else None))
+    conn.commit()
+    conn.close()
+    return path
+
+
+# ---------------------------------------------------------------- the seed database
+
+
+@pytest.mark.parametrize("query", VARIANTS)
+async def test_every_table_of_the_seed_database(ds, db_path, query):
+    tables = regular_tables(db_path)
+    assert set(build_db.TABLES) <= set(tables)
+    for table in tables:
+        await assert_same_as_datasette(ds, f"/facts/{table}.csv?{query}")
+
+
+async def test_seed_quotes_are_all_there(ds, db_path):
+    response = await assert_same_as_datasette(ds, "/facts/quotes.csv?_stream=on&_size=5&_labels=on")
+    conn = sqlite3.connect(db_path)
+    count = conn.execute("select count(*) from quotes").fetchone()[0]
+    conn.close()
+    assert count > 5
+    assert response.text.count("\r\n") >= count + 1  # header and every row
+    assert response.text.startswith("id,speaker_id,speaker_id_label,kind,")
+
+
+# ---------------------------------------------------------------- hostile values, many pages
+
+
+@pytest.mark.parametrize("sort", ["sort", "sort_desc"])
+@pytest.mark.parametrize("query", VARIANTS)
+async def test_hostile_values_and_pages(hostile_db, metadata, sort, query):
+    metadata = copy.deepcopy(metadata)
+    tables = metadata["databases"]["facts"]["tables"]
+    if sort == "sort_desc":  # the same columns, descending: NULLs come last
+        for table in tables.values():
+            if "sort" in table:
+                table["sort_desc"] = table.pop("sort")
+    ds = datasette(hostile_db, metadata, max_returned_rows=40, default_page_size=15)
+    for table in regular_tables(hostile_db):
+        await assert_same_as_datasette(ds, f"/facts/{table}.csv?{query}")
+
+
+async def test_hostile_rows_come_out_whole(hostile_db, metadata):
+    ds = datasette(hostile_db, metadata, max_returned_rows=40, default_page_size=15)
+    response = await assert_same_as_datasette(ds, "/facts/quotes.csv?_stream=on&_labels=on")
+    body = response.text
+    assert "zz-259-é" in body and '"a ""quoted"" word"' in body and "two\nlines" in body
+    assert "/facts/quotes/" in body and ".blob?_blob_column=" in body  # the blobs, as URLs
+    conn = sqlite3.connect(hostile_db)
+    ids = [r[0] for r in conn.execute("select id from quotes")]
+    conn.close()
+    assert all(i.split(",")[0] in body for i in ids)
+    attachments = await assert_same_as_datasette(ds, "/facts/attachments.csv?_stream=on&_labels=on")
+    assert attachments.text.startswith("rowid,name,quote_id,quote_id_label,data\r\n")
+
+
+async def test_size_cap_is_datasettes(hostile_db, metadata):
+    """max_csv_mb=1: the same rows up to the cap and Datasette's message after them."""
+    conn = sqlite3.connect(hostile_db)
+    big = hostile_db.parent / "big" / "facts.db"
+    big.parent.mkdir(exist_ok=True)
+    target = sqlite3.connect(big)
+    conn.backup(target)
+    conn.close()
+    target.executemany("insert into paragraphs (id, text, start) values (?, ?, ?)",
+                       [(f"big-{n:05d}", "x, “y”\n" * 60, n % 50) for n in range(3000)])
+    target.commit()
+    target.close()
+    ds = datasette(big, metadata, max_csv_mb=1)
+    response = await assert_same_as_datasette(ds, "/facts/paragraphs.csv?_stream=on&_size=max")
+    assert response.text.endswith("CSV contains more than 1048576 bytes")
+
+
+async def test_error_mid_stream_is_not_a_complete_file(hostile_db, metadata, tmp_path):
+    """A row that fails to read after the first page: Datasette writes its message and ends the
+    response as if complete; the fast path writes the message too and then aborts, so a client
+    sees a failed transfer (curl: exit 18). The rows before the message are not compared:
+    Datasette stops at its last whole page, the fast path at its last batch."""
+    path = tmp_path / "facts.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table broken (id text primary key not null, j text)")
+    conn.executemany("insert into broken (id, j) values (?, ?)",
+                     [(f"r{n:03d}", "{not json" if n == 150 else '{"a": 1}') for n in range(200)])
+    # computed as each row is read, so reading row 150 fails
+    conn.execute("alter table broken add column v text generated always as (json_extract(j, '$.a')) virtual")
+    conn.commit()
+    conn.close()
+    ds = datasette(path, metadata)
+    slow = await ds.client.get("/facts/broken.csv?_stream=on&_fast=off")
+    assert slow.text.endswith("malformed JSON")  # Datasette: its message, then a clean end
+    with pytest.raises(sqlite3.OperationalError, match="malformed JSON"):
+        await ds.client.get("/facts/broken.csv?_stream=on")
+
+
+# ---------------------------------------------------------------- what it leaves to Datasette
+
+
+@pytest.mark.parametrize("query", [
+    "_stream=on&kind=direct", "_stream=on&_sort=id", "_stream=on&_sort_desc=start",
+    "_stream=on&_search=Chavez", "_stream=on&_facet=kind", "_stream=on&_where=start>100",
+    "_stream=on&_col=text", "_stream=on&_next=a", "_stream=on&_fast=off", "_size=max&_labels=on",
+    "_stream=on&_stream=on", "_stream=on&_size=0", "_stream=on&_size=5000", "_stream=&_size=max",
+    "_stream=on&_header=off", "_stream=on&_trace=1",
+])
+async def test_other_requests_go_to_datasette(ds, query):
+    response = await ds.client.get(f"/facts/quotes.csv?{query}")
+    assert FAST not in response.headers
+
+
+async def test_filtered_export_still_right(ds, db_path):
+    response = await ds.client.get("/facts/quotes.csv?_stream=on&kind=direct&_labels=on")
+    assert response.status_code == 200 and FAST not in response.headers
+    conn = sqlite3.connect(db_path)
+    direct = conn.execute("select count(*) from quotes where kind = 'direct'").fetchone()[0]
+    conn.close()
+    lines = response.text.split("\r\n")
+    assert len([line for line in lines[1:] if ",direct," in line]) == direct > 0
+
+
+@pytest.mark.parametrize("path", [
+    "/facts/quotes_per_speaker.csv?_stream=on", "/facts/quotes_fts.csv?_stream=on",
+    "/facts/quotes_fts_data.csv?_stream=on", "/facts/search.csv?_stream=on&q=Chavez",
+    "/facts/quotes.json?_stream=on", "/facts/nosuch.csv?_stream=on",
+])
+async def test_views_fts_queries_and_other_formats_go_to_datasette(ds, path):
+    response = await ds.client.get(path)
+    assert FAST not in response.headers
+
+
+async def test_head(ds):
+    fast = await ds.client.head("/facts/quotes.csv?_stream=on&_dl=1")
+    slow = await ds.client.head("/facts/quotes.csv?_stream=on&_dl=1&_fast=off")
+    assert fast.status_code == slow.status_code == 200
+    assert fast.headers[FAST] == "fast" and fast.content == b""
+    assert without_fast(fast.headers) == without_fast(slow.headers)
+    assert fast.headers["content-disposition"] == 'attachment; filename="quotes.csv"'
+    assert fast.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+async def test_cookies_make_it_private_like_datasette(ds):
+    url = "/facts/people.csv?_stream=on"
+    fast = await ds.client.get(url, cookies={"unrelated": "1"})
+    slow = await ds.client.get(url + "&_fast=off", cookies={"unrelated": "1"})
+    assert fast.headers[FAST] == "fast" and fast.headers["cache-control"] == "private, no-store"
+    assert without_fast(fast.headers) == without_fast(slow.headers) and fast.content == slow.content

@@ -1,0 +1,248 @@
+"""Bad requests are the client's fault (4xx with a clear message, never 500), the site is
+read-only (GET and HEAD only), SQL is bounded, and a failed CSV export never looks like data.
+
+All through real Datasette in-process, serving a facts.db built by build_db.
+"""
+import asyncio
+import html
+import json
+import time
+
+import httpx
+import pytest
+from datasette.app import Datasette
+
+from conftest import ROOT, SLUG
+
+QUOTE = f"/quotes/{SLUG}-q1"
+
+BAD_PARAMETERS = [
+    ("/facts/quotes?_sort=text", "Cannot sort table by text"),
+    ("/facts/quotes?_sort_desc=nope", "Cannot sort table by nope"),
+    ("/facts/quotes?_sort=start&_sort_desc=start", "Cannot use _sort and _sort_desc"),
+    ("/facts/quotes?_timelimit=abc", "'_timelimit'"),
+    ("/facts/quotes?_through=notjson", "'_through'"),
+    ('/facts/quotes?_through={"table":"people"}', "_through"),
+    ("/facts/quotes?_through=1.5", "_through needs"),
+    ('/facts/quotes?_through={"table":1,"column":2,"value":3}', "_through needs"),
+    ("/facts/quotes?_facet=%00", "SQLite cannot take"),
+    ("/facts/quotes_per_speaker?_next=abc", "'_next'"),
+    ("/facts/quotes?start__in=[1", "'start__in'"),
+    ("/facts.csv?sql=", "CSV export needs"),
+    ("/facts/search.csv?q=%00", "the query behind this CSV export failed"),
+    ("/facts/paragraphs?_where=length(randomblob(100000000))>0", "string or blob too big"),
+    ("/facts?sql=select+zeroblob(50000000)", "string or blob too big"),
+]
+
+
+def make_ds(db_path, metadata, **kwargs):
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        template_dir=str(ROOT / "templates"),
+        **kwargs,
+    )
+
+
+def plugin(ds, filename):
+    """Our plugin module as Datasette loaded it from plugins/ (they are not importable)."""
+    from datasette.plugins import pm
+
+    return next(p for p in pm.get_plugins() if getattr(p, "__file__", "").endswith(filename))
+
+
+@pytest.mark.parametrize("path,message", BAD_PARAMETERS)
+async def test_bad_parameter_is_400_with_a_clear_message(ds, path, message):
+    response = await ds.client.get(path)
+    assert response.status_code == 400, (path, response.status_code, response.text[:300])
+    assert message in html.unescape(response.text)
+
+
+@pytest.mark.parametrize("path,message", [p for p in BAD_PARAMETERS if ".csv" not in p[0]])
+async def test_bad_parameter_as_json_is_400_with_the_message(ds, path, message):
+    base, _, query = path.partition("?")
+    response = await ds.client.get(f"{base}.json?{query}")
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+async def test_our_own_500_is_fixed_numbers_in_a_paragraph_id_column(ds):
+    for sql in ("select 1 as paragraph_id", "select 1.5 as paragraph_id", "select x'00' as paragraph_id",
+                "select 'no-dash' as paragraph_id", f"select '{SLUG}-p3' as paragraph_id"):
+        response = await ds.client.get("/facts", params={"sql": sql})
+        assert response.status_code == 200, sql
+    assert f'href="/articles/{SLUG}#p3"' in response.text
+
+
+async def test_a_genuine_bug_is_still_a_500(ds):
+    """The classifier does not turn everything into 400: an exception raised in our own
+    plugin code stays a 500 (plugins/bad_requests.py)."""
+    classify = plugin(ds, "bad_requests.py").client_error_message
+    try:
+        int("abc")
+    except ValueError as error:  # raised here, not while Datasette parsed a parameter
+        assert classify(error, [("_timelimit", "abc")]) is None
+    try:
+        {}["columns"]
+    except KeyError as error:
+        assert classify(error, []) is None
+    try:
+        raise TypeError("argument of type 'int' is not iterable")
+    except TypeError as error:
+        assert classify(error, []) is None
+
+
+METHODS = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO", "CONNECT"]
+PATHS = ["/", "/facts", "/facts/quotes", "/facts/search", f"/facts/quotes/{SLUG}-q1", QUOTE,
+         QUOTE + ".json", f"/articles/{SLUG}", "/speakers/claudia-sheinbaum", "/about",
+         "/-/static/app.css", "/nope", "/facts.csv?sql=select+1"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+async def test_only_get_and_head_everywhere(ds, method):
+    for path in PATHS:
+        response = await ds.client.request(method, path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response.headers["allow"] == "GET, HEAD"
+        assert "read-only" in response.text
+
+
+@pytest.mark.parametrize("path", PATHS[:-2])
+async def test_get_and_head_still_work(ds, path):
+    assert (await ds.client.get(path)).status_code == 200
+    assert (await ds.client.head(path)).status_code == 200
+
+
+# --- SQL bounds ---------------------------------------------------------------------------
+
+async def test_value_size_is_capped_and_fails_fast(ds):
+    start = time.perf_counter()
+    for path in ("/facts/paragraphs.json?_where=length(randomblob(100000000))>0",
+                 "/facts.json?sql=select+zeroblob(50000000)",
+                 "/facts.json?sql=select+length(randomblob(100000000))"):
+        response = await ds.client.get(path)
+        assert response.status_code == 400, path
+        assert "too big" in response.json()["error"]
+    assert time.perf_counter() - start < 10  # a guard against a hang, not a speed claim
+
+
+async def test_string_doubling_cte_stops_at_the_value_cap(ds):
+    sql = "with recursive r(s) as (select 'xx' union all select s || s from r) select length(s) from r"
+    response = await ds.client.get("/facts.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert "too big" in response.json()["error"]
+
+
+async def test_the_largest_article_the_build_accepts_still_reads(ds):
+    """Values up to the build's 2 MiB article cap pass the SQLite value limit."""
+    sql = "select length(printf('%.*c', 2 * 1024 * 1024, 'x')) as n"
+    response = await ds.client.get("/facts.json", params={"sql": sql, "_shape": "array"})
+    assert response.status_code == 200 and response.json() == [{"n": 2 * 1024 * 1024}]
+
+
+async def test_result_budget_refuses_many_big_rows(ds):
+    sql = "select zeroblob(4000000) from paragraphs"  # 14 x 4 MB > the 16 MiB budget
+    response = await ds.client.get("/facts.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert "result too large" in response.json()["error"]
+
+
+async def test_sql_length_expression_depth_and_column_limits(ds):
+    long_sql = "select 1" + " " * 60_000
+    deep = "select " + "(" * 150 + "1" + ")" * 150
+    wide = "select " + ", ".join(f"{i} as c{i}" for i in range(150))
+    for sql in (long_sql, deep, wide):
+        response = await ds.client.get("/facts.json", params={"sql": sql})
+        assert response.status_code == 400, sql[:40]
+
+
+async def test_response_size_bound(db_path, metadata):
+    """A one-piece response over the bound becomes a 400 saying to add a LIMIT; the streamed
+    CSV of a whole table passes."""
+    metadata = dict(metadata, plugins={"article-facts": {"max_response_bytes": 3_000}})
+    ds = make_ds(db_path, metadata)
+    assert len((await ds.client.get("/facts/paragraphs.json?_size=1")).content) < 3_000
+    response = await ds.client.get("/facts/paragraphs.json")
+    assert response.status_code == 400
+    assert "add a LIMIT" in response.text
+    streamed = await ds.client.get("/facts/paragraphs.csv?_stream=on")
+    assert streamed.status_code == 200 and len(streamed.content) > 3_000
+    assert streamed.text.count("\n") >= 15
+
+
+async def test_time_limit_applies(db_path, metadata):
+    ds = make_ds(db_path, metadata, settings={"sql_time_limit_ms": 200})
+    sql = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+    start = time.perf_counter()
+    response = await ds.client.get("/facts.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert time.perf_counter() - start < 10  # a guard against a hang, not a speed claim
+
+
+async def test_arbitrary_sql_waits_for_its_slot_and_cheap_pages_do_not(db_path, metadata):
+    """With one slot, a second ?sql= request waits while the first runs; a cheap page does
+    not wait. Checked by order of completion, not by timing thresholds."""
+    ds = make_ds(db_path, metadata, settings={"sql_time_limit_ms": 1500, "num_sql_threads": 3})
+    heavy_sql = ("with recursive r(i) as (select 1 union all select i + 1 from r where i < 3000000) "
+                 "select count(*) from r")
+    finished = []
+
+    async def get(name, path, params=None):
+        response = await ds.client.get(path, params=params)
+        finished.append((name, response.status_code))
+
+    await ds.client.get("/facts/quotes")  # warm up: connections and the site version
+    await asyncio.gather(
+        get("heavy1", "/facts.json", {"sql": heavy_sql}),
+        get("heavy2", "/facts.json", {"sql": heavy_sql + " -- 2"}),
+        get("cheap", QUOTE + ".json"),
+    )
+    names = [name for name, _ in finished]
+    assert names.index("cheap") < names.index("heavy2"), finished
+    assert all(status in (200, 400) for _, status in finished), finished
+
+
+async def test_queue_full_is_429(db_path, metadata):
+    ds = make_ds(db_path, metadata)
+    gate = plugin(ds, "request_limits.py").SlotGate(slots=1, max_waiting=0)
+    assert await gate.acquire()
+    assert not await gate.acquire()  # the queue is full: refused at once
+
+
+# --- CSV exports that fail ---------------------------------------------------------------
+
+async def test_failed_csv_is_400_not_an_empty_200(ds):
+    for path in ("/facts/search.csv?q=%00", "/facts/search.csv?q=%00&_header=off&_dl=1"):
+        response = await ds.client.get(path)
+        assert response.status_code == 400
+        assert "unterminated string" in response.text
+
+
+async def test_csv_header_off_still_works(ds):
+    with_header = (await ds.client.get("/facts/search.csv?q=Chavez")).text
+    without = await ds.client.get("/facts/search.csv?q=Chavez&_header=off")
+    assert without.status_code == 200
+    assert without.text == with_header.split("\r\n", 1)[1]
+    empty = await ds.client.get("/facts.csv?sql=select+1+where+0&_header=off")
+    assert empty.status_code == 200 and empty.text == ""
+
+
+async def test_csv_failing_mid_stream_is_cut_off_not_finished(db_path, metadata):
+    """Datasette stops a CSV over max_csv_mb after some rows and writes its error text as if
+    it were a last row; the transfer is aborted instead, so no client takes it for data."""
+    ds = make_ds(db_path, metadata, settings={"max_csv_mb": 1})
+    big = "select printf('%.*c', 300000, 'x') as a from paragraphs"  # 14 x 300 kB > 1 MiB
+    transport = httpx.ASGITransport(app=ds.app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        small = await client.get("/facts.csv", params={"sql": "select id from paragraphs"})
+        assert small.status_code == 200 and small.text.count("\r\n") == 15  # header and 14 rows
+        with pytest.raises(Exception) as failure:
+            await client.get("/facts.csv", params={"sql": big})
+    assert "CSV export" in str(failure.value) and "CSV contains more than" in str(failure.value)
+
+
+async def test_bad_request_json_says_what_was_wrong(ds):
+    response = await ds.client.get("/facts/quotes.json?_timelimit=abc")
+    data = json.loads(response.text)
+    assert data["status"] == 400 and "_timelimit" in data["error"]
