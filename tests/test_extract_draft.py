@@ -1,5 +1,6 @@
 """The machine draft of facts.yml: on varied text it only emits words from the text, and the
 build accepts it unedited; the `extract` and `add` commands, and `make add`."""
+import re
 import shutil
 import subprocess
 import sys
@@ -49,12 +50,12 @@ TEXTS = {
         "“and we kept the libraries open,” she said.\n"
     ),
     "hostile": (
-        "<script>alert(1)</script> (a.*b) [x]\r\n"
-        "“Ünïcode 🙂 and $1.00 (AB) \\d+,” said Zoë O’Brien-Smith of the Board of [Trade].\r\n"
-        "\t\"Tabs\tand\r\nCRLF\", she wrote.\r\n"
+        "<script>alert(1)</script> (a.*b) [x]\n"
+        "“Ünïcode 🙂 and $1.00 (AB) \\d+,” said Zoë O’Brien-Smith of the Board of [Trade].\n"
+        "\t\"Tabs\tand\n ‘tricky’\", she wrote.\n"
     ),
     "only-marks": "“”\"“\n”\"\n«»\n",
-    "control-characters": "Title\x00\x01\nText with a \x0b tab, “quoted,” said Bo Li.\u2028Next.\n",
+    "odd-spaces": "Title\u00a0here\nText with a\u200d joiner, “quoted,” said Bo Li.\u2028Next.\u2029\n",
     "repeated-article": "Four times the seed\n" + "\n".join(
         [(ROOT / "seeds" / "peru-severs-relations-chavez-asylum" / "article.txt").read_text(encoding="utf-8")] * 4),
 }
@@ -247,6 +248,20 @@ def test_extract_bad_input_is_one_line(make_input, expected, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0] and str(path) in lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Title\x00\nBody “quoted,” said Bo Li.\n", "U+0000 (NUL) is not allowed"),
+    ("Title\r\nBody.\r\n", "carriage return"),
+])
+def test_text_the_build_refuses_is_one_line_not_a_draft(text, expected, tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = run("extract", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr and str(path) in result.stderr
+    with pytest.raises(draft.ExtractError, match=re.escape(expected)):
+        draft.draft_text(text, "odd", tmp_path)
 
 
 def test_output_to_a_missing_folder_is_one_line(tmp_path):

@@ -17,7 +17,8 @@ import yaml
 from ..article import parse_article
 from ..build import check as check_archive
 from ..errors import BuildError
-from ..reading import load_facts, read_bytes
+from ..reading import load_facts, read_article
+from ..safe_text import check_article_text
 from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
 from . import entities
@@ -37,21 +38,15 @@ class ExtractError(Exception):
 
 
 def read_text(path):
-    """The article as the build will read it: strict UTF-8, not empty."""
+    """The article as the build will read it (strict UTF-8, not empty, no control characters
+    but tab and line feed), or a one-line ExtractError."""
     path = Path(path)
     if path.is_dir():
         raise ExtractError(f"{path}: is a folder, not an article text file")
     try:
-        data = read_bytes(path)
+        return read_article(path)
     except BuildError as e:
         raise ExtractError(str(e))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ExtractError(f"{path}: not valid UTF-8 (byte {e.start})")
-    if not text.strip():
-        raise ExtractError(f"{path}: article is empty")
-    return text
 
 
 def load_archive(seeds_dir):
@@ -755,6 +750,12 @@ def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None):
 
 def draft_text(text, slug, seeds_dir="seeds", attributions=None):
     """The draft for an article text that will live in seeds_dir/slug."""
+    try:
+        check_article_text(f"{slug}/article.txt", text)
+    except BuildError as e:
+        raise ExtractError(str(e))
+    if not text.strip():
+        raise ExtractError(f"{slug}/article.txt: article is empty")
     archive = load_archive(seeds_dir)
     if attributions is None:
         from . import extract_attributions
