@@ -93,9 +93,14 @@ def append(folder, db_path):
 
 def check(seeds_dir):
     """Everything a build checks (ids across articles included), without keeping a database."""
-    folders = article_folders(seeds_dir)
+    return check_folders(article_folders(seeds_dir), seeds_dir)
+
+
+def check_folders(folders, where):
+    """check() for a given list of article folders (the extractor checks a draft together with
+    the archive's real folders: seeds folders may not be symbolic links)."""
     with tempfile.TemporaryDirectory(prefix="facts-check-") as folder:
         try:
             return write_archive(folders, Path(folder) / "check.db")
         except sqlite3.Error as e:
-            raise BuildError(f"{seeds_dir}: cannot check: {e}")
+            raise BuildError(f"{where}: cannot check: {e}")

@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 
 from ..article import parse_article
-from ..build import check as check_archive
+from ..build import check_folders
 from ..errors import BuildError
-from ..reading import load_facts, read_article
+from ..reading import load_facts, read_bytes
 from ..safe_text import check_article_text
 from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
@@ -38,13 +38,29 @@ class ExtractError(Exception):
 
 
 def read_text(path):
-    """The article as the build will read it (strict UTF-8, not empty, no control characters
-    but tab and line feed), or a one-line ExtractError."""
+    """The article as the build will read it: strict UTF-8, not empty."""
     path = Path(path)
     if path.is_dir():
         raise ExtractError(f"{path}: is a folder, not an article text file")
     try:
-        return read_article(path)
+        data = read_bytes(path)
+    except BuildError as e:
+        raise ExtractError(str(e))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ExtractError(f"{path}: not valid UTF-8 (byte {e.start})")
+    if not text.strip():
+        raise ExtractError(f"{path}: article is empty")
+    refuse_unstorable(path, text)
+    return text
+
+
+def refuse_unstorable(where, text):
+    """The build refuses control characters but tab and line feed (\\r line endings too):
+    say so in one line rather than draft facts for an article that cannot be added."""
+    try:
+        check_article_text(where, text)
     except BuildError as e:
         raise ExtractError(str(e))
 
@@ -638,10 +654,9 @@ def check(facts, text, slug, seeds_dir, header):
         seeds_dir = Path(seeds_dir) if seeds_dir else None
         others = [p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
                   and p.name != slug] if seeds_dir and seeds_dir.is_dir() else []
-        for other in others:
-            (Path(tmp) / "seeds" / other.name).symlink_to(other.resolve())
+        folders = sorted([folder] + others, key=lambda p: p.name)  # the archive's own order
         try:
-            check_archive(Path(tmp) / "seeds")
+            check_folders(folders, Path(tmp) / "seeds")
         except BuildError as e:
             if str(folder) in str(e) or not others:
                 return str(e)
@@ -750,12 +765,7 @@ def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None):
 
 def draft_text(text, slug, seeds_dir="seeds", attributions=None):
     """The draft for an article text that will live in seeds_dir/slug."""
-    try:
-        check_article_text(f"{slug}/article.txt", text)
-    except BuildError as e:
-        raise ExtractError(str(e))
-    if not text.strip():
-        raise ExtractError(f"{slug}/article.txt: article is empty")
+    refuse_unstorable(f"{slug}/article.txt", text)
     archive = load_archive(seeds_dir)
     if attributions is None:
         from . import extract_attributions
