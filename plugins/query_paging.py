@@ -4,9 +4,11 @@ A page of results never looks like the whole answer: the query page says which r
 are, how many there are in all where counting is cheap ("more than 1,000" where it is not),
 and links to the previous and next page (templates/query-facts.html draws it).
 """
+import sqlite3
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 
 DB = "facts"
 PAGE_SIZE = 100
@@ -76,7 +78,10 @@ def extra_template_vars(template, database, request, datasette):
         total = None
         if name in COUNT_SQL:
             params = {key: request.args.get(key, "") for key in ("q", "speaker")}
-            total = (await datasette.get_database(DB).execute(COUNT_SQL[name], params)).first()[0]
+            try:
+                total = (await datasette.get_database(DB).execute(COUNT_SQL[name], params)).first()[0]
+            except (sqlite3.DatabaseError, QueryInterrupted):
+                pass  # the query itself fails the same way, and its page says why
         number = page_number(request.args.get("page", ""))
         others = [(k, v) for k in request.args for v in request.args.getlist(k) if k != "page"]
 
