@@ -404,3 +404,26 @@ def test_a_shared_surname_is_not_the_same_person(tmp_path, seeds_dir):
     sheinbaum = next(p for p in facts["people"] if p["id"] == "claudia-sheinbaum")
     assert "'Sheinbaum' alone" in sheinbaum["review_note"]
     assert [q["speaker"] for q in facts["quotes"]] == ["claudia-sheinbaum"]
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_extract_command_refuses_such_text_in_one_line(name, tmp_path):
+    text, reason = REFUSED[name]
+    path = tmp_path / "odd.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = run("extract", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and reason in result.stderr
+    assert str(path) in result.stderr
+
+
+@pytest.mark.parametrize("slug,expected", [("Not A Slug", "must be lower-case words"), ("ok-slug", None)])
+def test_add_checks_the_slug(slug, expected, tmp_path, seeds_dir):
+    seeds = seed_copy(tmp_path, seeds_dir)
+    result = run("add", str(SAMPLES / "lima-embassy-safe-passage.txt"), "--seeds", str(seeds), "--slug", slug)
+    if expected:
+        assert result.returncode == 1 and expected in result.stderr
+        assert sorted(p.name for p in seeds.iterdir()) == ["peru-severs-relations-chavez-asylum"]
+    else:
+        assert result.returncode == 0, result.stderr
+        assert (seeds / slug / "facts.yml").exists()
