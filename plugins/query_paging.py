@@ -7,6 +7,8 @@ and links to the previous and next page (templates/query-facts.html draws it).
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils import sqlite3
 
 DB = "facts"
 PAGE_SIZE = 100
@@ -76,7 +78,12 @@ def extra_template_vars(template, database, request, datasette):
         total = None
         if name in COUNT_SQL:
             params = {key: request.args.get(key, "") for key in ("q", "speaker")}
-            total = (await datasette.get_database(DB).execute(COUNT_SQL[name], params)).first()[0]
+            try:
+                total = (await datasette.get_database(DB).execute(COUNT_SQL[name], params)).first()[0]
+            except (sqlite3.Error, QueryInterrupted):
+                # Input the query itself rejects (a NUL in q): Datasette's error page says so;
+                # a count that fails must not turn it into a 500.
+                total = None
         number = page_number(request.args.get("page", ""))
         others = [(k, v) for k in request.args for v in request.args.getlist(k) if k != "page"]
 
