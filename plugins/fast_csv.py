@@ -6,7 +6,8 @@ sorts the whole table again. This ASGI wrapper answers the requests it can answe
 one read-only cursor, in a worker thread, in chunks: a plain table of the facts database whose
 query string holds only _stream (non-empty), _size, _labels and _dl. Anything else (filters,
 _sort, _next, _search, _facet, _col, _trace, unknown parameters, views, FTS tables, canned
-queries) goes to Datasette unchanged. Its responses carry `x-facts-csv: fast`.
+queries) goes to Datasette unchanged. Its responses carry `x-facts-csv: fast`. (`_header=off`
+never reaches it: plugins/csv_errors.py asks for the header and removes it, around either path.)
 
 Errors: a truncated or failed export never looks complete, whichever path serves it. At the
 max_csv_mb cap the rows up to the limit go out as Datasette writes them, then its message "CSV
