@@ -6,12 +6,19 @@ sorts the whole table again. This ASGI wrapper answers the requests it can answe
 one read-only cursor, in a worker thread, in chunks: a plain table of the facts database whose
 query string holds only _stream (non-empty), _size, _labels and _dl. Anything else (filters,
 _sort, _next, _search, _facet, _col, _trace, unknown parameters, views, FTS tables, canned
-queries) goes to Datasette unchanged. Its responses carry `x-facts-csv: fast`.
+queries) goes to Datasette unchanged. Its responses carry `x-facts-csv: fast`. (`_header=off`
+never reaches it: plugins/csv_errors.py asks for the header and removes it, around either path.)
 
-Errors: the max_csv_mb cap is reproduced exactly as Datasette writes it (rows up to the limit,
-then "CSV contains more than N bytes"). Any other error mid-stream writes its message the way
-Datasette does and then aborts the connection without ending the body, so an HTTP client sees
-a failed transfer instead of a complete file.
+Errors: a truncated or failed export never looks complete, whichever path serves it. At the
+max_csv_mb cap the rows up to the limit go out as Datasette writes them, then its message "CSV
+contains more than N bytes"; any other error mid-stream writes its message the way Datasette
+does. Either way the body is then never ended: the exception aborts the connection, so an HTTP
+client sees a failed transfer (curl: exit 18), as plugins/csv_errors.py makes Datasette's own
+path do.
+
+Order: this wrapper is tryfirst, so it is the innermost one, right around Datasette: every
+other wrapper (public_origin's Host, csv_errors, request_limits, read_only, bad_requests, and
+response_headers' cache policy outermost) treats its responses exactly as Datasette's.
 """
 import asyncio
 import csv
@@ -37,6 +44,10 @@ DB = "facts"
 ALLOWED_ARGS = {"_stream", "_size", "_labels", "_dl"}
 FAST_HEADER = (b"x-facts-csv", b"fast")
 BATCH_ROWS = 1000  # rows per worker-thread fetch and per chunk sent
+
+
+class CsvSizeCapExceeded(Exception):
+    """Raised after the cap message: the export is cut off, so the server aborts the body."""
 
 
 # ---------------------------------------------------------------- pure functions
@@ -457,13 +468,17 @@ async def send_export(datasette, plan, app, scope, receive, send):
                     over = True
                     break
                 text.append(line)
-            if over:
-                text.append(f"CSV contains more than {limit} bytes")
-            await send({"type": "http.response.body", "body": "".join(text).encode("utf-8"),
-                        "more_body": True})
-            if over:
-                break
+            if text:
+                await send({"type": "http.response.body", "body": "".join(text).encode("utf-8"),
+                            "more_body": True})
+            if over:  # Datasette's message, as its own chunk as Datasette sends it, then abort
+                message = f"CSV contains more than {limit} bytes"
+                await send({"type": "http.response.body", "body": message.encode("utf-8"),
+                            "more_body": True})
+                raise CsvSizeCapExceeded(message)
             lines = await asyncio.to_thread(export.next_chunk)
+    except CsvSizeCapExceeded:
+        raise
     except Exception as error:
         # Like Datasette: log it and write the message; then abort, never a clean end.
         sys.stderr.write(f"Caught this error: {error}\n")
@@ -479,7 +494,7 @@ async def send_export(datasette, plan, app, scope, receive, send):
 
 # ---------------------------------------------------------------- hook
 
-@hookimpl
+@hookimpl(tryfirst=True)  # innermost: see the module docstring
 def asgi_wrapper(datasette):
     def wrap(app):
         routes = []

@@ -67,7 +67,9 @@ def startup(datasette):
     parse_origin(configured_origin(datasette) or DEFAULT_PUBLIC_ORIGIN)
 
 
-@hookimpl(tryfirst=True)
+# Not tryfirst: plugins/fast_csv.py is the one innermost wrapper (it answers for Datasette),
+# and it must see the public Host too, for the blob URLs in its CSV.
+@hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def wrapped(scope, receive, send):

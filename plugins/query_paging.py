@@ -4,11 +4,11 @@ A page of results never looks like the whole answer: the query page says which r
 are, how many there are in all where counting is cheap ("more than 1,000" where it is not),
 and links to the previous and next page (templates/query-facts.html draws it).
 """
-import sqlite3
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import sqlite3
 
 DB = "facts"
 PAGE_SIZE = 100
@@ -80,8 +80,10 @@ def extra_template_vars(template, database, request, datasette):
             params = {key: request.args.get(key, "") for key in ("q", "speaker")}
             try:
                 total = (await datasette.get_database(DB).execute(COUNT_SQL[name], params)).first()[0]
-            except (sqlite3.DatabaseError, QueryInterrupted):
-                pass  # the query itself fails the same way, and its page says why
+            except (sqlite3.Error, QueryInterrupted):
+                # Input the query itself rejects (a NUL in q): Datasette's error page says so;
+                # a count that fails must not turn it into a 500.
+                total = None
         number = page_number(request.args.get("page", ""))
         others = [(k, v) for k in request.args for v in request.args.getlist(k) if k != "page"]
 

@@ -12,6 +12,12 @@ must-revalidate` (N from plugins.article-facts.cache_max_age, default 0): a CDN 
 and revalidates, a matching If-None-Match gets a 304 without touching the database, and a
 rebuilt database changes every ETag, so nothing stale is served. Mutable databases (`make
 serve` during development) get `no-cache` and no ETag; errors get `no-store`.
+
+A response that may depend on who asked is never cached publicly: when the request carries a
+Cookie or Authorization header, the response sets a cookie, or Datasette (or
+plugins/fast_csv.py, which answers like it) already marked it `private`, it gets Datasette's
+own `private, no-store`, no ETag, and no 304. The policy is decided here, from the request and
+the response, so a URL gets the same cache headers whichever path serves it.
 """
 import asyncio
 import hashlib
@@ -135,7 +141,24 @@ def if_none_match_hits(header_value, etag):
     return "*" in tags or etag in tags or f"W/{etag}" in tags
 
 
-def cache_control(status, version, max_age):
+def personalized_request(headers):
+    """True when the request carries what can identify the reader (Datasette's rule)."""
+    return any(k.lower() in (b"cookie", b"authorization") for k, _ in headers)
+
+
+def personalized_response(headers):
+    """True when the response sets a cookie or is already marked private."""
+    for key, value in headers:
+        if key.lower() == b"set-cookie":
+            return True
+        if key.lower() == b"cache-control" and b"private" in value.lower():
+            return True
+    return False
+
+
+def cache_control(status, version, max_age, personalized=False):
+    if personalized:
+        return "private, no-store"
     if status >= 400:
         return "no-store"
     if version is None or status not in (200, 304):
@@ -143,13 +166,15 @@ def cache_control(status, version, max_age):
     return f"public, max-age={max_age}, must-revalidate"
 
 
-def response_headers(headers, status, content_type, csp, version, etag, max_age):
+def response_headers(headers, status, content_type, csp, version, etag, max_age,
+                     personalized=False):
     """The final header list: Datasette's, minus those we own, plus ours."""
+    personalized = personalized or personalized_response(headers)
     kept = [(k, v) for k, v in headers if k.lower() not in REPLACED]
     ours = dict(SECURITY_HEADERS)
     ours["content-security-policy"] = csp if content_type.startswith("text/html") else OTHER_CSP
-    ours["cache-control"] = cache_control(status, version, max_age)
-    if etag and status in (200, 304):
+    ours["cache-control"] = cache_control(status, version, max_age, personalized)
+    if etag and status in (200, 304) and not personalized:
         ours["etag"] = etag
     return kept + [(k.encode(), v.encode()) for k, v in ours.items()]
 
@@ -203,7 +228,8 @@ def add_headers(app, state):
         raw_path = raw_path.split(b"?", 1)[0]
         csp = html_csp(site.hashes)
         etag = None
-        if site.version and scope["method"] in ("GET", "HEAD"):
+        personalized = personalized_request(scope.get("headers", []))
+        if site.version and scope["method"] in ("GET", "HEAD") and not personalized:
             etag = etag_for(site.version, scope["method"], raw_path, scope.get("query_string", b""))
             request_headers = {k.lower(): v for k, v in scope.get("headers", [])}
             if if_none_match_hits(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag):
@@ -218,7 +244,8 @@ def add_headers(app, state):
                     (v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), ""
                 )
                 message = dict(message, headers=response_headers(
-                    headers, message["status"], content_type, csp, site.version, etag, site.max_age
+                    headers, message["status"], content_type, csp, site.version, etag, site.max_age,
+                    personalized,
                 ))
             await send(message)
 

@@ -3,6 +3,7 @@
 Datasette's own bytes come from the same URL plus `_fast=off`: an unknown parameter, which the
 fast path leaves to Datasette and Datasette ignores (it is neither a filter nor a setting).
 """
+import asyncio
 import copy
 import sqlite3
 
@@ -59,6 +60,37 @@ async def assert_same_as_datasette(ds, url):
     assert fast.content == slow.content, url
     assert without_fast(fast.headers) == without_fast(slow.headers), url
     return fast
+
+
+async def raw_get(ds, url, host=b"localhost"):
+    """GET through the whole ASGI app as a server runs it: (status, the body bytes the client
+    received, whether the body was ended, the exception that aborted it or None)."""
+    path, _, query = url.partition("?")
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+             "headers": [(b"host", host)], "root_path": "",
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8001)}
+    requested = []
+    sent = []
+
+    async def receive():
+        if not requested:
+            requested.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    error = None
+    try:
+        await ds.app()(scope, receive, send)
+    except Exception as exception:  # a server aborts the connection here
+        error = exception
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    bodies = [m for m in sent if m["type"] == "http.response.body"]
+    ended = any(not m.get("more_body", False) for m in bodies)
+    return status, b"".join(m.get("body", b"") for m in bodies), ended, error
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +182,12 @@ async def test_hostile_rows_come_out_whole(hostile_db, metadata):
 
 
 async def test_size_cap_is_datasettes(hostile_db, metadata):
-    """max_csv_mb=1: both paths stop at the cap with Datasette's message and fail the transfer."""
+    """max_csv_mb=1: both paths send the same rows up to the cap, then fail the transfer.
+
+    Updated for plugins/csv_errors.py: this test once expected Datasette's complete-looking
+    body ending in "CSV contains more than N bytes". A CSV cut off at the cap must never look
+    complete, so both paths now abort the body (the fast path itself, Datasette's through
+    csv_errors, which holds back the message chunk); the rows before it stay byte for byte equal."""
     conn = sqlite3.connect(hostile_db)
     big = hostile_db.parent / "big" / "facts.db"
     big.parent.mkdir(exist_ok=True)
@@ -162,18 +199,29 @@ async def test_size_cap_is_datasettes(hostile_db, metadata):
     target.commit()
     target.close()
     ds = datasette(big, metadata, max_csv_mb=1)
-    # An export cut at the cap is a failed transfer (plugins/csv_errors.py), fast path or not:
-    # a partial CSV must never look complete.
-    for url in ("/facts/paragraphs.csv?_stream=on&_size=max", "/facts/paragraphs.csv?_stream=on&_size=max&_fast=off"):
+    url = "/facts/paragraphs.csv?_stream=on&_size=max"
+    fast = await raw_get(ds, url)
+    slow = await raw_get(ds, url + "&_fast=off")
+    for status, body, ended, error in (fast, slow):
+        assert status == 200 and not ended
+        assert error is not None and "CSV contains more than 1048576 bytes" in str(error)
+        assert body.startswith(b"id,article_id,position,text,start,end\r\n")
+        assert 1024 * 1024 - 10_000 < len(body.decode("utf-8")) <= 1024 * 1024  # characters
+        assert body.endswith(b"\r\n") and b"CSV contains more than" not in body
+    assert fast[1] == slow[1]
+    for url in (url, url + "&_fast=off"):  # an HTTP client sees a failed transfer
         with pytest.raises(Exception, match="CSV contains more than 1048576 bytes"):
             await ds.client.get(url)
 
 
 async def test_error_mid_stream_is_not_a_complete_file(hostile_db, metadata, tmp_path):
-    """A row that fails to read after the first page: Datasette writes its message and ends the
-    response as if complete; the fast path writes the message too and then aborts, so a client
-    sees a failed transfer (curl: exit 18). The rows before the message are not compared:
-    Datasette stops at its last whole page, the fast path at its last batch."""
+    """A row that fails to read after the first page: both paths abort the transfer instead of
+    ending the body, so a client sees a failed transfer (curl: exit 18).
+
+    Updated for plugins/csv_errors.py: this test once expected Datasette's own path to end
+    cleanly after its message; csv_errors now cuts it off too, so a failed export never looks
+    complete whichever path serves it. The rows before the failure are not compared: Datasette
+    stops at its last whole page, the fast path at its last batch."""
     path = tmp_path / "facts.db"
     conn = sqlite3.connect(path)
     conn.execute("create table broken (id text primary key not null, j text)")
@@ -184,10 +232,15 @@ async def test_error_mid_stream_is_not_a_complete_file(hostile_db, metadata, tmp
     conn.commit()
     conn.close()
     ds = datasette(path, metadata)
-    slow = await ds.client.get("/facts/broken.csv?_stream=on&_fast=off")
-    assert slow.text.endswith("malformed JSON")  # Datasette: its message, then a clean end
+    for url in ("/facts/broken.csv?_stream=on", "/facts/broken.csv?_stream=on&_fast=off"):
+        status, body, ended, error = await raw_get(ds, url)
+        assert status == 200 and not ended and body.startswith(b"id,j,v\r\n"), url
+        assert error is not None and "malformed JSON" in str(error), url
+        assert b"r199" not in body, url
     with pytest.raises(sqlite3.OperationalError, match="malformed JSON"):
         await ds.client.get("/facts/broken.csv?_stream=on")
+    with pytest.raises(Exception, match="CSV export of /facts/broken.csv failed .*malformed JSON"):
+        await ds.client.get("/facts/broken.csv?_stream=on&_fast=off")
 
 
 # ---------------------------------------------------------------- what it leaves to Datasette
@@ -198,11 +251,30 @@ async def test_error_mid_stream_is_not_a_complete_file(hostile_db, metadata, tmp
     "_stream=on&_search=Chavez", "_stream=on&_facet=kind", "_stream=on&_where=start>100",
     "_stream=on&_col=text", "_stream=on&_next=a", "_stream=on&_fast=off", "_size=max&_labels=on",
     "_stream=on&_stream=on", "_stream=on&_size=0", "_stream=on&_size=5000", "_stream=&_size=max",
-    "_stream=on&_header=off", "_stream=on&_trace=1",
+    "_stream=on&_trace=1",
 ])
 async def test_other_requests_go_to_datasette(ds, query):
     response = await ds.client.get(f"/facts/quotes.csv?{query}")
     assert FAST not in response.headers
+
+
+async def test_header_off_is_the_same_on_both_paths(ds):
+    """_header=off is plugins/csv_errors.py's to apply (it asks for the header and removes it,
+    around either path), so the fast path serves it and must still match Datasette's bytes."""
+    response = await assert_same_as_datasette(ds, "/facts/quotes.csv?_stream=on&_labels=on&_header=off")
+    assert not response.text.startswith("id,") and response.text.count("\r\n") > 1
+
+
+async def test_fast_path_sits_inside_the_other_wrappers(hostile_db, metadata):
+    """The fast path is the innermost wrapper: public_origin has replaced a foreign Host before
+    it builds blob URLs, exactly as for Datasette's own export."""
+    ds = datasette(hostile_db, metadata)
+    url = "/facts/attachments.csv?_stream=on"
+    fast = await raw_get(ds, url, host=b"evil.example")
+    slow = await raw_get(ds, url + "&_fast=off", host=b"evil.example")
+    assert fast[0] == slow[0] == 200 and fast[2] and slow[2] and not fast[3] and not slow[3]
+    assert fast[1] == slow[1] and b"evil.example" not in fast[1]
+    assert b"http://127.0.0.1:8001/facts/attachments/" in fast[1]  # the public origin's blob URLs
 
 
 async def test_filtered_export_still_right(ds, db_path):

@@ -138,3 +138,28 @@ async def test_without_configuration_a_loopback_host_is_kept_for_datasette_links
     assert response.json()["next_url"].startswith("http://127.0.0.1:9999/")
     quote = (await ids.client.get(PAGES["quote json"], headers={"host": "localhost:9999"})).json()
     assert quote["urls"]["canonical"] == f"http://127.0.0.1:8001/quotes/{SLUG}-q1"
+
+
+@pytest.mark.parametrize("credentials", [{"cookie": "unrelated=1"}, {"authorization": "Bearer x"}])
+@pytest.mark.parametrize("name", ["quote", "table json", "saved query csv", "databases"])
+async def test_a_request_with_credentials_is_never_cached_publicly(ids, name, credentials):
+    """Datasette treats a request with a cookie or credentials as possibly reader-specific, so
+    its response is `private, no-store` with no ETag, and a held ETag gets no 304 for it."""
+    etag = (await ids.client.get(PAGES[name])).headers["etag"]
+    response = await ids.client.get(PAGES[name], headers=dict(credentials, **{"if-none-match": etag}))
+    assert response.status_code == 200 and response.content
+    assert response.headers["cache-control"] == "private, no-store"
+    assert "etag" not in response.headers
+    check_security_headers(response, response.headers["content-type"].startswith("text/html"))
+
+
+async def test_csv_cache_headers_are_the_same_on_both_paths(ids):
+    """plugins/fast_csv.py and Datasette's own export get one cache policy for a URL."""
+    url = "/facts/people.csv?_stream=on"
+    for headers in ({}, {"cookie": "unrelated=1"}):
+        fast = await ids.client.get(url, headers=headers)
+        slow = await ids.client.get(url + "&_fast=off", headers=headers)
+        assert fast.headers["x-facts-csv"] == "fast" and "x-facts-csv" not in slow.headers
+        expected = "private, no-store" if headers else "public, max-age=0, must-revalidate"
+        assert fast.headers["cache-control"] == slow.headers["cache-control"] == expected
+        assert ("etag" in fast.headers) == ("etag" in slow.headers) == (not headers)
