@@ -364,6 +364,10 @@ async def measure_server(server, paths, args, csv_rows_expected, client_counts=(
                 budget = dict(max_requests=args.requests * (1 if clients == 1 else 2), max_seconds=args.seconds)
             row[clients] = await load(server.base, path, clients, **budget)
         row["signals"] = await signals(server.base, path, csv_rows_expected)
+        for clients in client_counts:
+            failed = sum(n for status, n in row.get(clients, {}).get("statuses", {}).items() if status != 200)
+            if failed:  # fast failures (a 400 "took too long") make a latency look good
+                row["signals"].append(f"{failed} of {row[clients]['n']} requests not 200 at {clients} client(s)")
         results[name] = row
         print(f"  {server.name}: {name}: " + ", ".join(
             f"{c} client(s) median {row[c]['median']:.1f} ms, {row[c]['rps']:.1f} req/s" for c in client_counts if c in row)
