@@ -382,7 +382,7 @@ async def run(args):
         subprocess.run(["rm", "-rf", str(work)], check=True)
     work.mkdir(parents=True)
     report = {"n": args.articles, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "commit": git_commit(), "machine": machine()}
+              "commit": git_commit(), "machine": machine(), "load_start": os.getloadavg()[0]}
 
     print(f"bench: synthesising {args.articles} articles", file=sys.stderr, flush=True)
     report["synth"] = measured([sys.executable, "bench/synth.py", "--articles", str(args.articles), "--out", str(seeds), "--seed", str(args.seed)])
@@ -476,7 +476,8 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
         f"- Archive: {report['n']:,} synthetic articles (bench/synth.py), {counts['quotes']:,} quotes, "
         f"{counts['paragraphs']:,} paragraphs, {counts['mentions']:,} mentions; facts.db {report['db_mib']:,.0f} MiB",
         f"- Date: {report['date']}; commit {report['commit']}",
-        f"- Machine: {report['machine']}",
+        f"- Machine: {report['machine']}; load average {report['load_start']:.1f} at the start of the run, "
+        f"{os.getloadavg()[0]:.1f} at the end (other work on the machine slows both servers alike)",
         "- Ours: `make serve-prod DB=... PORT=...` (immutable, inspect file, our metadata, plugins, templates, "
         "settings in article_facts/serve.py). Plain: `datasette serve FILE` with default settings, no metadata, "
         "plugins or templates; the same facets and sort as ours are asked for in its URL; saved queries run as "
