@@ -364,6 +364,10 @@ async def measure_server(server, paths, args, csv_rows_expected, client_counts=(
                 budget = dict(max_requests=args.requests * (1 if clients == 1 else 2), max_seconds=args.seconds)
             row[clients] = await load(server.base, path, clients, **budget)
         row["signals"] = await signals(server.base, path, csv_rows_expected)
+        for clients in client_counts:
+            failed = sum(n for status, n in row.get(clients, {}).get("statuses", {}).items() if status != 200)
+            if failed:  # fast failures (a 400 "took too long") make a latency look good
+                row["signals"].append(f"{failed} of {row[clients]['n']} requests not 200 at {clients} client(s)")
         results[name] = row
         print(f"  {server.name}: {name}: " + ", ".join(
             f"{c} client(s) median {row[c]['median']:.1f} ms, {row[c]['rps']:.1f} req/s" for c in client_counts if c in row)
@@ -378,7 +382,7 @@ async def run(args):
         subprocess.run(["rm", "-rf", str(work)], check=True)
     work.mkdir(parents=True)
     report = {"n": args.articles, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "commit": git_commit(), "machine": machine()}
+              "commit": git_commit(), "machine": machine(), "load_start": os.getloadavg()[0]}
 
     print(f"bench: synthesising {args.articles} articles", file=sys.stderr, flush=True)
     report["synth"] = measured([sys.executable, "bench/synth.py", "--articles", str(args.articles), "--out", str(seeds), "--seed", str(args.seed)])
@@ -472,7 +476,8 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
         f"- Archive: {report['n']:,} synthetic articles (bench/synth.py), {counts['quotes']:,} quotes, "
         f"{counts['paragraphs']:,} paragraphs, {counts['mentions']:,} mentions; facts.db {report['db_mib']:,.0f} MiB",
         f"- Date: {report['date']}; commit {report['commit']}",
-        f"- Machine: {report['machine']}",
+        f"- Machine: {report['machine']}; load average {report['load_start']:.1f} at the start of the run, "
+        f"{os.getloadavg()[0]:.1f} at the end (other work on the machine slows both servers alike)",
         "- Ours: `make serve-prod DB=... PORT=...` (immutable, inspect file, our metadata, plugins, templates, "
         "settings in article_facts/serve.py). Plain: `datasette serve FILE` with default settings, no metadata, "
         "plugins or templates; the same facets and sort as ours are asked for in its URL; saved queries run as "
