@@ -17,7 +17,7 @@ import yaml
 from ..article import parse_article
 from ..build import check_folders
 from ..errors import BuildError
-from ..reading import load_facts, read_bytes
+from ..reading import load_facts, read_article
 from ..safe_text import check_article_text
 from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
@@ -38,22 +38,15 @@ class ExtractError(Exception):
 
 
 def read_text(path):
-    """The article as the build will read it: strict UTF-8, not empty."""
+    """The article as the build will read it (reading.read_article: a regular file, strict
+    UTF-8, not empty, storable text), or an ExtractError with the build's one-line reason."""
     path = Path(path)
     if path.is_dir():
         raise ExtractError(f"{path}: is a folder, not an article text file")
     try:
-        data = read_bytes(path)
+        return read_article(path)
     except BuildError as e:
         raise ExtractError(str(e))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ExtractError(f"{path}: not valid UTF-8 (byte {e.start})")
-    if not text.strip():
-        raise ExtractError(f"{path}: article is empty")
-    refuse_unstorable(path, text)
-    return text
 
 
 def refuse_unstorable(where, text):
