@@ -1,9 +1,17 @@
-"""Shared fixtures: a real facts.db built by build_db.py, and a real Datasette serving it."""
+"""Shared fixtures: a real facts.db built by build_db.py, a real Datasette serving it, and for
+the browser tests a real `datasette serve` and Debian's Chromium driven by Playwright."""
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 from datasette.app import Datasette
+from playwright.sync_api import expect, sync_playwright
 
 import build_db
 
@@ -47,3 +55,157 @@ def ds(db_path, metadata):
         plugins_dir=str(ROOT / "plugins"),
         template_dir=str(ROOT / "templates"),
     )
+
+
+# --- the browser tests (test_browser.py, test_browser_csp.py) ---
+
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+SERVER_START_SECONDS = 20
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(db_path, tmp_path_factory):
+    """A real Datasette on a free port, serving facts.db the way `make serve` does."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("datasette") / "serve.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "datasette", "serve", str(db_path),
+            "--metadata", str(ROOT / "metadata.yml"),
+            "--plugins-dir", str(ROOT / "plugins"),
+            "--template-dir", str(ROOT / "templates"),
+            "--host", "127.0.0.1", "--port", str(port),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"datasette exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            log.close()
+            pytest.fail(f"datasette did not answer within {SERVER_START_SECONDS}s:\n{log_path.read_text()}")
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Not a skip: `make test` installs Debian's chromium, so a missing one is a broken setup.
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=TIMEOUT_MS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Tab:
+    """A fresh page that records every console error, page error and failed request."""
+
+    def __init__(self, page, name):
+        self.page = page
+        self.name = name
+        self.problems = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        page.on(
+            "requestfailed",
+            lambda request: self.problems.append(
+                f"requestfailed: {request.method} {request.url} ({request.failure})"
+            ),
+        )
+
+    def _console(self, message):
+        if message.type == "error":
+            location = message.location or {}
+            self.problems.append(f"console error: {message.text} ({location.get('url', '')})")
+
+    def goto(self, path):
+        response = self.page.goto(path, wait_until="load")
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return response
+
+    def shot(self, step):
+        path = SCREENSHOTS / f"{self.name}--{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def coloured_pixels(self, selector, minimum):
+        """How many clearly coloured pixels the canvas has painted, once more than minimum."""
+        found = self.page.wait_for_function(COLOURED_PIXELS_JS, arg=[selector, minimum], timeout=TIMEOUT_MS)
+        return found.json_value()
+
+    def assert_no_problems(self):
+        assert self.problems == [], "\n".join(self.problems)
+
+
+@pytest.fixture
+def tab(browser, server, request):
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name.removeprefix("test_")).strip("-")
+    try:
+        yield Tab(context.new_page(), name)
+    finally:
+        context.close()
+
+
+COLOURED_PIXELS_JS = """
+([selector, minimum]) => {
+  const canvas = document.querySelector(selector);
+  if (!canvas || !canvas.width || !canvas.height) return false;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+    if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+  }
+  return coloured > minimum ? coloured : false;
+}
+"""

@@ -2,12 +2,11 @@
 a saved query, our quote, article and speaker pages, an error page and a datasette-vega
 chart, in headless Chromium against a real `datasette serve`, with no console error and no
 `securitypolicyviolation` event (the browser fires one for every blocked script, style,
-eval or frame). Uses the server, browser and tab of tests/test_browser.py.
+eval or frame). Uses the server, browser and tab fixtures of conftest.py.
 """
 import pytest
 from playwright.sync_api import expect
 
-from test_browser import COLOURED_PIXELS_JS, TIMEOUT_MS, browser, server, tab  # noqa: F401 (fixtures)
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -70,7 +69,7 @@ def test_vega_chart_draws_under_the_csp(tab):
     open_checked(tab, CHART)
     canvas = ".vega-embed canvas.marks"
     expect(tab.page.locator(canvas)).to_be_visible()
-    tab.page.wait_for_function(COLOURED_PIXELS_JS, arg=[canvas, 1000], timeout=TIMEOUT_MS)
+    tab.coloured_pixels(canvas, 1000)
     assert_clean(tab)
 
 
