@@ -41,6 +41,9 @@ CLIENT_FAULT_SITES = [
     # _through={"table": ...} without "column" or "value", or not an object
     (KeyError, "filters.py", None, '_through needs {"table": ..., "column": ..., "value": ...}'),
     (TypeError, "filters.py", None, '_through needs {"table": ..., "column": ..., "value": ...}'),
+    # _facet_array={} and the like: a facet given as a JSON object without its column
+    (KeyError, "facets.py", None, 'a facet given as JSON needs {"simple": "column name"}'),
+    (TypeError, "facets.py", None, 'a facet given as JSON needs {"simple": "column name"}'),
 ]
 INT_LITERAL = re.compile(r"^invalid literal for int\(\) with base 10: (?P<value>'.*')$", re.S)
 
