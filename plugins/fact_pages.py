@@ -8,6 +8,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
+from article_facts.origin import public_url
+
 DB = "facts"
 
 QUOTE_SQL = """
@@ -125,18 +127,6 @@ MENTION_URLS = {
     "organization": "/facts/organizations/{}",
     "country": "/facts/countries/{}",
 }
-
-
-# The site's public origin comes from configuration (metadata.yml plugins.article-facts
-# public_origin, e.g. {"$env": "FACTS_PUBLIC_ORIGIN"}), never from the request's Host header:
-# a cache in front could otherwise store a page whose links point at an attacker's host.
-DEFAULT_PUBLIC_ORIGIN = "http://127.0.0.1:8001"
-
-
-def public_url(datasette, path):
-    """Absolute URL of `path` (already base_url-prefixed) on the configured public origin."""
-    origin = (datasette.plugin_config("article-facts") or {}).get("public_origin")
-    return (origin or DEFAULT_PUBLIC_ORIGIN).rstrip("/") + path
 
 
 async def rows(db, sql, params):

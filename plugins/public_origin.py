@@ -1,7 +1,7 @@
 """The public origin is configuration, never the request's Host header.
 
-Our pages take their canonical URL, og:url, JSON and citation from `public_url` in
-plugins/fact_pages.py. Datasette builds absolute URLs from the Host header too (the Link
+Our pages take their canonical URL, og:url, JSON and citation from
+article_facts.origin.public_url. Datasette builds absolute URLs from the Host header too (the Link
 header, `next_url` in table JSON, blob links in CSV), so a cache in front could store a page
 pointing at a host an attacker chose. With an origin configured, every request's Host and
 scheme are replaced by it before Datasette sees them. With none (development: `make serve`,
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from datasette import hookimpl
 
-DEFAULT_PUBLIC_ORIGIN = "http://127.0.0.1:8001"  # the same default as plugins/fact_pages.py
+from article_facts.origin import DEFAULT_PUBLIC_ORIGIN, configured_origin
 
 
 def parse_origin(value):
@@ -30,11 +30,6 @@ def parse_origin(value):
 
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
-
-
-def configured_origin(datasette):
-    """The origin set in metadata.yml (or its $env variable), or None."""
-    return (datasette.plugin_config("article-facts") or {}).get("public_origin") or None
 
 
 def is_loopback(host_header):
