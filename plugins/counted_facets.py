@@ -17,6 +17,7 @@ from datasette.facets import ColumnFacet
 
 MAX_KEPT = 2000  # counts kept per database
 _kept = weakref.WeakKeyDictionary()  # Database -> OrderedDict((sql, params) -> Results)
+_warming = set()  # the start-up counting tasks, kept so they are not garbage-collected
 
 
 def remembered(db, key):
@@ -96,7 +97,10 @@ def startup(datasette):
 
     async def warm():
         for path in tables:
-            await datasette.client.get(path)
+            try:
+                await datasette.client.get(path)
+            except Exception as e:  # a table that fails here is counted on its first visit
+                print(f"counted_facets: could not count {path} at startup: {e!r}")
 
     if tables:
-        asyncio.get_running_loop().create_task(warm())
+        _warming.add(asyncio.get_running_loop().create_task(warm()))

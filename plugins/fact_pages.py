@@ -91,14 +91,14 @@ select kind, count(*) as n from quotes where {column} = :id group by kind
 """ for kind, column in SPEAKER_COLUMNS.items()}
 # A person's roles, one line per title and organization however many articles repeat it.
 SPEAKER_ROLES_SQL = """
-select r.title, r.organization_id, r.basis, min(r.basis_note) as basis_note,
-  min(r.evidence) as evidence, min(r.article_id) as article_id, count(*) as articles,
-  o.name as organization_name, o.acronym as organization_acronym
+select r.title, r.organization_id, r.basis, r.basis_note, r.evidence, min(r.article_id) as article_id,
+  count(distinct r.article_id) as articles, o.name as organization_name, o.acronym as organization_acronym
 from roles r left join organizations o on o.id = r.organization_id
 where r.person_id = :id
 group by r.title, r.organization_id, r.basis
 order by articles desc, r.title limit :limit
 """
+# (basis_note and evidence are SQLite "bare columns": they come from the row with that min(article_id))
 SPEAKER_REPORTED_SQL = """
 select q.id, q.text, q.verb, coalesce(p.name, o.name) as speaker_name, q.speaker_id
 from quotes q
@@ -183,7 +183,7 @@ def citation(quote, canonical_url):
 def page_number(request):
     """?page=N, 1 when absent or not a positive whole number."""
     value = request.args.get("page", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 10**9 else 1
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10**9 else 1
 
 
 def article_page_of(paragraph_position):

@@ -4,6 +4,7 @@ A page of results never looks like the whole answer: the query page says which r
 are, how many there are in all where counting is cheap ("more than 1,000" where it is not),
 and links to the previous and next page (templates/query-facts.html draws it).
 """
+import re
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -14,8 +15,9 @@ DB = "facts"
 PAGE_SIZE = 100
 COUNT_CAP = 1000
 # Each paged query's total, counted at most to COUNT_CAP + 1 rows where it could be large.
-FTS_TERMS = """'"' || replace(replace(replace(replace(trim(:q), '"', ''), char(9), ' '),
-  char(10), ' '), ' ', '" "') || '"'"""
+FTS_TERMS = """'"' || replace(replace(replace(replace(replace(replace(replace(replace(replace(
+  trim(:q), '"', ''), char(9), ' '), char(10), ' '), char(11), ' '), char(12), ' '),
+  char(13), ' '), char(160), ' '), char(8239), ' '), ' ', '" "') || '"'"""
 COUNT_SQL = {
     "search": f"""
         select case when trim(:q) = '' then (select count(*) from (select 1 from quotes limit 1001))
@@ -42,12 +44,15 @@ CAPPED = {"search"}
 PAGED_WITHOUT_COUNT = {"statements_mentioning"}
 
 
+PAGE_RE = re.compile(r"[1-9][0-9]*")
+MAX_PAGE = 10000
+
+
 def page_number(value):
-    """The page the query's SQL shows for this `page` value (it clamps the same way)."""
-    try:
-        return min(max(int(str(value).strip() or 1), 1), 10000)
-    except ValueError:
-        return 1
+    """The page the query's SQL shows for this `page` value: digits 1-9 then 0-9 only (as its
+    `glob` test), at most MAX_PAGE; anything else is page 1."""
+    value = str(value)
+    return min(int(value), MAX_PAGE) if PAGE_RE.fullmatch(value) else 1
 
 
 def paging(number, shown, total, capped, path_for_page):
@@ -55,7 +60,7 @@ def paging(number, shown, total, capped, path_for_page):
     count stopped there), and links to the pages around."""
     first = (number - 1) * PAGE_SIZE + 1
     over = capped and total is not None and total > COUNT_CAP
-    more = shown == PAGE_SIZE and (total is None or over or total > number * PAGE_SIZE)
+    more = number < MAX_PAGE and shown == PAGE_SIZE and (total is None or over or total > number * PAGE_SIZE)
     return {
         "first": first if shown else 0,
         "last": first + shown - 1,

@@ -271,3 +271,20 @@ async def test_counted_facets_match_the_rows_every_time(ds, sql, filters):
             true = dict(sql(f"select {column}, count(*) from quotes where {condition} "
                             f"group by 1 order by 2 desc, 1 limit {len(shown)}"))
             assert shown == true, (column, filters)
+
+
+@pytest.mark.parametrize("page", ["2abc", "2.9", "2_0", "٢", "0", "-3"])
+async def test_a_page_number_that_is_not_plain_digits_is_page_one(ds, page):
+    """The pager and the query read `page` alike: anything but plain digits is the first page."""
+    first = (await ds.client.get("/facts/quotes_by_speaker.json?_shape=array&speaker=")).json()
+    odd = (await ds.client.get("/facts/quotes_by_speaker.json?_shape=array&speaker=&" + urllib.parse.urlencode({"page": page}))).json()
+    assert odd == first
+    html = (await ds.client.get("/facts/quotes_by_speaker?speaker=&" + urllib.parse.urlencode({"page": page}))).text
+    assert "Rows 1–100 of" in html and 'rel="prev"' not in html
+
+
+@pytest.mark.parametrize("path", ["/speakers/{speaker}?page=%C2%B2", "/articles/{article}?page=%C2%B2"])
+async def test_page_numbers_of_our_pages_take_only_ascii_digits(ds, sql, busiest, path):
+    (article,), = sql("select id from articles order by id limit 1")
+    response = await ds.client.get(path.format(speaker=busiest[0], article=article))
+    assert response.status_code == 200

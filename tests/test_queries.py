@@ -44,7 +44,8 @@ async def test_search_marks_render_as_html(ds):
     assert "<mark>Chávez</mark>" in page and "\x02" not in page.split("<tbody>")[1]
 
 
-@pytest.mark.parametrize("q,count", [("Chavez asylum", 7), ("Chavez\tasylum", 7), ("  Chavez   asylum ", 7), ("asylum Chavez", 7)])
+@pytest.mark.parametrize("q,count", [("Chavez asylum", 7), ("Chavez\tasylum", 7), ("  Chavez   asylum ", 7), ("asylum Chavez", 7),
+                                     ("Chavez\u00a0asylum", 7), ("Chavez\r\nasylum", 7), ("Chavez\u202fasylum", 7)])
 async def test_search_matches_every_word_in_any_order(ds, q, count):
     found = await rows(ds, "search", q=q)
     assert len(found) == count
