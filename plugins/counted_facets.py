@@ -16,6 +16,7 @@ from datasette import hookimpl
 from datasette.facets import ColumnFacet
 
 MAX_KEPT = 2000  # counts kept per database
+MAX_KEPT_ROWS = 101  # values in one kept count (the default 30 shown, and more)
 _kept = weakref.WeakKeyDictionary()  # Database -> OrderedDict((sql, params) -> Results)
 _warming = set()  # the start-up counting tasks, kept so they are not garbage-collected
 
@@ -52,7 +53,9 @@ class CountedColumnFacet(ColumnFacet):
             key = (sql, tuple(sorted((params or {}).items())))
             found = remembered(db, key)
             if found is None:
-                found = remember(db, key, await datasette.execute(database, sql, params, **kwargs))
+                found = await datasette.execute(database, sql, params, **kwargs)
+                if len(found.rows) <= MAX_KEPT_ROWS:  # not ?_facet_size=max: memory stays small
+                    remember(db, key, found)
             return found
 
         self.ds = Counting(datasette, execute)
