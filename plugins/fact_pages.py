@@ -79,6 +79,8 @@ from organizations o left join countries c on c.id = o.country_id where o.id = :
 """
 SPEAKER_TABLES = {"person": "people", "organization": "organizations"}
 SPEAKER_COLUMNS = {"person": "speaker_id", "organization": "speaker_organization_id"}
+CITER_COLUMNS = {"person": "cited_by_id", "organization": "cited_by_organization_id"}
+MENTION_COLUMNS = {"person": "person_id", "organization": "organization_id"}
 SPEAKER_QUOTES_SQL = {kind: f"""
 select q.id, q.article_id, q.kind, q.verb, q.attribution, q.text, q.review, q.reported_by_id,
   rp.name as reported_by_name, a.headline
@@ -111,11 +113,11 @@ select l.id, l.instrument, l.provision, l.kind, l.evidence, l.quote_id, l.articl
   q.attribution
 from legal_references l join quotes q on q.id = l.quote_id
 where l.{column} = :id order by l.article_id, l.start limit :limit
-""" for kind, column in {"person": "cited_by_id", "organization": "cited_by_organization_id"}.items()}
+""" for kind, column in CITER_COLUMNS.items()}
 SPEAKER_REFERENCE_COUNT_SQL = {kind: f"select count(*) from legal_references where {column} = :id"
-                               for kind, column in {"person": "cited_by_id", "organization": "cited_by_organization_id"}.items()}
+                               for kind, column in CITER_COLUMNS.items()}
 SPEAKER_MENTIONS_SQL = {kind: f"select count(*) from mentions where {column} = :id"
-                        for kind, column in {"person": "person_id", "organization": "organization_id"}.items()}
+                        for kind, column in MENTION_COLUMNS.items()}
 QUOTES_PER_PAGE = 50  # the speaker page: the busiest speaker has many thousand quotes
 LIST_LIMIT = 50  # roles, reported statements and legal references shown on a speaker page
 PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at a time
