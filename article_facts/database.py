@@ -153,7 +153,15 @@ COUNT_TABLES = {
         select 'organization', q.speaker_organization_id, o.name, null, q.speaker_organization_id,
           sum(q.kind = 'direct'), sum(q.kind = 'indirect'), sum(q.kind = 'partial'), count(*)
         from quotes q join organizations o on o.id = q.speaker_organization_id
-        group by q.speaker_organization_id""", [("total", "speaker", "speaker_key")]),
+        group by q.speaker_organization_id""", [("total", "speaker", "speaker_key"),
+                                                ("speaker_key", "speaker_type")]),
+    # a person's roles, one line per title and organization however many articles repeat it
+    # (basis_note and evidence are SQLite "bare columns": from the row with that min(article_id))
+    "role_counts": ("""
+        select r.person_id, r.title, r.organization_id, r.basis, r.basis_note, r.evidence,
+          min(r.article_id) as article_id, count(distinct r.article_id) as articles
+        from roles r group by r.person_id, r.title, r.organization_id, r.basis""",
+                    [("person_id", "articles")]),
     "quotes_per_speaker_counts": ("""
         select coalesce(p.name, o.name) as speaker, q.speaker_id, q.speaker_organization_id,
           q.kind, count(*) as quotes
@@ -171,7 +179,7 @@ COUNT_TABLES = {
         left join people p on p.id = m.person_id
         left join organizations o on o.id = m.organization_id
         left join countries c on c.id = m.country_id
-        group by m.entity_type, m.entity_id""", [("mentions", "name")]),
+        group by m.entity_type, m.entity_id""", [("mentions", "name"), ("entity_id", "entity_type")]),
 }
 # Aggregates for charts, read from the counts above.
 VIEWS = {

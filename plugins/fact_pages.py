@@ -80,27 +80,29 @@ from organizations o left join countries c on c.id = o.country_id where o.id = :
 SPEAKER_TABLES = {"person": "people", "organization": "organizations"}
 SPEAKER_COLUMNS = {"person": "speaker_id", "organization": "speaker_organization_id"}
 CITER_COLUMNS = {"person": "cited_by_id", "organization": "cited_by_organization_id"}
-MENTION_COLUMNS = {"person": "person_id", "organization": "organization_id"}
+# The page's rowids are picked from the (speaker, article_id, start) index alone, so a late
+# page skips index entries, not rows and joins.
 SPEAKER_QUOTES_SQL = {kind: f"""
+with shown as (
+  select rowid from quotes where {column} = :id order by article_id, start limit :limit offset :offset
+)
 select q.id, q.article_id, q.kind, q.verb, q.attribution, q.text, q.review, q.reported_by_id,
   rp.name as reported_by_name, a.headline
-from quotes q join articles a on a.id = q.article_id
+from shown join quotes q on q.rowid = shown.rowid join articles a on a.id = q.article_id
 left join people rp on rp.id = q.reported_by_id
-where q.{column} = :id order by q.article_id, q.start limit :limit offset :offset
+order by q.article_id, q.start
 """ for kind, column in SPEAKER_COLUMNS.items()}
-SPEAKER_COUNTS_SQL = {kind: f"""
-select kind, count(*) as n from quotes where {column} = :id group by kind
-""" for kind, column in SPEAKER_COLUMNS.items()}
-# A person's roles, one line per title and organization however many articles repeat it.
-SPEAKER_ROLES_SQL = """
-select r.title, r.organization_id, r.basis, r.basis_note, r.evidence, min(r.article_id) as article_id,
-  count(distinct r.article_id) as articles, o.name as organization_name, o.acronym as organization_acronym
-from roles r left join organizations o on o.id = r.organization_id
-where r.person_id = :id
-group by r.title, r.organization_id, r.basis
-order by articles desc, r.title limit :limit
+# Counts made when the database is built (article_facts/database.py COUNT_TABLES).
+SPEAKER_COUNTS_SQL = """
+select direct, indirect, partial from speaker_counts where speaker_key = :id and speaker_type = :type
 """
-# (basis_note and evidence are SQLite "bare columns": they come from the row with that min(article_id))
+SPEAKER_ROLES_SQL = """
+select r.title, r.organization_id, r.basis, r.basis_note, r.evidence, r.article_id, r.articles,
+  o.name as organization_name, o.acronym as organization_acronym
+from role_counts r left join organizations o on o.id = r.organization_id
+where r.person_id = :id
+order by r.articles desc, r.title limit :limit
+"""
 SPEAKER_REPORTED_SQL = """
 select q.id, q.text, q.verb, coalesce(p.name, o.name) as speaker_name, q.speaker_id
 from quotes q
@@ -116,8 +118,9 @@ where l.{column} = :id order by l.article_id, l.start limit :limit
 """ for kind, column in CITER_COLUMNS.items()}
 SPEAKER_REFERENCE_COUNT_SQL = {kind: f"select count(*) from legal_references where {column} = :id"
                                for kind, column in CITER_COLUMNS.items()}
-SPEAKER_MENTIONS_SQL = {kind: f"select count(*) from mentions where {column} = :id"
-                        for kind, column in MENTION_COLUMNS.items()}
+SPEAKER_MENTIONS_SQL = """
+select coalesce(sum(mentions), 0) from mentions_per_entity_counts where entity_id = :id and entity_type = :type
+"""
 QUOTES_PER_PAGE = 50  # the speaker page: the busiest speaker has many thousand quotes
 LIST_LIMIT = 50  # roles, reported statements and legal references shown on a speaker page
 PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at a time
@@ -321,8 +324,9 @@ async def expand_speaker(datasette, db, speaker, urls, request):
     """A person's or an organization's quotes, a page of QUOTES_PER_PAGE at a time, with
     counts for all of them; roles, reported statements and legal references are bounded."""
     kind, params = speaker["speaker_type"], {"id": speaker["id"]}
-    counts = {row["kind"]: row["n"] for row in await rows(db, SPEAKER_COUNTS_SQL[kind], params)}
-    counts = {k: counts.get(k, 0) for k in KIND_LABELS} | {"total": sum(counts.values())}
+    counted = await rows(db, SPEAKER_COUNTS_SQL, dict(params, type=kind))
+    counts = {k: counted[0][k] if counted else 0 for k in KIND_LABELS}
+    counts["total"] = sum(counts.values())
     pages = max(1, -(-counts["total"] // QUOTES_PER_PAGE))
     number = min(page_number(request), pages)
     quotes = await rows(db, SPEAKER_QUOTES_SQL[kind], dict(
@@ -346,7 +350,7 @@ async def expand_speaker(datasette, db, speaker, urls, request):
         reported=await rows(db, SPEAKER_REPORTED_SQL, limited) if kind == "person" else [],
         legal_references=await rows(db, SPEAKER_REFERENCES_SQL[kind], limited),
         legal_reference_count=(await db.execute(SPEAKER_REFERENCE_COUNT_SQL[kind], params)).first()[0],
-        mention_count=(await db.execute(SPEAKER_MENTIONS_SQL[kind], params)).first()[0],
+        mention_count=(await db.execute(SPEAKER_MENTIONS_SQL, dict(params, type=kind))).first()[0],
         list_limit=LIST_LIMIT,
         urls=urls,
     )

@@ -189,6 +189,7 @@ async def test_an_organization_speaks_on_its_speaker_page(archive_ds):
     speaker = (await archive_ds.client.get("/speakers/water-board.json")).json()
     assert speaker["speaker_type"] == "organization"
     assert [q["id"] for q in speaker["quotes"]] == [f"{SLUG}-q5"]
+    assert speaker["counts"] == {"direct": 0, "indirect": 0, "partial": 1, "total": 1}
     assert speaker["urls"]["row"] == "/facts/organizations/water-board"
     rows = (await archive_ds.client.get("/facts/speakers.json?_shape=array")).json()
     board = next(r for r in rows if r["speaker"] == "Water Board")

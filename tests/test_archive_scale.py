@@ -148,6 +148,28 @@ async def test_busiest_speaker_page_is_paged(ds, sql, busiest):
     assert set(re.findall(r'href="/quotes/([a-z0-9-]+)"', more)) - shown
 
 
+async def test_speaker_pages_read_build_time_counts_that_match_the_rows(ds, sql, busiest):
+    """The speaker page reads its counts, roles and mention totals from tables made at build
+    time, and picks a page's quotes from an index: each must equal the live answer.
+    (An organization's counts: test_archive_features.)"""
+    speaker_id = busiest[0]
+    data = (await ds.client.get(f"/speakers/{speaker_id}.json")).json()
+    kinds = dict(sql("select kind, count(*) from quotes where speaker_id = ? group by kind", [speaker_id]))
+    assert data["counts"] == {k: kinds.get(k, 0) for k in ("direct", "indirect", "partial")} | {"total": sum(kinds.values())}
+    (mentions,), = sql("select count(*) from mentions where person_id = ?", [speaker_id])
+    assert data["mention_count"] == mentions > 0
+    pages = data["page"]["pages"]
+    last = (await ds.client.get(f"/speakers/{speaker_id}.json?page={pages}")).json()
+    expected = [i for (i,) in sql("select id from quotes where speaker_id = ? order by article_id, start "
+                                  "limit 50 offset ?", [speaker_id, (pages - 1) * 50])]
+    assert [q["id"] for q in last["quotes"]] == expected and expected
+    roles = sql("select title, organization_id, basis, count(distinct article_id), min(article_id) from roles "
+                "where person_id = ? group by 1, 2, 3", [busiest[0]])
+    assert roles
+    shown = (await ds.client.get(f"/speakers/{busiest[0]}.json")).json()["roles"]
+    assert sorted((r["title"], r["organization_id"], r["basis"], r["articles"], r["article_id"]) for r in shown) == sorted(roles)
+
+
 async def test_article_view_lists_all_its_quotes(ds, sql):
     (article_id,), = sql("select id from articles order by id limit 1 offset 100")
     response = await ds.client.get(f"/articles/{article_id}")
