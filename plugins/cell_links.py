@@ -32,7 +32,9 @@ async def speaker_names(datasette):
 
 
 def link(href, text, css_class):
-    return Markup('<a class="{}" href="{}">{}</a>').format(css_class, href, text)
+    """<a class="css_class" href="href">text</a>, each part escaped (as Markup.format would,
+    a few times faster: a table page draws hundreds of these)."""
+    return Markup(f'<a class="{escape(css_class)}" href="{escape(href)}">{escape(text)}</a>')
 
 
 def snippet_html(value):
