@@ -132,11 +132,12 @@ COMPOSITE_INDEXES = {
     ],
     "paragraphs": [("article_id", "position"), ("start", "id")],
     "mentions": [
-        ("article_id", "start"), ("person_id", "article_id", "start"),
+        ("start", "id"), ("article_id", "start"), ("person_id", "article_id", "start"),
         ("organization_id", "article_id", "start"), ("country_id", "article_id", "start"),
     ],
-    "legal_references": [("article_id", "start"), ("cited_by_id", "article_id", "start"),
+    "legal_references": [("start", "id"), ("article_id", "start"), ("cited_by_id", "article_id", "start"),
                          ("cited_by_organization_id", "article_id", "start")],
+    "editorial_notes": [("start", "id"), ("article_id", "start")],
     "events": [("date", "article_id", "start"), ("article_id", "start")],
     "roles": [("person_id", "title", "organization_id", "basis")],
 }
