@@ -32,7 +32,8 @@ async def hostile_ds(tmp_path, metadata, ds):
     return hostile
 
 
-@pytest.mark.parametrize("path", ["/quotes/hostile-q1", "/articles/hostile", "/speakers/eve", "/facts/quotes", "/facts/search?q=alert"])
+@pytest.mark.parametrize("path", ["/quotes/hostile-q1", "/articles/hostile", "/speakers/eve", "/facts/quotes",
+                                  "/facts/paragraphs", "/facts/search?q=alert"])
 async def test_hostile_text_is_escaped(hostile_ds, path):
     response = await hostile_ds.client.get(path)
     assert response.status_code == 200
