@@ -11,13 +11,14 @@ import sqlite_utils
 from .archive import SHARED, append_article, article_folders, load_archive, write_entities
 from .database import FTS_TABLES, count_tables, create_tables, finish
 from .errors import BuildError
-from .safe_files import remove_stale_temp_files, temporary_database, terminate_like_interrupt
+from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
 @contextmanager
 def replacing(db_path):
     """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds.
-    The file is locked while this build runs and removed on any failure, Ctrl-C or SIGTERM
+    One build or append at a time writes to the folder (safe_files.one_writer). The file is
+    locked while this build runs and removed on any failure, Ctrl-C or SIGTERM
     included (safe_files.temporary_database); a killed build's files go at the next build."""
     db_path = Path(db_path)
     if not db_path.parent.is_dir():
@@ -25,7 +26,7 @@ def replacing(db_path):
     if db_path.is_dir():
         raise BuildError(f"{db_path}: is a folder, not a database file")
     try:
-        with temporary_database(db_path) as tmp_path:
+        with one_writer(db_path), temporary_database(db_path) as tmp_path:
             yield tmp_path
     except (OSError, sqlite3.Error) as e:
         raise BuildError(f"{db_path}: cannot write the database: {e}")

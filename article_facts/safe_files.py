@@ -169,6 +169,23 @@ def remove_stale_temp_files(db_path):
 
 
 @contextlib.contextmanager
+def one_writer(db_path):
+    """Hold the lock that lets one build or append at a time write into db_path's folder (a
+    flock on the folder itself, so no lock file is left behind). Two at once would each copy
+    or write the database and rename theirs over the other's: one article would be lost."""
+    folder = Path(db_path).parent
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{db_path}: another build or append is writing to {folder}; run them one at a time")
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
 def temporary_database(db_path):
     """Yield a new empty temporary file beside db_path, locked for this process; on success
     fsync it and rename it over db_path, on any failure (exceptions, Ctrl-C, SIGTERM) remove

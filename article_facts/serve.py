@@ -44,7 +44,8 @@ class ServeError(Exception):
 
 
 def load_inspect(db_path, inspect_path):
-    """The inspect data for db_path, checked to describe this very file (size and name)."""
+    """The inspect data for db_path, checked to describe this very file: its name, its size,
+    and made after the file was last written (hashing gigabytes at every start would be slow)."""
     db_path, inspect_path = Path(db_path), Path(inspect_path)
     if db_path.stem != DATABASE_NAME:
         raise ServeError(f"{db_path}: the database file must be named {DATABASE_NAME}.db (pages address /{DATABASE_NAME})")
@@ -61,6 +62,8 @@ def load_inspect(db_path, inspect_path):
         raise ServeError(f"{inspect_path}: not an inspect file for {DATABASE_NAME}.db ({e!r})")
     if size != db_path.stat().st_size:
         raise ServeError(f"{inspect_path}: made for a different {db_path.name} (size {size}, file is {db_path.stat().st_size}); re-run datasette inspect")
+    if inspect_path.stat().st_mtime < db_path.stat().st_mtime:  # an append keeps the size class, not the time
+        raise ServeError(f"{inspect_path}: older than {db_path.name}, which was rebuilt or appended to since; re-run datasette inspect")
     entry["file"] = str(db_path)
     return {DATABASE_NAME: entry}
 

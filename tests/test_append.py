@@ -1,4 +1,6 @@
 """`build_db.py append`: adding one article to a built database gives what a full build gives."""
+import fcntl
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -82,3 +84,26 @@ def test_append_needs_a_built_database(synthetic, tmp_path):
     folder = next(p for p in sorted(synthetic.iterdir()) if p.is_dir())
     with pytest.raises(build_db.BuildError, match="no database to add to"):
         build_db.append(folder, tmp_path / "facts.db")
+
+
+@pytest.mark.parametrize("command", ["append", "build"])
+def test_one_writer_at_a_time(synthetic, tmp_path, command):
+    """While one build or append writes to the folder, another refuses at once and leaves the
+    database as it was (two at once would lose one article)."""
+    db = tmp_path / "facts.db"
+    build_db.build(synthetic, db)
+    before = db.read_bytes()
+    folder = next(p for p in sorted(synthetic.iterdir()) if p.is_dir())
+    argv = ["append", str(folder)] if command == "append" else ["--seeds", str(synthetic)]
+    holder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # as a running build holds it
+        result = subprocess.run([sys.executable, "build_db.py", *argv, "--db", str(db)],
+                                cwd=ROOT, capture_output=True, text=True)
+    finally:
+        os.close(holder)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {db}: another build or append is writing to {tmp_path}; run them one at a time"]
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db"]

@@ -104,6 +104,20 @@ def test_every_installed_package_is_pinned_by_the_lock():
     assert {name: version for name, version in installed.items() if locked.get(name) != version} == {}
 
 
+def test_serve_refuses_an_inspect_file_older_than_the_database(tmp_path, db_path):
+    """An append can leave the file's size as it was: the inspect file must also be newer."""
+    db = tmp_path / "facts.db"
+    db.write_bytes(db_path.read_bytes())
+    inspect_file = tmp_path / "facts.inspect.json"
+    subprocess.run([str(Path(os.sys.executable).parent / "datasette"), "inspect", str(db),
+                    "--inspect-file", str(inspect_file)], check=True)
+    assert serve.load_inspect(db, inspect_file)["facts"]["size"] == db.stat().st_size
+    later = inspect_file.stat().st_mtime + 5
+    os.utime(db, (later, later))  # written again after the inspect file, same size
+    with pytest.raises(serve.ServeError, match="older than facts.db"):
+        serve.load_inspect(db, inspect_file)
+
+
 def test_serve_refuses_an_inspect_file_made_for_another_database(tmp_path, db_path):
     other = tmp_path / "facts.inspect.json"
     other.write_text(json.dumps({"facts": {"hash": "0", "size": 1, "file": "facts.db", "tables": {}}}))
