@@ -244,6 +244,13 @@ async def test_speakers_query_pages_through_precomputed_counts(ds, sql):
     assert len(rows) == people
     totals = [row["total"] for row in rows]
     assert totals == sorted(totals, reverse=True) and sum(totals) == sql("select count(*) from quotes")[0][0]
+    for row in rows[:20]:  # roles and organizations come from role_counts: as the roles table says
+        titles = [t for (t,) in sql("select distinct title from roles where person_id = ? order by title limit 20",
+                                    [row["speaker_id"]])]
+        names = [n for (n,) in sql("select distinct o.name from roles r join organizations o on o.id = r.organization_id "
+                                   "where r.person_id = ? order by o.name limit 20", [row["speaker_id"]])]
+        assert row["roles"] == ("; ".join(titles) or None) and row["organizations"] == (", ".join(names) or None)
+    assert any(row["roles"] for row in rows[:20])
 
 
 async def test_search_ranks_few_matches_and_pages_many(ds, sql):
