@@ -125,7 +125,7 @@ FTS_TABLES = {
 # these needs no index of its own.
 COMPOSITE_INDEXES = {
     "quotes": [
-        ("start", "id"), ("article_id", "start"),
+        ("article_id", "start"),
         ("speaker_id", "article_id", "start"), ("speaker_id", "kind"),
         ("speaker_organization_id", "article_id", "start"), ("speaker_organization_id", "kind"),
         ("reported_by_id", "article_id", "start"),
@@ -141,6 +141,10 @@ COMPOSITE_INDEXES = {
     "events": [("date", "article_id", "start"), ("article_id", "start")],
     "roles": [("person_id", "title", "organization_id", "basis")],
 }
+# The quotes table's default sort (start, then id for ties) with every other column after it:
+# its pages and a whole-table CSV export read this index alone, in order, instead of looking
+# each row up in the table (a million random reads at 100,000 articles).
+COVERING_INDEXES = {"quotes": ("start", "id")}
 # Counts computed once at build time (the data is read-only), each a hidden table: the chart
 # views read them (datasette-vega charts the rows on a page), and the speakers query sorts on
 # them. Counting a million quotes on every page view would take seconds.
@@ -237,6 +241,9 @@ def finish(db):
     for name in TABLES:
         for columns in indexes(name):
             db[name].create_index(columns, if_not_exists=True)
+    for name, leading in COVERING_INDEXES.items():
+        columns = list(leading) + [column for column in TABLES[name][0] if column not in leading]
+        db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(leading)}_covering", if_not_exists=True)
     for name, columns in FTS_TABLES.items():
         db[name].enable_fts(columns, tokenize=FTS_TOKENIZE, replace=True)
     count_tables(db)

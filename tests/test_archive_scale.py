@@ -342,3 +342,20 @@ async def test_page_numbers_of_our_pages_take_only_ascii_digits(ds, sql, busiest
     (article,), = sql("select id from articles order by id limit 1")
     response = await ds.client.get(path.format(speaker=busiest[0], article=article))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("statement,index", [
+    # the quotes table's pages and its whole-table CSV export read the covering index in order
+    ("select * from quotes order by start limit 101", "COVERING INDEX idx_quotes_start_id_covering"),
+    ("select * from quotes order by start, id", "COVERING INDEX idx_quotes_start_id_covering"),
+    ("select * from mentions order by start limit 101", "INDEX idx_mentions_start_id"),
+    ("select * from legal_references order by start limit 101", "INDEX idx_legal_references_start_id"),
+    ("select * from editorial_notes order by start limit 101", "INDEX idx_editorial_notes_start_id"),
+    ("select direct, indirect, partial from speaker_counts where speaker_key = 'x' and speaker_type = 'person'",
+     "INDEX idx_speaker_counts_speaker_key_speaker_type"),
+    ("select * from role_counts where person_id = 'x' order by articles desc", "INDEX idx_role_counts_person_id_articles"),
+])
+def test_default_sorts_and_page_lookups_read_an_index_without_sorting(sql, statement, index):
+    """How the pages stay fast at any size: no table scan, no sort of the whole table."""
+    plan = " | ".join(row[-1] for row in sql("explain query plan " + statement))
+    assert index in plan and "USE TEMP B-TREE" not in plan and not plan.startswith("SCAN quotes |"), plan
