@@ -112,6 +112,8 @@ def parse_article(folder):
     for position, row in enumerate(quotes, start=1):
         row["position"] = position
     tables["quotes"] = quotes
+    for mention in tables["mentions"]:
+        mention["quote_id"] = innermost_quote(quotes, mention)
     for label, entry, where in spans("events", "evidence"):
         if entry.get("quote"):
             check_inside_quote(label, where, entry["quote"], quote_spans)
@@ -149,3 +151,10 @@ def parse_article(folder):
     nesting += [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]]
     check_nesting(nesting)
     return tables
+
+
+def innermost_quote(quotes, span):
+    """Id of the shortest quote or statement whose words hold the span (ties: the smaller id),
+    or None: where a mention is quoted, for statements_mentioning."""
+    holding = [(q["end"] - q["start"], q["id"]) for q in quotes if q["start"] <= span["start"] and q["end"] >= span["end"]]
+    return min(holding)[1] if holding else None

@@ -354,8 +354,41 @@ async def test_page_numbers_of_our_pages_take_only_ascii_digits(ds, sql, busiest
     ("select direct, indirect, partial from speaker_counts where speaker_key = 'x' and speaker_type = 'person'",
      "INDEX idx_speaker_counts_speaker_key_speaker_type"),
     ("select * from role_counts where person_id = 'x' order by articles desc", "INDEX idx_role_counts_person_id_articles"),
+    # statements_mentioning reads only the mentions inside quotes
+    ("select rowid from mentions m where m.country_id in ('x', 'y') and m.quote_id is not null "
+     "order by m.country_id, m.article_id, m.start limit 100", "INDEX idx_mentions_quoted_country_id_article_id_start"),
+    ("select rowid from mentions m where m.person_id in ('x', 'y') and m.quote_id is not null "
+     "order by m.person_id, m.article_id, m.start limit 100", "INDEX idx_mentions_quoted_person_id_article_id_start"),
+    ("select rowid from mentions m where m.organization_id in ('x', 'y') and m.quote_id is not null "
+     "order by m.organization_id, m.article_id, m.start limit 100", "INDEX idx_mentions_quoted_organization_id_article_id_start"),
+    ("select rowid from mentions m where m.quote_id is not null order by m.article_id, m.start limit 100",
+     "INDEX idx_mentions_quoted_article_id_start"),
 ])
 def test_default_sorts_and_page_lookups_read_an_index_without_sorting(sql, statement, index):
     """How the pages stay fast at any size: no table scan, no sort of the whole table."""
     plan = " | ".join(row[-1] for row in sql("explain query plan " + statement))
     assert index in plan and "USE TEMP B-TREE" not in plan and not plan.startswith("SCAN quotes |"), plan
+
+
+def test_mentions_know_the_innermost_quote_that_holds_them(sql):
+    live = dict(sql("""select m.id, (select q.id from quotes q where q.article_id = m.article_id
+                         and q.start <= m.start and q.[end] >= m.[end] order by q.[end] - q.start, q.id limit 1)
+                       from mentions m"""))
+    assert dict(sql("select id, quote_id from mentions")) == live
+    assert any(live.values()) and not all(live.values())
+
+
+@pytest.mark.parametrize("which", ["", "most quoted"])
+async def test_statements_mentioning_lists_every_quoted_mention(ds, sql, which):
+    """Its rows are the mentions inside quotes with their innermost quote, as SQL finds them
+    from the offsets (empty entity: every one; else one entity's, by id)."""
+    entity = ""
+    if which:
+        (entity,), = sql("select entity_id from mentions where quote_id is not null group by 1 order by count(*) desc limit 1")
+    rows = await all_pages(ds, "statements_mentioning", entity=entity)
+    expected = sql("""select (select q.id from quotes q where q.article_id = m.article_id and q.start <= m.start
+                                and q.[end] >= m.[end] order by q.[end] - q.start, q.id limit 1) as quote_id, m.text
+                      from mentions m where ? in ('', m.entity_id) order by m.article_id, m.start""", [entity])
+    expected = [row for row in expected if row[0]]
+    assert expected
+    assert [(row["quote_id"], row["named_as"]) for row in rows] == expected
