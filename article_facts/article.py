@@ -112,8 +112,8 @@ def parse_article(folder):
     for position, row in enumerate(quotes, start=1):
         row["position"] = position
     tables["quotes"] = quotes
-    for mention in tables["mentions"]:
-        mention["quote_id"] = innermost_quote(quotes, mention)
+    for mention, quote_id in zip(tables["mentions"], innermost_quotes(quotes, tables["mentions"])):
+        mention["quote_id"] = quote_id
     for label, entry, where in spans("events", "evidence"):
         if entry.get("quote"):
             check_inside_quote(label, where, entry["quote"], quote_spans)
@@ -153,8 +153,23 @@ def parse_article(folder):
     return tables
 
 
-def innermost_quote(quotes, span):
-    """Id of the shortest quote or statement whose words hold the span (ties: the smaller id),
-    or None: where a mention is quoted, for statements_mentioning."""
-    holding = [(q["end"] - q["start"], q["id"]) for q in quotes if q["start"] <= span["start"] and q["end"] >= span["end"]]
-    return min(holding)[1] if holding else None
+def innermost_quotes(quotes, spans):
+    """For each span (spans in the order of their starts), the id of the shortest quote or statement
+    whose words hold it (equal spans: the smaller id), or None: where a mention is quoted, for
+    statements_mentioning. Quotes nest and never cross (check_nesting), so one walk over both,
+    with a stack of the quotes still open, finds them all: linear, however long the article."""
+    by_id = sorted(quotes, key=lambda q: q["id"], reverse=True)  # equal spans: the smaller id on top
+    order = sorted(by_id, key=lambda q: (q["start"], -q["end"]))  # outer quotes before inner ones
+    stack, found, next_quote = [], [], 0
+    for span in spans:
+        while next_quote < len(order) and order[next_quote]["start"] <= span["start"]:
+            quote = order[next_quote]
+            next_quote += 1
+            while stack and stack[-1]["end"] < quote["end"]:  # ended before this quote began
+                stack.pop()
+            stack.append(quote)
+        while stack and stack[-1]["end"] <= span["start"]:  # ended before this span, so before any later one
+            stack.pop()
+        # each open quote holds the ones above it: the first from the top that holds the span
+        found.append(next((quote["id"] for quote in reversed(stack) if quote["end"] >= span["end"]), None))
+    return found

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .archive import SHARED, append_article, article_folders, load_archive, write_entities
-from .database import FTS_TABLES, count_tables, create_tables, finish
+from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
@@ -74,6 +74,7 @@ def append(folder, db_path):
             shutil.copyfile(db_path, tmp_path)
             db = sqlite_utils.Database(tmp_path)
             try:
+                check_schema(db, db_path)
                 db.execute("pragma journal_mode = off")  # a failed append is thrown away whole
                 with db.conn:
                     article_id = append_article(db.conn, folder)
@@ -90,6 +91,16 @@ def append(folder, db_path):
             finally:
                 db.close()
     return article_id
+
+
+def check_schema(db, db_path):
+    """An append writes today's columns: a database built by an older build_db.py needs a full
+    build first (it would fail half-way, or miss what the pages now read)."""
+    for name, (columns, _) in TABLES.items():
+        missing = [column for column in columns if column not in db[name].columns_dict]
+        if missing:
+            raise BuildError(f"{db_path}: built by an older build_db.py (table {name} has no column "
+                             f"{missing[0]}): run a full build")
 
 
 def check(seeds_dir):

@@ -141,7 +141,8 @@ COMPOSITE_INDEXES = {
 # Mentions inside a quote or statement, in the order statements_mentioning lists them, each
 # entity's read from its own index: the mentions outside any quote (most of them) are never
 # read. (SQLite partial indexes: the query's `quote_id is not null` selects them. No full
-# index may lead with the same columns, or the planner can pick it and read every mention.)
+# index may have the same columns, or the planner can pick it and read every mention: the
+# foreign keys person_id, organization_id and country_id get single-column indexes.)
 QUOTED_MENTION_INDEXES = [("person_id", "article_id", "start"), ("organization_id", "article_id", "start"),
                           ("country_id", "article_id", "start"), ("article_id", "start")]
 # The quotes table's default sort (start, then id for ties) with every other column after it:

@@ -63,7 +63,7 @@ def load_inspect(db_path, inspect_path):
     if size != db_path.stat().st_size:
         raise ServeError(f"{inspect_path}: made for a different {db_path.name} (size {size}, file is {db_path.stat().st_size}); re-run datasette inspect")
     if inspect_path.stat().st_mtime < db_path.stat().st_mtime:  # an append keeps the size class, not the time
-        raise ServeError(f"{inspect_path}: older than {db_path.name}, which was rebuilt or appended to since; re-run datasette inspect")
+        raise ServeError(f"{inspect_path}: made before {db_path.name} was last written (a rebuild or an append); re-run datasette inspect")
     entry["file"] = str(db_path)
     return {DATABASE_NAME: entry}
 

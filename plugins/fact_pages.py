@@ -84,13 +84,13 @@ CITER_COLUMNS = {"person": "cited_by_id", "organization": "cited_by_organization
 # page skips index entries, not rows and joins.
 SPEAKER_QUOTES_SQL = {kind: f"""
 with shown as (
-  select rowid from quotes where {column} = :id order by article_id, start limit :limit offset :offset
+  select rowid from quotes where {column} = :id order by article_id, start, rowid limit :limit offset :offset
 )
 select q.id, q.article_id, q.kind, q.verb, q.attribution, q.text, q.review, q.reported_by_id,
   rp.name as reported_by_name, a.headline
 from shown join quotes q on q.rowid = shown.rowid join articles a on a.id = q.article_id
 left join people rp on rp.id = q.reported_by_id
-order by q.article_id, q.start
+order by q.article_id, q.start, q.rowid
 """ for kind, column in SPEAKER_COLUMNS.items()}
 # Counts made when the database is built (article_facts/database.py COUNT_TABLES).
 SPEAKER_COUNTS_SQL = """

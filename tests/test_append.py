@@ -107,3 +107,22 @@ def test_one_writer_at_a_time(synthetic, tmp_path, command):
         f"Error: {db}: another build or append is writing to {tmp_path}; run them one at a time"]
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db"]
+
+
+def test_append_to_a_database_from_an_older_build_asks_for_a_full_build(synthetic, tmp_path):
+    db = tmp_path / "facts.db"
+    build_db.build(synthetic, db)
+    with sqlite3.connect(db) as conn:  # as built before mentions.quote_id existed
+        conn.execute("drop index if exists idx_mentions_quote_id")
+        for (name,) in conn.execute("select name from sqlite_master where type = 'index' and sql like '%quote_id is not null%'").fetchall():
+            conn.execute(f"drop index [{name}]")
+        conn.execute("alter table mentions drop column quote_id")
+    before = db.read_bytes()
+    folder = tmp_path / "new"
+    shutil.copytree(next(p for p in sorted(synthetic.iterdir()) if p.is_dir()), folder)
+    result = subprocess.run([sys.executable, "build_db.py", "append", str(folder), "--db", str(db)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {db}: built by an older build_db.py (table mentions has no column quote_id): run a full build"]
+    assert db.read_bytes() == before

@@ -281,3 +281,44 @@ def test_the_extractors_draft_always_builds_and_slices_back(paragraphs):
         result = draft.draft_text(text, "sample", empty_archive)
         seeds = write_seeds(folder, text, result.yaml)
         assert assert_sound_build(seeds, folder), "the draft must build unedited"
+
+
+@st.composite
+def nested_spans(draw):
+    """Quotes that nest (equal spans too) but never cross, and mentions inside or between them
+    that cross none: what check_nesting lets through."""
+    def intervals(start, end, depth):
+        out, position = [], start
+        while position < end and len(out) < 4:
+            a = draw(st.integers(position, end))
+            b = draw(st.integers(a, end))
+            if b == a:
+                break
+            out.append((a, b, depth))
+            out += intervals(a, b, depth + 1)
+            position = b
+        return out
+    spans = intervals(0, draw(st.integers(1, 60)), 0)
+    quotes, mentions = [], []
+    for n, (a, b, depth) in enumerate(spans):
+        if draw(st.booleans()):
+            mentions.append({"start": a, "end": b})
+        else:
+            copies = draw(st.integers(1, 2))  # equal spans: the smaller id is the innermost
+            quotes += [{"id": f"x-q{draw(st.integers(0, 20))}-{n}-{c}", "start": a, "end": b} for c in range(copies)]
+    return quotes, sorted(mentions, key=lambda m: m["start"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(nested_spans())
+@example(([{"id": "x-q2", "start": 0, "end": 10}, {"id": "x-q10", "start": 0, "end": 10},
+           {"id": "x-p1", "start": 2, "end": 8}], [{"start": 2, "end": 8}, {"start": 0, "end": 10},
+                                                   {"start": 8, "end": 10}, {"start": 10, "end": 12}]))
+def test_innermost_quotes_is_the_shortest_quote_holding_each_mention(spans):
+    from article_facts.article import innermost_quotes
+    quotes, mentions = spans
+    expected = []
+    for m in mentions:
+        holding = [(q["end"] - q["start"], q["id"]) for q in quotes if q["start"] <= m["start"] and q["end"] >= m["end"]]
+        expected.append(min(holding)[1] if holding else None)
+    assert innermost_quotes(quotes, mentions) == expected
