@@ -50,9 +50,12 @@ def merge_entity(merged, row, table, folder):
             )
 
 
-def check_speaker_ids(entities, folder):
-    """/speakers/{id} names a person or an organization, never both."""
-    for key in sorted(entities["people"].keys() & entities["organizations"].keys()):
+def check_speaker_ids(entities, folder, tables):
+    """/speakers/{id} names a person or an organization, never both. Checked after each
+    article, so only that article's ids can newly be both: looking at them alone keeps the
+    build linear in the archive (intersecting every id ever seen is quadratic)."""
+    ids = {row["id"] for name in ("people", "organizations") for row in tables[name]}
+    for key in sorted(key for key in ids if key in entities["people"] and key in entities["organizations"]):
         raise BuildError(f"{folder}/facts.yml: id '{key}' is a person here and an organization in another article")
 
 
@@ -83,7 +86,7 @@ def load_archive(conn, folders, entities):
         for name in SHARED:
             for row in tables[name]:
                 merge_entity(entities[name], row, name, folder)
-        check_speaker_ids(entities, folder)
+        check_speaker_ids(entities, folder, tables)
         insert_article(conn, folder, tables)
         for name, rows in tables.items():
             if name not in SHARED:
