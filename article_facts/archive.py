@@ -1,5 +1,6 @@
 """The archive: every article folder in sorted order, streamed one article at a time into
 the database, with people, organizations and countries merged across articles."""
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 from .article import parse_article
 from .database import insert_rows
 from .errors import BuildError
+from .parallel import parsed_articles
 from .safe_files import real_folders
 
 SHARED = ("countries", "organizations", "people")
@@ -81,16 +83,16 @@ def load_archive(conn, folders, entities):
     """Parse each folder and write its rows at once, holding only the shared entities in
     memory, so memory stays flat however many articles there are. Returns row counts."""
     counts = {}
-    for folder in folders:
-        tables = parse_article(folder)
-        for name in SHARED:
-            for row in tables[name]:
-                merge_entity(entities[name], row, name, folder)
-        check_speaker_ids(entities, folder, tables)
-        insert_article(conn, folder, tables)
-        for name, rows in tables.items():
-            if name not in SHARED:
-                counts[name] = counts.get(name, 0) + len(rows)
+    with contextlib.closing(parsed_articles(folders)) as articles:  # stops the workers on error
+        for folder, tables in zip(folders, articles):
+            for name in SHARED:
+                for row in tables[name]:
+                    merge_entity(entities[name], row, name, folder)
+            check_speaker_ids(entities, folder, tables)
+            insert_article(conn, folder, tables)
+            for name, rows in tables.items():
+                if name not in SHARED:
+                    counts[name] = counts.get(name, 0) + len(rows)
     for name in SHARED:
         counts[name] = len(entities[name])
     return counts
