@@ -70,21 +70,36 @@ class BadValue(yaml.constructor.ConstructorError):
 def check_structure(text):
     """Refuse anchors and aliases (an alias bomb expands exponentially; facts.yml never needs
     them) and nesting deeper than MAX_YAML_DEPTH, from the parser's flat event stream before
-    anything is composed (libyaml composes in C, out of reach of a Python override)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=UniqueKeyLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) and aliases (*name) are not allowed", event.start_mark
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    anything is composed (libyaml composes in C, out of reach of a Python override). The loop
+    is yaml.parse's, inlined: it sees every scalar of the file, a tenth of the build."""
+    loader = UniqueKeyLoader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:  # most events: one test
+                if event.anchor is not None:
+                    refuse_anchor(event)
+                continue
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                refuse_anchor(event)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def refuse_anchor(event):
+    raise yaml.composer.ComposerError(
+        None, None, "anchors (&name) and aliases (*name) are not allowed", event.start_mark
+    )
 
 
 def load_facts(path):

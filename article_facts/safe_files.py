@@ -168,6 +168,11 @@ def remove_stale_temp_files(db_path):
     return removed
 
 
+# Descriptors of the temporary databases this process has locked: a forked worker closes
+# them (article_facts.parallel), or its copy would hold the lock after the build is killed.
+LOCKED_FILES = set()
+
+
 @contextlib.contextmanager
 def one_writer(db_path):
     """Hold the lock that lets one build or append at a time write into db_path's folder (a
@@ -194,6 +199,7 @@ def temporary_database(db_path):
     remove_stale_temp_files(db_path)
     tmp_path = db_path.parent / f".{db_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    LOCKED_FILES.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield tmp_path
@@ -209,6 +215,7 @@ def temporary_database(db_path):
     finally:
         for leftover in (tmp_path, Path(f"{tmp_path}-journal")):
             leftover.unlink(missing_ok=True)
+        LOCKED_FILES.discard(fd)
         os.close(fd)
 
 
