@@ -168,8 +168,9 @@ def remove_stale_temp_files(db_path):
     return removed
 
 
-# Descriptors of the temporary databases this process has locked: a forked worker closes
-# them (article_facts.parallel), or its copy would hold the lock after the build is killed.
+# Descriptors this process holds locks on (the folder's writer lock, the temporary database): a
+# forked worker closes them (article_facts.parallel), or its copy would hold a lock after the
+# build is killed.
 LOCKED_FILES = set()
 
 
@@ -180,6 +181,7 @@ def one_writer(db_path):
     or write the database and rename theirs over the other's: one article would be lost."""
     folder = Path(db_path).parent
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    LOCKED_FILES.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -187,6 +189,7 @@ def one_writer(db_path):
             raise BuildError(f"{db_path}: another build or append is writing to {folder}; run them one at a time")
         yield
     finally:
+        LOCKED_FILES.discard(fd)
         os.close(fd)
 
 
