@@ -57,12 +57,11 @@ def parsed_articles(folders):
     if count < 2 or len(folders) < MIN_FOLDERS:
         yield from map(parse_article, folders)
         return
-    batches = [folders[i:i + BATCH] for i in range(0, len(folders), BATCH)]
     context = multiprocessing.get_context("fork")  # spawn would re-run the caller's __main__
     with context.Pool(count, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending = collections.deque()
-        for batch in batches:
-            pending.append(pool.apply_async(parse_batch, (batch,)))
+        for start in range(0, len(folders), BATCH):  # batches made as they are sent: memory stays flat
+            pending.append(pool.apply_async(parse_batch, (folders[start:start + BATCH],)))
             if len(pending) >= WINDOW * count:
                 yield from pending.popleft().get()
         while pending:
