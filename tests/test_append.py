@@ -66,17 +66,22 @@ def test_append_gives_what_a_full_build_gives(synthetic, tmp_path, position):
     assert any(names.count(",") for names in people.values())  # merged name forms survive
 
 
+def refused(argv, db, message):
+    """Run build_db.py with argv: it must stop with exit status 1 and one line, `Error: message`,
+    and leave db byte-identical."""
+    before = db.read_bytes()
+    result = subprocess.run([sys.executable, "build_db.py", *map(str, argv), "--db", str(db)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {message}"]
+    assert db.read_bytes() == before
+
+
 def test_append_refuses_an_article_already_there_and_leaves_the_database(synthetic, tmp_path):
     db = tmp_path / "facts.db"
     build_db.build(synthetic, db)
-    before = db.read_bytes()
     folder = next(p for p in sorted(synthetic.iterdir()) if p.is_dir())
-    result = subprocess.run([sys.executable, "build_db.py", "append", str(folder), "--db", str(db)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        f"Error: {folder}: article '{folder.name}' is already in the database: run a full build"]
-    assert db.read_bytes() == before
+    refused(["append", folder], db, f"{folder}: article '{folder.name}' is already in the database: run a full build")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db"]
 
 
@@ -92,20 +97,14 @@ def test_one_writer_at_a_time(synthetic, tmp_path, command):
     database as it was (two at once would lose one article)."""
     db = tmp_path / "facts.db"
     build_db.build(synthetic, db)
-    before = db.read_bytes()
     folder = next(p for p in sorted(synthetic.iterdir()) if p.is_dir())
-    argv = ["append", str(folder)] if command == "append" else ["--seeds", str(synthetic)]
+    argv = ["append", folder] if command == "append" else ["--seeds", synthetic]
     holder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(holder, fcntl.LOCK_EX)  # as a running build holds it
-        result = subprocess.run([sys.executable, "build_db.py", *argv, "--db", str(db)],
-                                cwd=ROOT, capture_output=True, text=True)
+        refused(argv, db, f"{db}: another build or append is writing to {tmp_path}; run them one at a time")
     finally:
         os.close(holder)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        f"Error: {db}: another build or append is writing to {tmp_path}; run them one at a time"]
-    assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db"]
 
 
@@ -117,12 +116,7 @@ def test_append_to_a_database_from_an_older_build_asks_for_a_full_build(syntheti
         for (name,) in conn.execute("select name from sqlite_master where type = 'index' and sql like '%quote_id is not null%'").fetchall():
             conn.execute(f"drop index [{name}]")
         conn.execute("alter table mentions drop column quote_id")
-    before = db.read_bytes()
     folder = tmp_path / "new"
     shutil.copytree(next(p for p in sorted(synthetic.iterdir()) if p.is_dir()), folder)
-    result = subprocess.run([sys.executable, "build_db.py", "append", str(folder), "--db", str(db)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        f"Error: {db}: built by an older build_db.py (table mentions has no column quote_id): run a full build"]
-    assert db.read_bytes() == before
+    refused(["append", folder], db,
+            f"{db}: built by an older build_db.py (table mentions has no column quote_id): run a full build")
