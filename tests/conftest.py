@@ -31,6 +31,19 @@ def slug():
 
 
 @pytest.fixture(scope="session")
+def write_article():
+    """A function that writes one article folder, seeds/<slug>/article.txt and facts.yml, and
+    returns it: tests add their own articles to a copy of the seeds with it."""
+    def write(seeds, slug, text, facts):
+        folder = Path(seeds) / slug
+        folder.mkdir(parents=True)
+        (folder / "article.txt").write_text(text, encoding="utf-8")
+        (folder / "facts.yml").write_text(facts, encoding="utf-8")
+        return folder
+    return write
+
+
+@pytest.fixture(scope="session")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "facts.db"
     build_db.build(SEEDS, path)

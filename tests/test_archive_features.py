@@ -97,21 +97,18 @@ FACTS = textwrap.dedent("""\
     """)
 
 
-def seeds_with_article(tmp_path, seeds_dir, article=ARTICLE, facts=FACTS):
+def seeds_with_article(tmp_path, seeds_dir, write_article, article=ARTICLE, facts=FACTS):
     """The project's seeds plus the test article, in a temporary seeds folder."""
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir, seeds)
-    folder = seeds / SLUG
-    folder.mkdir()
-    (folder / "article.txt").write_text(article, encoding="utf-8")
-    (folder / "facts.yml").write_text(facts, encoding="utf-8")
+    write_article(seeds, SLUG, article, facts)
     return seeds
 
 
 @pytest.fixture(scope="module")
-def archive_db(tmp_path_factory, seeds_dir):
+def archive_db(tmp_path_factory, seeds_dir, write_article):
     tmp_path = tmp_path_factory.mktemp("archive")
-    seeds = seeds_with_article(tmp_path, seeds_dir)
+    seeds = seeds_with_article(tmp_path, seeds_dir, write_article)
     db_path = tmp_path / "facts.db"
     build_db.build(seeds, db_path)
     return db_path
@@ -205,7 +202,7 @@ async def test_an_organization_speaks_on_its_speaker_page(archive_ds):
     ("    review: draft\n", "field 'review' is 'maybe', expected one of checked, draft"),
     ("  - id: water-board\n", "id 'ana-nunez' is both a person and an organization"),
 ])
-def test_bad_new_fields_fail_with_one_line(tmp_path, seeds_dir, change, message):
+def test_bad_new_fields_fail_with_one_line(tmp_path, seeds_dir, write_article, change, message):
     replacements = {
         "    speaker: ana-nunez\n    kind: direct\n    verb: said\n":
             "    speaker: ana-nunez\n    speaker_organization: water-board\n    kind: direct\n    verb: said\n",
@@ -216,6 +213,6 @@ def test_bad_new_fields_fail_with_one_line(tmp_path, seeds_dir, change, message)
     facts = FACTS.replace(change, replacements[change], 1)
     if change == "  - id: water-board\n":
         facts = facts.replace("speaker_organization: water-board", "speaker_organization: ana-nunez")
-    seeds = seeds_with_article(tmp_path, seeds_dir, facts=facts)
+    seeds = seeds_with_article(tmp_path, seeds_dir, write_article, facts=facts)
     with pytest.raises(build_db.BuildError, match=message.replace("(", r"\(")):
         build_db.build(seeds, tmp_path / "facts.db")

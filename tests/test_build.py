@@ -182,20 +182,16 @@ def test_rebuild_is_byte_identical(db_path, seeds_dir, tmp_path):
     assert again.read_bytes() == db_path.read_bytes()
 
 
-def test_ids_do_not_change_when_another_article_is_added(db, seeds_dir, tmp_path):
+def test_ids_do_not_change_when_another_article_is_added(db, seeds_dir, tmp_path, write_article):
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir, seeds)
     # a second article whose slug sorts first
-    other = seeds / "aaa-second-article"
-    other.mkdir()
-    (other / "article.txt").write_text("Claudia Sheinbaum said “Hello.”", encoding="utf-8")
-    (other / "facts.yml").write_text(
+    write_article(
+        seeds, "aaa-second-article", "Claudia Sheinbaum said “Hello.”",
         "article: {headline: Hello, headline_source: editorial, dateline: Nowhere, language: en}\n"
         "people: [{id: claudia-sheinbaum, name: Claudia Sheinbaum, country: MX}]\n"
         "countries: [{id: MX, name: Mexico}]\n"
-        "quotes: [{id: q1, speaker: claudia-sheinbaum, kind: direct, verb: said, attribution: explicit, text: Hello.}]\n",
-        encoding="utf-8",
-    )
+        "quotes: [{id: q1, speaker: claudia-sheinbaum, kind: direct, verb: said, attribution: explicit, text: Hello.}]\n")
     tables = build_db.build(seeds, tmp_path / "two.db")
     two = sqlite_utils.Database(tmp_path / "two.db")
     before = {r["id"]: (r["text"], r["start"]) for r in db.query("select id, text, start from quotes")}

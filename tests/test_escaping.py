@@ -17,13 +17,10 @@ editorial_notes:
 
 
 @pytest.fixture
-async def hostile_ds(tmp_path, metadata, ds):
-    seeds = tmp_path / "seeds" / "hostile"
-    seeds.mkdir(parents=True)
-    (seeds / "article.txt").write_text(ARTICLE, encoding="utf-8")
-    (seeds / "facts.yml").write_text(FACTS, encoding="utf-8")
+async def hostile_ds(tmp_path, metadata, ds, write_article):
+    write_article(tmp_path / "seeds", "hostile", ARTICLE, FACTS)
     db_path = tmp_path / "facts.db"
-    build_db.build(seeds.parent, db_path)
+    build_db.build(tmp_path / "seeds", db_path)
     hostile = Datasette(
         [str(db_path)], metadata=metadata,
         plugins_dir=ds.plugins_dir, template_dir=ds.template_dir,

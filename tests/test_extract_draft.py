@@ -189,16 +189,14 @@ def test_follow_up_reuses_the_archive(tmp_path, seeds_dir, slug):
     assert new["id"] == "ana-lucia-ortega"
 
 
-def test_new_ids_never_collide_with_the_archive(tmp_path, seeds_dir):
+def test_new_ids_never_collide_with_the_archive(tmp_path, seeds_dir, write_article):
     seeds = seed_copy(tmp_path, seeds_dir)
     # An archive organization whose id is what the new person's slug would be.
-    other = seeds / "zz-other"
-    other.mkdir()
-    (other / "article.txt").write_text("The Ana Lucía Ortega Foundation met.\n", encoding="utf-8")
-    (other / "facts.yml").write_text(
+    write_article(
+        seeds, "zz-other", "The Ana Lucía Ortega Foundation met.\n",
         "article: {headline: x, headline_source: editorial, dateline: null, language: en}\n"
         "organizations:\n  - {id: ana-lucia-ortega, name: Ana Lucía Ortega Foundation}\n"
-        "people: []\nquotes: []\n", encoding="utf-8")
+        "people: []\nquotes: []\n")
     check_archive(seeds)
     text = (SAMPLES / "mexico-peru-consular-talks.txt").read_text(encoding="utf-8")
     result = draft.draft_text(text, "follow-up", seeds)
@@ -374,28 +372,23 @@ def random_texts(count, seed=20261129):
 
 
 @pytest.mark.parametrize("index", range(6))
-def test_jumbled_text_gives_an_honest_draft_the_build_accepts(index, tmp_path, seeds_dir):
+def test_jumbled_text_gives_an_honest_draft_the_build_accepts(index, tmp_path, seeds_dir, write_article):
     text = random_texts(6)[index]
     seeds = seed_copy(tmp_path, seeds_dir)
     result = draft.draft_text(text, "jumbled", seeds)
     assert not any("could not be made valid" in note for note in result.header), result.header
     assert_draft_is_honest(text, result, seeds)
-    folder = seeds / "jumbled"
-    folder.mkdir()
-    (folder / "article.txt").write_text(text, encoding="utf-8")
-    (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
+    write_article(seeds, "jumbled", text, result.yaml)
     assert check_archive(seeds)["articles"] == 2
 
 
-def test_a_shared_surname_is_not_the_same_person(tmp_path, seeds_dir):
+def test_a_shared_surname_is_not_the_same_person(tmp_path, seeds_dir, write_article):
     seeds = seed_copy(tmp_path, seeds_dir)
-    other = seeds / "zz-ortega"
-    other.mkdir()
-    (other / "article.txt").write_text("Daniel Ortega spoke. Ortega left.\n", encoding="utf-8")
-    (other / "facts.yml").write_text(
+    write_article(
+        seeds, "zz-ortega", "Daniel Ortega spoke. Ortega left.\n",
         "article: {headline: x, headline_source: editorial, language: en}\n"
         "people:\n  - {id: daniel-ortega, name: Daniel Ortega, names: [Daniel Ortega, Ortega]}\n"
-        "quotes: []\n", encoding="utf-8")
+        "quotes: []\n")
     text = "Talks\n“We asked again,” said Foreign Minister Ana Lucía Ortega.\n“Twice,” Ortega said.\n"
     facts = draft.draft_text(text, "talks", seeds).facts
     assert {q["speaker"] for q in facts["quotes"]} == {"ana-lucia-ortega"}
