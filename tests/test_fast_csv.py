@@ -5,11 +5,15 @@ fast path leaves to Datasette and Datasette ignores (it is neither a filter nor 
 """
 import asyncio
 import copy
+import csv
 import sqlite3
 
 import pytest
 import yaml
 from datasette.app import Datasette
+from datasette.plugins import pm
+from hypothesis import given
+from hypothesis import strategies as st
 
 import build_db
 from conftest import ROOT, SEEDS
@@ -32,6 +36,13 @@ HOSTILE_TEXT = [
 def datasette(path, metadata, **settings):
     return Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
                      template_dir=str(ROOT / "templates"), settings=settings or None)
+
+
+@pytest.fixture(scope="module")
+def fast_csv(db_path, metadata):
+    """plugins/fast_csv.py as Datasette loaded it (plugins are not importable)."""
+    datasette(db_path, metadata)
+    return next(p for p in pm.get_plugins() if getattr(p, "__file__", "").endswith("fast_csv.py"))
 
 
 def regular_tables(path):
@@ -96,8 +107,8 @@ async def raw_get(ds, url, host=b"localhost"):
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory):
     """The seed database plus hand-made rows no seed can hold: hostile text, NULLs, floats,
-    blobs, ties in the sort column across page boundaries, keys with no row to label them, a
-    nameless person, and a rowid table of blobs with a foreign key."""
+    blobs, text that is not UTF-8, ties in the sort column across page boundaries, keys with no
+    row to label them, a nameless person, and a rowid table of blobs with a foreign key."""
     path = tmp_path_factory.mktemp("hostile") / "facts.db"
     build_db.build(SEEDS, path)
     conn = sqlite3.connect(path)
@@ -118,6 +129,9 @@ def hostile_db(tmp_path_factory):
              "verb": None if n % 5 == 0 else "said", "text": text, "article": article,
              "position": n * 0.25 if n % 3 == 0 else n, "paragraph": paragraph if n % 4 else "nowhere",
              "start": n % 9 if n % 11 else None, "end": 10 ** 12 + n, "note": review_note})
+    # Not UTF-8 (Datasette shows U+FFFD): in the first page and in later ones
+    conn.execute("update quotes set attribution_note = cast(x'41ff42c3' as text) "
+                 "where id in ('zz-003-é,\"x\"', 'zz-200-é,\"x\"')")
     conn.execute("create table attachments (name text, quote_id text references quotes(id), data blob)")
     quotes = [r[0] for r in conn.execute("select id from quotes order by id")]
     for n in range(130):
@@ -179,6 +193,40 @@ async def test_hostile_rows_come_out_whole(hostile_db, metadata):
     assert all(i.split(",")[0] in body for i in ids)
     attachments = await assert_same_as_datasette(ds, "/facts/attachments.csv?_stream=on&_labels=on")
     assert attachments.text.startswith("rowid,name,quote_id,quote_id_label,data\r\n")
+
+
+async def test_text_that_is_not_utf8_after_many_batches(hostile_db, metadata, tmp_path):
+    """The fast path reads text with str, then falls back to Datasette's decoding (U+FFFD) at
+    the first cell that is not UTF-8, going on from the last row it sent: far past the first
+    batch, the rows still come out once each, in order, as Datasette's own export has them."""
+    path = tmp_path / "facts.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table notes (id text primary key not null, body text, n integer)")
+    conn.executemany("insert into notes values (?, ?, ?)",
+                     [(f"n{i:05d}", f"note, {i}", i) for i in range(3500)])
+    conn.execute("update notes set body = cast(x'e2809c41ff' as text) where n in (2600, 3100)")
+    conn.commit()
+    conn.close()
+    ds = datasette(path, metadata, max_returned_rows=40, default_page_size=15)
+    body = (await assert_same_as_datasette(ds, "/facts/notes.csv?_stream=on")).text
+    assert body.count("\r\n") == 3501 and body.count("\u201cA\ufffd") == 2
+    assert body.index("n02599,") < body.index("n02600,") < body.index("n02601,")
+
+
+@given(st.lists(st.lists(st.one_of(
+    st.none(), st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(allow_nan=False),
+    st.text(alphabet=st.sampled_from(list(',"\r\n \t\x00a\u00e9\U0001f642\'')), max_size=6)),
+    min_size=3, max_size=3), min_size=1, max_size=6), st.integers(min_value=1, max_value=3))
+def test_columns_are_written_as_csv_writer_writes_them(fast_csv, rows, width):
+    """The column-at-a-time writer gives csv.writer's exact lines, for any SQLite value."""
+    rows = [tuple(row[:width]) for row in rows]
+    expected = fast_csv.Parts()
+    csv.writer(expected).writerows(rows)
+    assert fast_csv.table_lines(rows) == expected
+
+
+def test_a_blob_leaves_the_batch_to_the_cell_by_cell_writer(fast_csv):
+    assert fast_csv.table_lines([("a", 1), ("b", b"\x00")]) is None
 
 
 async def test_size_cap_is_datasettes(hostile_db, metadata):
