@@ -270,12 +270,15 @@ async def load(base, path, concurrency, max_requests, max_seconds, min_requests=
                 rps=len(latencies) / wall, statuses=statuses, bytes=statistics.median(sizes))
 
 
-async def signals(base, path, expected_csv_rows):
-    """What a reader would see go wrong: status, facet timeouts, truncation, CSV rows."""
+async def signals(base, path, expected_csv_rows, counted=None):
+    """What a reader would see go wrong: status, facet timeouts, truncation, CSV rows (the
+    rows a CSV download held go into counted["csv_rows"])."""
     found = []
     async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as client:
         if ".csv" in path:
             rows, status = await csv_rows(client, path)
+            if counted is not None:
+                counted["csv_rows"] = rows
             if status != 200:
                 found.append(f"CSV status {status}")
             if rows != expected_csv_rows:
@@ -397,7 +400,7 @@ async def measure_server(server, paths, args, csv_rows_expected, client_counts=(
             else:
                 budget = dict(max_requests=args.requests * (1 if clients == 1 else 2), max_seconds=args.seconds)
             row[clients] = await load(server.base, path, clients, **budget)
-        row["signals"] = await signals(server.base, path, csv_rows_expected)
+        row["signals"] = await signals(server.base, path, csv_rows_expected, row)
         for clients in client_counts:
             failed = sum(n for status, n in row.get(clients, {}).get("statuses", {}).items() if status != 200)
             if failed:  # fast failures (a 400 "took too long") make a latency look good
@@ -475,6 +478,17 @@ async def run(args):
         print("bench: measuring plain Datasette", file=sys.stderr, flush=True)
         plain_results = await measure_server(plain, plain_paths, args, info["counts"]["quotes"])
         plain.stop()
+        # Plain Datasette's CSV stops at its 100 MB default cap; the same export with the cap
+        # lifted is the like-for-like time for every row.
+        uncapped_port = free_port()
+        uncapped = servers["plain-uncapped"] = Server(
+            "plain, max_csv_mb 0", [str(BIN / "datasette"), "serve", str(db), "--port", str(uncapped_port),
+                                    "--setting", "max_csv_mb", "0"], uncapped_port, work / "plain-uncapped.log")
+        await uncapped.ready()
+        print("bench: measuring plain Datasette's full CSV export without its cap", file=sys.stderr, flush=True)
+        csv_paths = {name: path for name, path in plain_paths.items() if path and ".csv" in path}
+        uncapped_results = await measure_server(uncapped, csv_paths, args, info["counts"]["quotes"], client_counts=(1,))
+        uncapped.stop()
         print("bench: measuring make serve-prod (WORKERS=1)", file=sys.stderr, flush=True)
         ours_results = await measure_server(ours, ours_paths, args, info["counts"]["quotes"])
         ours.stop()
@@ -495,13 +509,14 @@ async def run(args):
         for server in servers.values():
             server.stop()
 
-    text = render(report, plan, ours_paths, plain_paths, notes, ours_results, plain_results, sql_ms, scaling)
+    text = render(report, plan, ours_paths, plain_paths, notes, ours_results, plain_results, sql_ms, scaling,
+                  uncapped_results)
     print(text)
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"bench: wrote {args.out}", file=sys.stderr)
 
 
-def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, scaling):
+def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, scaling, uncapped):
     info, counts = report["info"], report["info"]["counts"]
     build_s, build_mib, build_tree_mib = report["build"]
     base_s, base_mib, base_tree_mib = report["baseline"]
@@ -574,6 +589,26 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
             f"{ratio(o8 and o8['rps'], p8 and p8['rps'])} |")
     lines += [
         "",
+        "## Full CSV export, 1 client: rows per second",
+        "",
+        "Plain Datasette with default settings stops its streamed CSV at 100 MB (`max_csv_mb`); it was also "
+        "run with `--setting max_csv_mb 0` so that it sends every row, as ours does (serve-prod sets 0). Rows: "
+        "the data rows of a separate download of the same URL, parsed.",
+        "",
+        "| server | median s | rows | rows per second | ours / this (rows per second) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, *_ in plan:
+        if ".csv" not in (ours_paths.get(name) or ""):
+            continue
+        ours_rate = csv_rate(ours.get(name, {}))
+        for label, result in (("ours (serve-prod)", ours.get(name, {})), ("plain, default settings", plain.get(name, {})),
+                              ("plain, max_csv_mb 0", uncapped.get(name, {}))):
+            rate = csv_rate(result)
+            lines.append(f"| {label} | {fmt(result.get(1) and result[1]['median'] / 1000, 1)} | "
+                         f"{fmt(result.get('csv_rows'))} | {fmt(rate)} | {ratio(ours_rate, rate)} |")
+    lines += [
+        "",
         "## Serving processes (`make serve-prod WORKERS=n`), 8 concurrent clients, requests per second",
         "",
         "| page | 1 | 2 | 4 | 4 / 1 |",
@@ -587,6 +622,13 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
         note = f" ({notes[name]})" if notes.get(name) else ""
         lines.append(f"- {name}{note}: ours `{ours_paths.get(name)}`; plain `{shorten(plain_paths.get(name))}`")
     return "\n".join(lines) + "\n"
+
+
+def csv_rate(result):
+    """Data rows per second of a measured CSV export: its rows over its median time."""
+    if not result.get(1) or not result.get("csv_rows") or not result[1]["median"]:
+        return None
+    return result["csv_rows"] / (result[1]["median"] / 1000)
 
 
 def shorten(path):
