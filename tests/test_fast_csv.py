@@ -129,9 +129,11 @@ def hostile_db(tmp_path_factory):
              "verb": None if n % 5 == 0 else "said", "text": text, "article": article,
              "position": n * 0.25 if n % 3 == 0 else n, "paragraph": paragraph if n % 4 else "nowhere",
              "start": n % 9 if n % 11 else None, "end": 10 ** 12 + n, "note": review_note})
-    # Not UTF-8 (Datasette shows U+FFFD): in the first page and in later ones
+    # Not UTF-8 (Datasette shows U+FFFD): in the first page whichever way start sorts (a NULL
+    # start, the highest start) and in a later page
     conn.execute("update quotes set attribution_note = cast(x'41ff42c3' as text) "
-                 "where id in ('zz-003-é,\"x\"', 'zz-200-é,\"x\"')")
+                 "where id in ('zz-000-é,\"x\"', 'zz-200-é,\"x\"', "
+                 "(select id from quotes order by start desc limit 1))")
     conn.execute("create table attachments (name text, quote_id text references quotes(id), data blob)")
     quotes = [r[0] for r in conn.execute("select id from quotes order by id")]
     for n in range(130):
