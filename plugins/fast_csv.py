@@ -285,10 +285,15 @@ class Export:
         try:
             self.read_first_page()
         except sqlite3.OperationalError as error:
-            if not undecodable(error):
-                raise
-            self.conn.text_factory = replacing_text
+            self.decode_as_datasette(error)
             self.read_first_page()
+
+    def decode_as_datasette(self, error):
+        """After text that is not UTF-8, read on with Datasette's decoding; other errors, or
+        the same one again, are raised."""
+        if not undecodable(error) or self.conn.text_factory is replacing_text:
+            raise error
+        self.conn.text_factory = replacing_text
 
     def read_first_page(self):
         plan = self.plan
@@ -314,10 +319,8 @@ class Export:
         try:
             rows = self.read_on()
         except sqlite3.OperationalError as error:
-            if not undecodable(error) or self.conn.text_factory is replacing_text:
-                raise
-            # Read again from the last row given, decoding as Datasette does (same snapshot).
-            self.conn.text_factory = replacing_text
+            self.decode_as_datasette(error)
+            # Read again from the last row given (same snapshot): the failed batch is lost.
             self.cursor = self.conn.execute(self.plan["rest_sql"])
             self.skip_to = self.last_key
             rows = self.read_on()
@@ -343,7 +346,12 @@ class Export:
         labels = {}
         for index, fk in self.plan["expanded"].items():
             if fk:
-                labels[index] = fetch_labels(self.conn, fk, [row[index] for row in rows])
+                values = [row[index] for row in rows]
+                try:
+                    labels[index] = fetch_labels(self.conn, fk, values)
+                except sqlite3.OperationalError as error:
+                    self.decode_as_datasette(error)  # the rows' cursor reads on the same way
+                    labels[index] = fetch_labels(self.conn, fk, values)
         return csv_lines(rows, self.plan, labels, self.blob_url)
 
 

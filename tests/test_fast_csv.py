@@ -215,6 +215,23 @@ async def test_text_that_is_not_utf8_after_many_batches(hostile_db, metadata, tm
     assert body.index("n02599,") < body.index("n02600,") < body.index("n02601,")
 
 
+async def test_a_label_that_is_not_utf8(metadata, tmp_path):
+    """Labels are read on the same connection: one that is not UTF-8 comes out as Datasette's
+    own export has it (U+FFFD), and the export goes on."""
+    path = tmp_path / "facts.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table people (id text primary key not null, name text)")
+    conn.execute("create table notes (id text primary key not null, person_id text references people(id))")
+    conn.execute("insert into people values ('ok', 'Ana'), ('garbled', cast(x'41ff42' as text))")
+    conn.executemany("insert into notes values (?, ?)",
+                     [(f"n{i:03d}", "garbled" if i % 7 == 3 else "ok") for i in range(100)])
+    conn.commit()
+    conn.close()
+    ds = datasette(path, metadata, max_returned_rows=40, default_page_size=15)
+    body = (await assert_same_as_datasette(ds, "/facts/notes.csv?_stream=on&_labels=on")).text
+    assert body.count("\r\n") == 101 and body.count("garbled,A\ufffdB") == 14
+
+
 @given(st.lists(st.lists(st.one_of(
     st.none(), st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(allow_nan=False),
     st.text(alphabet=st.sampled_from(list(',"\r\n \t\x00a\u00e9\U0001f642\'')), max_size=6)),
