@@ -437,7 +437,9 @@ async def plan_export(datasette, scope, receive, routes):
     if (sort or sort_desc) and (sort or sort_desc) not in sortable:
         return None
     # The later pages continue from the first page's last row by comparing its key and sort
-    # values as text; that round trip is exact for TEXT and INTEGER columns of non-NULL keys.
+    # values as text; that round trip is exact for TEXT and INTEGER columns of non-NULL keys
+    # (not for text that is not UTF-8, or a REAL inf in an INTEGER column: there Datasette's
+    # own pages repeat or drop rows, and the fast path, which does not page, gives each once).
     for name in ([] if use_rowid else pks) + [c for c in (sort, sort_desc) if c and c != "rowid"]:
         column = details.get(name)
         if column is None or column_affinity(column.type) == "OTHER":
