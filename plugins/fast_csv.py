@@ -22,6 +22,7 @@ response_headers' cache policy outermost) treats its responses exactly as Datase
 """
 import asyncio
 import csv
+import functools
 import re
 import sys
 import urllib.parse
@@ -190,14 +191,14 @@ def csv_lines(rows, plan, labels, blob_url):
     """CSV text of rows, one string per row, converted as Datasette's as_csv converts them:
     a labelled key as (value, label), other key cells as (value, ""), NULL as empty, a blob as
     its .blob URL (named, as Datasette names it, by the heading at the cell's position)."""
-    parts = Parts()
-    writer = csv.writer(parts)
     expanded = plan["expanded"]
     headings = plan["headings"]
     if not expanded:
         lines = table_lines(rows)  # the common case
         if lines is not None:
             return lines
+    parts = Parts()
+    writer = csv.writer(parts)
     for row in rows:
         labelled = {}  # cells Datasette turns into {"value": ..., "label": ...}
         for index, lookup in expanded.items():
@@ -282,18 +283,19 @@ class Export:
         """Datasette's first page: its exact query, so ties in the sort column come out in the
         same order; the rest follows from one cursor over the later pages' ordering."""
         self.conn.execute("begin")  # one snapshot for the first page and the rest
-        try:
-            self.read_first_page()
-        except sqlite3.OperationalError as error:
-            self.decode_as_datasette(error)
-            self.read_first_page()
+        self.decoded(self.read_first_page)
 
-    def decode_as_datasette(self, error):
-        """After text that is not UTF-8, read on with Datasette's decoding; other errors, or
-        the same one again, are raised."""
-        if not undecodable(error) or self.conn.text_factory is replacing_text:
-            raise error
-        self.conn.text_factory = replacing_text
+    def decoded(self, read, read_again=None):
+        """read(); after text that is not UTF-8, the connection decodes as Datasette does from
+        then on (rows already read are valid UTF-8, so the same) and read_again(), or read(),
+        runs. Other errors, or the same one again, are raised."""
+        try:
+            return read()
+        except sqlite3.OperationalError as error:
+            if not undecodable(error) or self.conn.text_factory is replacing_text:
+                raise
+            self.conn.text_factory = replacing_text
+        return (read_again or read)()
 
     def read_first_page(self):
         plan = self.plan
@@ -316,14 +318,7 @@ class Export:
             return rows
         if self.cursor is None:
             return []
-        try:
-            rows = self.read_on()
-        except sqlite3.OperationalError as error:
-            self.decode_as_datasette(error)
-            # Read again from the last row given (same snapshot): the failed batch is lost.
-            self.cursor = self.conn.execute(self.plan["rest_sql"])
-            self.skip_to = self.last_key
-            rows = self.read_on()
+        rows = self.decoded(self.read_on, self.read_on_again)
         if rows:
             self.last_key = self.key(rows[-1])
         else:
@@ -338,6 +333,13 @@ class Export:
             self.skip_to = None
         return self.cursor.fetchmany(BATCH_ROWS)
 
+    def read_on_again(self):
+        """read_on() after a failed batch (which is lost): the query again, in the same
+        snapshot, from the last row given."""
+        self.cursor = self.conn.execute(self.plan["rest_sql"])
+        self.skip_to = self.last_key
+        return self.read_on()
+
     def next_chunk(self):
         """The next batch as CSV lines ([] at the end); runs in a worker thread."""
         rows = self.next_rows()
@@ -347,11 +349,7 @@ class Export:
         for index, fk in self.plan["expanded"].items():
             if fk:
                 values = [row[index] for row in rows]
-                try:
-                    labels[index] = fetch_labels(self.conn, fk, values)
-                except sqlite3.OperationalError as error:
-                    self.decode_as_datasette(error)  # the rows' cursor reads on the same way
-                    labels[index] = fetch_labels(self.conn, fk, values)
+                labels[index] = self.decoded(functools.partial(fetch_labels, self.conn, fk, values))
         return csv_lines(rows, self.plan, labels, self.blob_url)
 
 
@@ -553,9 +551,10 @@ async def send_export(datasette, plan, app, scope, receive, send):
     try:
         while lines and not state["gone"]:
             text, over = lines, False
-            if limit and written + sum(map(len, lines)) <= limit:
-                written += sum(map(len, lines))
-            elif limit:  # this batch crosses the cap
+            size = sum(map(len, lines)) if limit else 0
+            if not limit or written + size <= limit:
+                written += size
+            else:  # this batch crosses the cap
                 text = []  # Datasette's LimitedWriter counts characters, row by row
                 for line in lines:
                     written += len(line)
