@@ -100,14 +100,15 @@ chromium:
 test: facts.db chromium
 	$(BIN)/python -m pytest
 
-# The extractor's accuracy on tests/extraction (+ the seed), and on PolNeAR's dev split when
+# The extractor's accuracy on tests/extraction (+ the seed), and on PolNeAR (train + dev pooled,
+# split once into a development part and a locked validation part, both printed) when
 # ../shared/corpora/polnear is there (skips otherwise; the corpus's test split is never read).
 POLNEAR ?= ../shared/corpora/polnear
 eval: $(VENV)/.installed
 	$(BIN)/python -m article_facts.evaluate --set tests/extraction
 
 eval-polnear: $(VENV)/.installed
-	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.evaluate --polnear $(POLNEAR)/dev.jsonl; \
+	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.evaluate --polnear $(POLNEAR); \
 	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:

@@ -16,16 +16,35 @@ are listed but scored apart: detection counts predicted 'direct' quotes against 
 quotes. The seed article's facts.yml is scored too (its `kind: direct` quotes; the speaker is
 right when it is the person's `name` or one of its `names`).
 
-PolNeAR (`make eval-polnear`): the corpus does not tell direct from partial quotes, so every
+PolNeAR (`make eval-polnear`): the train and dev splits are pooled and split once, by article,
+with a fixed seed (`polnear_part`: a hash of the seed and the article id, so the split never
+depends on file order) into a development part (about 80%) and a locked validation part
+(about 20%). Rules are developed and tuned on the development part only; the validation part
+is only ever scored: `--misses` refuses to print its errors. The corpus's test split is never
+read.
+
+Direct quotes: the corpus does not tell direct from partial quotes, so every
 quotation-mark pair (paired mechanically: curly marks by shape, straight marks alternating,
 per paragraph) whose words lie at least half inside an attribution's content is a gold quote
 with that attribution's source; pairs inside no content (scare quotes, titles) are not quotes.
 Predictions are the extractor's 'direct' and 'partial' quotes. Speaker accuracy counts the gold
 quotes whose source names someone (see `source_is_name`).
+
+Reported speech: a gold statement is an attribution whose cue holds a verb of saying
+(`SAYING_VERBS`) or "according to", and whose content lies less than half inside quotation
+marks. Predictions are the extractor's 'indirect' statements. A prediction matches a statement
+when their spans overlap by at least half of each; precision counts a prediction right when it
+matches any annotated attribution (whatever its cue), recall counts the statements with a verb
+of saying that are matched. The source is scored where the gold source is a name (its head word
+in the drafted name, as for quotes) or an unnamed source ("a senior official", "analysts": the
+drafted speaker must be an unnamed source whose description holds the gold head noun), over the
+matched statements (recall says how many are missed); pronouns and definite descriptions ("he",
+"the senator") refer to someone named elsewhere and are not scored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -337,30 +356,204 @@ def polnear_gold(doc: dict) -> list[GoldQuote]:
     return gold
 
 
-def evaluate_polnear(path: Path, limit: int | None = None) -> tuple[list[Score], Score]:
+SPLIT_SEED = "article-facts-polnear-split-1"
+VALIDATION_SHARE = 0.2
+SPLITS = ("train.jsonl", "dev.jsonl")  # the corpus's test split is never read
+
+
+def polnear_part(doc_id: str) -> str:
+    """'validation' for about a fifth of the articles, 'development' for the rest: fixed by the
+    seed and the article id alone."""
+    h = int(hashlib.sha256(f"{SPLIT_SEED}:{doc_id}".encode()).hexdigest()[:8], 16)
+    return "validation" if h < VALIDATION_SHARE * 16**8 else "development"
+
+
+def polnear_docs(source: Path, part: str | None = None):
+    """The articles of a PolNeAR folder (train + dev pooled) or of one .jsonl file, in file
+    order, optionally only those of one part."""
+    files = [source / name for name in SPLITS] if source.is_dir() else [source]
+    for path in files:
+        if "test" in path.name:
+            raise ValueError(f"{path}: the PolNeAR test split is held out; refusing to read it")
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                doc = json.loads(line)
+                if part is None or polnear_part(doc["id"]) == part:
+                    yield doc
+
+
+# verbs of saying (any form), for the reported-speech gold; "according to" counts too
+SAYING_VERBS = frozenset(
+    """say says said saying tell tells told telling add adds added adding note notes noted
+    noting write writes wrote writing state states stated stating explain explains explained
+    explaining argue argues argued arguing claim claims claimed claiming warn warns warned
+    warning insist insists insisted insisting declare declares declared declaring acknowledge
+    acknowledges acknowledged acknowledging announce announces announced announcing report
+    reports reported reporting respond responds responded responding reply replies replied
+    replying recall recalls recalled recalling mention mentions mentioned mentioning emphasize
+    emphasizes emphasized emphasizing stress stresses stressed stressing assert asserts asserted
+    asserting admit admits admitted admitting contend contends contended contending confirm
+    confirms confirmed confirming predict predicts predicted predicting suggest suggests
+    suggested suggesting continue continues continued continuing""".split()
+)
+_DEFINITE = {"the", "his", "her", "its", "their", "this", "that", "these", "those"}
+_PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "them", "who", "which"}
+
+
+@dataclass
+class Statement:
+    start: int
+    end: int
+    source: str | None
+
+
+def is_saying_cue(cue: str | None) -> bool:
+    low = (cue or "").lower()
+    return "according to" in low or any(w in SAYING_VERBS for w in re.findall(r"[a-z]+", low))
+
+
+def unnamed_head(source: str | None) -> str | None:
+    """The head noun of a source that names nobody and refers to no one named elsewhere
+    ("a senior administration official" -> 'official', "analysts" -> 'analysts'); None for
+    names, pronouns and definite descriptions."""
+    if not source or source_is_name(source):
+        return None
+    s = re.split(r",|\(| who | which | that | of | for | at | from | on | in | with ", source)[0]
+    words = re.findall(r"[^\W\d_][\w’'\-]*", s)
+    if not words or words[0].lower() in _DEFINITE or words[-1].lower() in _PRONOUNS:
+        return None
+    return words[-1].lower()
+
+
+def _covered(spans, start, end) -> int:
+    return sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+
+
+def reported_gold(doc: dict) -> tuple[list[Statement], list[Statement]]:
+    """(statements with a verb of saying or "according to", every annotated content span)."""
+    text = doc["text"]
+    quoted = mark_pairs(text)
+    saying, every = [], []
+    for a in doc.get("attributions") or []:
+        spans = (a.get("content") or {}).get("spans") or []
+        if not spans:
+            continue
+        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        st = Statement(start, end, (a.get("source") or {}).get("text"))
+        every.append(st)
+        length = sum(e - s for s, e in spans)
+        in_marks = sum(_covered(quoted, s, e) for s, e in spans)
+        if is_saying_cue((a.get("cue") or {}).get("text")) and in_marks * 2 < length:
+            saying.append(st)
+    return saying, every
+
+
+def _overlaps(p, g) -> bool:
+    o = max(0, min(p.end, g.end) - max(p.start, g.start))
+    return o * 2 >= (g.end - g.start) and o * 2 >= (p.end - p.start)
+
+
+def reported_source_ok(pred, g: Statement) -> bool | None:
+    """True/False where the gold source can be judged, None where it cannot."""
+    if g.source and source_is_name(g.source):
+        return polnear_speaker_ok(pred, GoldQuote(g.start, g.end, "", [], source=g.source))
+    head = unnamed_head(g.source)
+    if head is None:
+        return None
+    desc = (pred.speaker_name or "").lower() if pred.speaker_type == "unnamed" else ""
+    return head in re.findall(r"[^\W\d_][\w’'\-]*", desc)
+
+
+@dataclass
+class Reported:
+    name: str
+    gold: int = 0
+    predicted: int = 0
+    predicted_right: int = 0
+    matched: int = 0
+    source_total: int = 0
+    source_right: int = 0
+    misses: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.predicted_right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.source_right / self.source_total if self.source_total else 1.0
+
+    def add(self, other: "Reported") -> None:
+        for f in ("gold", "predicted", "predicted_right", "matched", "source_total", "source_right"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.misses.extend(other.misses)
+
+    def line(self) -> str:
+        p, r = self.precision, self.recall
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return (
+            f"{self.name:48.48} gold {self.gold:4d} pred {self.predicted:4d} "
+            f"P {p:.3f} R {r:.3f} F1 {f1:.3f} "
+            f"source {self.source_right}/{self.source_total} = {self.source_accuracy:.3f}"
+        )
+
+
+def score_reported(name: str, doc: dict, found) -> Reported:
+    saying, every = reported_gold(doc)
+    pred = [a for a in found if a.kind == "indirect"]
+    sc = Reported(name, gold=len(saying), predicted=len(pred))
+    sc.predicted_right = sum(1 for p in pred if any(_overlaps(p, g) for g in every))
+    taken: set[int] = set()
+    for g in saying:
+        hit = next((i for i, p in enumerate(pred) if i not in taken and _overlaps(p, g)), None)
+        ok = None
+        if hit is not None:
+            taken.add(hit)
+            sc.matched += 1
+            ok = reported_source_ok(pred[hit], g)
+        if ok is not None:
+            sc.source_total += 1
+            sc.source_right += ok
+        if hit is None or ok is False:
+            sc.misses.append((name, g, pred[hit] if hit is not None else None))
+    for i, p in enumerate(pred):
+        if i not in taken and not any(_overlaps(p, g) for g in every):
+            sc.misses.append((name, None, p))
+    return sc
+
+
+def evaluate_polnear(
+    path: Path, limit: int | None = None, part: str | None = None
+) -> tuple[list[Score], Score, Reported]:
+    """Direct quotes per article, their total, and the reported-speech total."""
     rows = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if limit is not None and n >= limit:
-                break
-            doc = json.loads(line)
-            gold = polnear_gold(doc)
-            _TEXTS[doc["id"]] = doc["text"]
-            pred = [a for a in extract_attributions(doc["text"]) if a.kind in ("direct", "partial")]
-            rows.append(
-                score(
-                    doc["id"],
-                    doc["text"],
-                    gold,
-                    pred,
-                    polnear_speaker_ok,
-                    lambda g: bool(g.source and source_is_name(g.source)),
-                )
+    reported = Reported("reported speech (verb of saying, according to)")
+    for n, doc in enumerate(polnear_docs(path, part)):
+        if limit is not None and n >= limit:
+            break
+        gold = polnear_gold(doc)
+        _TEXTS[doc["id"]] = doc["text"]
+        found = extract_attributions(doc["text"])
+        pred = [a for a in found if a.kind in ("direct", "partial")]
+        rows.append(
+            score(
+                doc["id"],
+                doc["text"],
+                gold,
+                pred,
+                polnear_speaker_ok,
+                lambda g: bool(g.source and source_is_name(g.source)),
             )
-    total = Score("overall")
+        )
+        reported.add(score_reported(doc["id"], doc, found))
+    total = Score("direct quotes")
     for r in rows:
         total.add(r)
-    return rows, total
+    return rows, total, reported
 
 
 _TEXTS: dict[str, str] = {}
@@ -370,6 +563,22 @@ def _print(rows, total):
     for r in rows:
         print(r.line())
     print(total.line())
+
+
+def _print_misses(misses):
+    for name, g, p in misses:
+        if g is None:
+            t = _TEXTS.get(name, "")
+            print(f"EXTRA  {name}: {p.kind} {t[p.start:p.end][:60]!r} speaker={p.speaker_name}")
+        elif p is None:
+            words = getattr(g, "text", "") or _TEXTS.get(name, "")[g.start : g.end]
+            print(f"MISSED {name}: {words[:70]!r} ({g.source or getattr(g, 'speakers', '')})")
+        else:
+            words = getattr(g, "text", "") or _TEXTS.get(name, "")[g.start : g.end]
+            print(
+                f"WRONG  {name}: {words[:50]!r} gold={g.source or g.speakers} "
+                f"got={p.speaker_name} ({p.speaker_type}) verb={p.verb} note={p.note}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -382,10 +591,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--seed", action="append", default=None, help="seed folder(s) scored with facts.yml"
     )
-    ap.add_argument("--polnear", help="a PolNeAR .jsonl split (train or dev) to score instead")
     ap.add_argument(
-        "--misses", action="store_true", help="print each missed, extra or wrong-speaker quote"
+        "--polnear",
+        help="the PolNeAR folder (train + dev, split into the two parts) or one .jsonl split",
     )
+    ap.add_argument(
+        "--part",
+        choices=("development", "validation", "both"),
+        default="both",
+        help="with a PolNeAR folder: which part to score (default: both, each apart)",
+    )
+    ap.add_argument(
+        "--misses",
+        action="store_true",
+        help="print each missed, extra or wrong-speaker quote (development part only)",
+    )
+    ap.add_argument("--per-article", action="store_true", help="a line per article too")
     ap.add_argument("--limit", type=int)
     args = ap.parse_args(argv)
     if args.polnear:
@@ -396,32 +617,40 @@ def main(argv: list[str] | None = None) -> int:
         if "test" in p.name:
             print(f"{p}: the PolNeAR test split is held out; refusing to read it", file=sys.stderr)
             return 2
-        rows, total = evaluate_polnear(p, args.limit)
-    else:
-        seeds = [
-            Path(s)
-            for s in (
-                args.seed
-                if args.seed is not None
-                else ["seeds/peru-severs-relations-chavez-asylum"]
+        if p.is_dir():
+            parts = ["development", "validation"] if args.part == "both" else [args.part]
+        else:
+            parts = [None]
+        if args.misses and "validation" in parts:
+            print(
+                "--misses: the validation part is locked (scored, never read for errors); "
+                "add --part development",
+                file=sys.stderr,
             )
-        ]
-        rows, total, partials = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
+            return 2
+        for part in parts:
+            rows, total, reported = evaluate_polnear(p, args.limit, part)
+            label = f"PolNeAR {part} part" if part else f"PolNeAR {p.name}"
+            print(f"== {label}: {len(rows)} articles")
+            if args.per_article:
+                for r in rows:
+                    print(r.line())
+            print(total.line())
+            print(reported.line())
+            if args.misses:
+                _print_misses(total.misses + reported.misses)
+        return 0
+    seeds = [
+        Path(s)
+        for s in (
+            args.seed if args.seed is not None else ["seeds/peru-severs-relations-chavez-asylum"]
+        )
+    ]
+    rows, total, partials = evaluate_own(Path(args.set), [s for s in seeds if s.exists()])
     _print(rows, total)
-    if not args.polnear:
-        print(partials.line())
+    print(partials.line())
     if args.misses:
-        for name, g, p in total.misses:
-            if g is None:
-                t = _TEXTS.get(name, "")
-                print(f"EXTRA  {name}: {p.kind} {t[p.start:p.end][:60]!r} speaker={p.speaker_name}")
-            elif p is None:
-                print(f"MISSED {name}: {g.text[:70]!r} ({g.source or g.speakers})")
-            else:
-                print(
-                    f"WRONG  {name}: {g.text[:50]!r} gold={g.source or g.speakers} "
-                    f"got={p.speaker_name} verb={p.verb} note={p.note}"
-                )
+        _print_misses(total.misses)
     return 0
 
 

@@ -18,7 +18,9 @@ class Attribution:
     start: int
     end: int
     speaker_name: str | None = None
-    speaker_type: str | None = None  # 'person' | 'organization' | None
+    # 'person' | 'organization' | 'unnamed' | None. For 'unnamed' (a source the text does not
+    # name: "a senior official", "analysts"), speaker_name is its description as written.
+    speaker_type: str | None = None
     speaker_forms: list[str] = field(default_factory=list)
     speaker_title: str | None = None
     title_evidence: tuple[int, int] | None = None
@@ -26,3 +28,6 @@ class Attribution:
     verb_start: int | None = None
     explicit: bool = False
     note: str | None = None
+    # a quote split around its attribution ("It is early," she said, "but ..."): the start
+    # offset of the part this one continues; None for a whole quote or a first part
+    continues: int | None = None
