@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean add eval eval-polnear
+.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -113,3 +113,8 @@ eval-polnear: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots
+
+# Every PolNeAR train and dev article added one by one with `add`, then a full build: the build
+# must accept every unedited draft (long; skips when the corpus is absent).
+polnear-adds: $(VENV)/.installed
+	$(BIN)/python bench/polnear_adds.py --polnear $(POLNEAR)
