@@ -191,17 +191,33 @@ def test_scorer_missing_extra_and_wrong_speaker():
     assert total.gold == 4 and total.matched == 2
 
 
+# Written in new styles after the rules, and scored before any tuning on them (README).
+LATER_SET = {
+    "business-family-bakery", "court-jockey-trial", "culture-folk-festival-cancelled",
+    "culture-violin-maker-profile", "health-hospital-cyberattack", "politics-fishing-talks",
+    "politics-stadium-vote", "wire-ferry-collision",
+}
+
+
 def test_scorer_over_the_evaluation_set():
     rows, total, partials = evaluate_own(
         HERE / "extraction", [HERE.parent / "seeds" / "peru-severs-relations-chavez-asylum"]
     )
-    assert len(rows) >= 11 and total.gold >= 50
-    assert total.f1 >= FLOOR_F1 and total.speaker_accuracy >= FLOOR_SPEAKER
+    assert len(rows) >= 19 and total.gold >= 150
+    assert LATER_SET <= {r.name for r in rows}
+    first, later = Score("first"), Score("later")
+    for r in rows:
+        (later if r.name in LATER_SET else first).add(r)
+    assert first.f1 >= FLOOR_F1 and first.speaker_accuracy >= FLOOR_SPEAKER
+    # regression floors for the later articles: their figures in the README, rounded down
+    assert later.f1 >= LATER_FLOOR_F1 and later.speaker_accuracy >= LATER_FLOOR_SPEAKER
     assert partials.gold >= 10 and partials.recall >= 0.8
 
 
 FLOOR_F1 = 0.98
 FLOOR_SPEAKER = 0.95
+LATER_FLOOR_F1 = 0.96
+LATER_FLOOR_SPEAKER = 0.66
 
 
 def test_indirect_statement_before_the_speaker():
