@@ -185,12 +185,12 @@ def check_continues(quote_spans, paragraphs):
                 f"not {field} '{value}' (both parts of a quote have the same source)")
         if first_where["start"] >= where["start"]:
             raise BuildError(f"{label}: field 'continues': quote '{first_key}' does not come before this one")
-        if positions[where["paragraph_id"]] - positions[first_where["paragraph_id"]] > 1:
-            raise BuildError(
-                f"{label}: field 'continues': quote '{first_key}' is not in this paragraph or the one before")
         if first_key in continued:
             raise BuildError(
                 f"{label}: field 'continues': quote '{first_key}' is already continued by '{continued[first_key]}'")
+        if positions[where["paragraph_id"]] - positions[first_where["paragraph_id"]] > 1:
+            raise BuildError(
+                f"{label}: field 'continues': quote '{first_key}' is not in this paragraph or the one before")
         continued[first_key] = key
 
 
