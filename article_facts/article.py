@@ -1,4 +1,5 @@
 """One seeds/<slug>/ folder to rows for every table."""
+import bisect
 import collections
 import json
 from pathlib import Path
@@ -127,11 +128,12 @@ def parse_article(folder):
             "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
             "evidence": entry["evidence"], **where, **review(entry),
         })
+    quote_at = quote_finder(quote_spans)
     for label, entry, where in spans("legal_references", "evidence"):
         if entry.get("quote"):
             check_citer(label, entry, check_inside_quote(label, where, entry["quote"], quote_spans))
         else:  # stated by the article itself: not in anyone's words
-            check_outside_quotes(label, where, quote_spans)
+            check_outside_quotes(label, where, quote_at)
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "instrument": entry["instrument"], "provision": entry.get("provision"),
@@ -212,13 +214,33 @@ def check_citer(label, entry, quote):
         raise BuildError(f"{label}: field '{given}' is '{entry[given]}' but quote '{quote['id']}' is by '{value}'")
 
 
-def check_outside_quotes(label, where, quote_spans):
+def quote_finder(quote_spans):
+    """A function of a span: the key of a quote whose words overlap it, or None. By binary
+    search over the quotes sorted by start, with the furthest end so far: linear however many
+    references and quotes an article has."""
+    ordered = sorted((where["start"], where["end"], key) for key, (_, where, _) in quote_spans.items())
+    starts = [start for start, _, _ in ordered]
+    furthest, best = [], None
+    for start, end, key in ordered:
+        if best is None or end > best[0]:
+            best = (end, key)
+        furthest.append(best)
+
+    def quote_at(start, end):
+        before = bisect.bisect_left(starts, end)  # the quotes that start before the span ends
+        if before and furthest[before - 1][0] > start:  # one of them ends after the span starts
+            return furthest[before - 1][1]
+        return None
+    return quote_at
+
+
+def check_outside_quotes(label, where, quote_at):
     """A legal reference the article states itself (no quote) is not in anyone's words."""
-    for key, (_, quote_where, _) in quote_spans.items():
-        if quote_where["start"] < where["end"] and where["start"] < quote_where["end"]:
-            raise BuildError(
-                f"{label}: field 'evidence' lies in quote '{key}': give 'quote: {key}' and its speaker "
-                "as the citer (a reference with no quote is one the article states itself)")
+    key = quote_at(where["start"], where["end"])
+    if key is not None:
+        raise BuildError(
+            f"{label}: field 'evidence' lies in quote '{key}': give 'quote: {key}' and its speaker "
+            "as the citer (a reference with no quote is one the article states itself)")
 
 
 def innermost_quotes(quotes, spans):

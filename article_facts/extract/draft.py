@@ -7,6 +7,7 @@ it is returned: an entry the build would reject is dropped and listed in the fil
 comment, so the build always accepts the draft unedited.
 """
 import bisect
+import itertools
 import re
 import tempfile
 from dataclasses import dataclass
@@ -452,9 +453,12 @@ def draft_facts(text, slug, archive, attributions):
             references.append(entry)
     # References the article states in its own voice: in a sentence that holds no quote or
     # statement (drafted or not), with no citer and no quote.
-    quoted = [(a.start, a.end) for a in attributions]
+    quoted = sorted((a.start, a.end) for a in attributions)
+    quoted_starts = [q_start for q_start, _ in quoted]
+    furthest = list(itertools.accumulate((q_end for _, q_end in quoted), max))  # by start: max end so far
     for start, end in sentences(text):
-        if any(q_start < end and start < q_end for q_start, q_end in quoted):
+        before = bisect.bisect_left(quoted_starts, end)  # the quotes that start before the sentence ends
+        if before and furthest[before - 1] > start:  # one of them ends inside it or after it
             continue
         for ref in entities.find_legal_references(text, start, end):
             entry = {"id": f"l{len(references) + 1}", "instrument": ref["instrument"],
