@@ -400,3 +400,28 @@ def test_the_draft_leaves_out_an_unnamed_source_not_in_its_paragraph(empty_seeds
     assert any("no named speaker" in note for note in result.header)
     # its legal reference is in a quote, so it is not drafted as stated by the article either
     assert [r["instrument"] for r in result.facts["legal_references"]] == ["Housing Act"]
+
+
+async def test_an_unnamed_sources_description_is_escaped(tmp_path, metadata, ds):
+    article = 'A <b>test</b> article.\n"It is <fine>," said an <i>official</i> & co.\n'
+    facts = textwrap.dedent("""\
+        article:
+          headline: A test article
+          headline_source: editorial
+          language: en
+        people: []
+        quotes:
+          - id: q1
+            unnamed_source: an <i>official</i> & co
+            kind: direct
+            verb: said
+            attribution: explicit
+            text: It is <fine>
+        """)
+    write(tmp_path / "seeds", facts, article, slug="escaped")
+    build_db.build(tmp_path / "seeds", tmp_path / "facts.db")
+    served = Datasette([str(tmp_path / "facts.db")], metadata=metadata, plugins_dir=ds.plugins_dir,
+                       template_dir=ds.template_dir)
+    for path in ("/quotes/escaped-q1", "/articles/escaped", "/facts/quotes_by_speaker", "/facts/quotes"):
+        page = (await served.client.get(path)).text
+        assert "<i>official</i>" not in page and "&lt;i&gt;official&lt;/i&gt;" in page, path
