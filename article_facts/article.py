@@ -1,4 +1,5 @@
 """One seeds/<slug>/ folder to rows for every table."""
+import bisect
 import collections
 import json
 from pathlib import Path
@@ -96,18 +97,21 @@ def parse_article(folder):
     quotes, quote_spans, nesting = [], {}, []
     for label, entry, where in spans("quotes", "text"):
         check_quote(label, entry, body, where, paragraphs)
-        quote_spans[entry["id"]] = (entry, where)
+        quote_spans[entry["id"]] = (entry, where, label)
         nesting.append((where["start"], where["end"], label))
         quotes.append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "speaker_id": entry.get("speaker"),
             "speaker_organization_id": entry.get("speaker_organization"),
+            "unnamed_source": entry.get("unnamed_source"), "source_kind": source_kind(entry),
+            "continues_id": f"{article_id}-{entry['continues']}" if entry.get("continues") else None,
             "reported_by_id": entry.get("reported_by"),
             "reported_by_basis": entry.get("reported_by_basis"),
             "kind": entry["kind"], "verb": entry.get("verb"),
             "attribution": entry["attribution"], "attribution_note": entry.get("attribution_note"),
             "text": entry["text"], **where, **review(entry),
         })
+    check_continues(quote_spans, paragraphs)
     quotes.sort(key=lambda row: row["start"])
     for position, row in enumerate(quotes, start=1):
         row["position"] = position
@@ -124,21 +128,18 @@ def parse_article(folder):
             "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
             "evidence": entry["evidence"], **where, **review(entry),
         })
+    quote_at = quote_finder(quote_spans)
     for label, entry, where in spans("legal_references", "evidence"):
-        quote = check_inside_quote(label, where, entry["quote"], quote_spans)
-        cited_by = (entry.get("cited_by"), entry.get("cited_by_organization"))
-        if cited_by != (quote.get("speaker"), quote.get("speaker_organization")):
-            field = "cited_by" if entry.get("cited_by") else "cited_by_organization"
-            raise BuildError(
-                f"{label}: field '{field}' is '{entry[field]}' but quote '{quote['id']}' is by "
-                f"'{quote.get('speaker') or quote.get('speaker_organization')}'"
-            )
+        if entry.get("quote"):
+            check_citer(label, entry, check_inside_quote(label, where, entry["quote"], quote_spans))
+        else:  # stated by the article itself: not in anyone's words
+            check_outside_quotes(label, where, quote_at)
         tables["legal_references"].append({
             "id": f"{article_id}-{entry['id']}", "article_id": article_id,
             "instrument": entry["instrument"], "provision": entry.get("provision"),
             "kind": entry["kind"], "cited_by_id": entry.get("cited_by"),
             "cited_by_organization_id": entry.get("cited_by_organization"),
-            "quote_id": f"{article_id}-{entry['quote']}",
+            "quote_id": f"{article_id}-{entry['quote']}" if entry.get("quote") else None,
             "evidence": entry["evidence"], **where, **review(entry),
         })
     for label, entry, where in spans("editorial_notes", "as_written"):
@@ -151,6 +152,95 @@ def parse_article(folder):
     nesting += [(m["start"], m["end"], f"{facts_path}: name '{m['text']}' at {m['start']}") for m in tables["mentions"]]
     check_nesting(nesting)
     return tables
+
+
+SOURCE_FIELDS = ("speaker", "speaker_organization", "unnamed_source")
+SOURCE_KINDS = dict(zip(SOURCE_FIELDS, ("person", "organization", "unnamed")))
+
+
+def source_kind(entry):
+    """person, organization or unnamed: which of the quote's source fields is given."""
+    return next(SOURCE_KINDS[field] for field in SOURCE_FIELDS if entry.get(field) is not None)
+
+
+def source_of(entry):
+    """(field, value) of a quote's source: ('speaker', 'ana-nunez'), ('unnamed_source', 'an official')."""
+    return next((field, entry[field]) for field in SOURCE_FIELDS if entry.get(field) is not None)
+
+
+def check_continues(quote_spans, paragraphs):
+    """`continues: q1` links the second part of a quote split around its attribution to the
+    first: the same source, the first part earlier in the same paragraph or the one before,
+    and each part continued at most once (so the parts form one chain)."""
+    positions = {p["id"]: p["position"] for p in paragraphs}
+    continued = {}
+    for key, (entry, where, label) in quote_spans.items():
+        first_key = entry.get("continues")
+        if first_key is None:
+            continue
+        first, first_where, _ = quote_spans[first_key]
+        if source_of(first) != source_of(entry):
+            field, value = source_of(entry)
+            other_field, other = source_of(first)
+            raise BuildError(
+                f"{label}: field 'continues': quote '{first_key}' has {other_field} '{other}', "
+                f"not {field} '{value}' (both parts of a quote have the same source)")
+        if first_where["start"] >= where["start"]:
+            raise BuildError(f"{label}: field 'continues': quote '{first_key}' does not come before this one")
+        if first_key in continued:
+            raise BuildError(
+                f"{label}: field 'continues': quote '{first_key}' is already continued by '{continued[first_key]}'")
+        if positions[where["paragraph_id"]] - positions[first_where["paragraph_id"]] > 1:
+            raise BuildError(
+                f"{label}: field 'continues': quote '{first_key}' is not in this paragraph or the one before")
+        continued[first_key] = key
+
+
+def check_citer(label, entry, quote):
+    """A legal reference cited in a statement names the statement's speaker as its citer
+    (none when the source is unnamed)."""
+    field, value = source_of(quote)
+    expected = {"speaker": "cited_by", "speaker_organization": "cited_by_organization"}.get(field)
+    given = next((f for f in ("cited_by", "cited_by_organization") if entry.get(f) is not None), None)
+    if given is None and expected is not None:
+        raise BuildError(
+            f"{label}: field 'quote' names '{quote['id']}', by '{value}', but no citer is given "
+            f"(add {expected}: {value})")
+    if given is not None and expected is None:
+        raise BuildError(
+            f"{label}: field '{given}' is '{entry[given]}' but quote '{quote['id']}' is by an unnamed "
+            f"source ('{value}'): give no citer")
+    if given is not None and (given, entry[given]) != (expected, value):
+        raise BuildError(f"{label}: field '{given}' is '{entry[given]}' but quote '{quote['id']}' is by '{value}'")
+
+
+def quote_finder(quote_spans):
+    """A function of a span: the key of a quote whose words overlap it, or None. By binary
+    search over the quotes sorted by start, with the furthest end so far: linear however many
+    references and quotes an article has."""
+    ordered = sorted((where["start"], where["end"], key) for key, (_, where, _) in quote_spans.items())
+    starts = [start for start, _, _ in ordered]
+    furthest, best = [], None
+    for start, end, key in ordered:
+        if best is None or end > best[0]:
+            best = (end, key)
+        furthest.append(best)
+
+    def quote_at(start, end):
+        before = bisect.bisect_left(starts, end)  # the quotes that start before the span ends
+        if before and furthest[before - 1][0] > start:  # one of them ends after the span starts
+            return furthest[before - 1][1]
+        return None
+    return quote_at
+
+
+def check_outside_quotes(label, where, quote_at):
+    """A legal reference the article states itself (no quote) is not in anyone's words."""
+    key = quote_at(where["start"], where["end"])
+    if key is not None:
+        raise BuildError(
+            f"{label}: field 'evidence' lies in quote '{key}': give 'quote: {key}' and its speaker "
+            "as the citer (a reference with no quote is one the article states itself)")
 
 
 def innermost_quotes(quotes, spans):

@@ -101,11 +101,16 @@ REVIEWED_TABLES = [
 ]
 for _name in REVIEWED_TABLES:
     TABLES[_name][0].update(review=str, review_note=str)
+# Added after review so that no existing column moves: a quote's source when the text does not
+# name it (its description as written), which kind of source speaks (person, organization,
+# unnamed), and for the second part of a quote split around its attribution, the first part.
+TABLES["quotes"][0].update(unnamed_source=str, source_kind=str, continues_id=str)
+TABLES["quotes"][1].append(("continues_id", "quotes", "id"))
 
 # Indexes beyond the foreign keys: the columns users facet and sort on.
 FACET_INDEXES = {
     "organizations": ["kind"],
-    "quotes": ["kind", "verb", "attribution", "review"],
+    "quotes": ["kind", "verb", "attribution", "review", "source_kind"],
     "events": ["date"],
     "legal_references": ["kind", "instrument"],
     "editorial_notes": ["subject"],
@@ -172,12 +177,12 @@ COUNT_TABLES = {
         from roles r group by r.person_id, r.title, r.organization_id, r.basis""",
                     [("person_id", "articles")]),
     "quotes_per_speaker_counts": ("""
-        select coalesce(p.name, o.name) as speaker, q.speaker_id, q.speaker_organization_id,
+        select coalesce(p.name, o.name, q.unnamed_source) as speaker, q.speaker_id, q.speaker_organization_id,
           q.kind, count(*) as quotes
         from quotes q
         left join people p on p.id = q.speaker_id
         left join organizations o on o.id = q.speaker_organization_id
-        group by q.speaker_id, q.speaker_organization_id, q.kind""", [("speaker", "kind")]),
+        group by q.speaker_id, q.speaker_organization_id, q.unnamed_source, q.kind""", [("speaker", "kind")]),
     "quotes_per_verb_counts": ("""
         select coalesce(q.verb, '(none)') as verb, q.kind, count(*) as quotes
         from quotes q group by q.verb, q.kind""", [("quotes", "verb")]),

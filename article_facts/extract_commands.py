@@ -106,7 +106,7 @@ def report(result, draft):
     lines = [f"found: {draft.summary(facts)}"]
     speakers = {}
     for quote in facts.get("quotes") or []:
-        key = quote.get("speaker") or quote.get("speaker_organization")
+        key = quote.get("speaker") or quote.get("speaker_organization") or f"{quote.get('unnamed_source')} (unnamed source)"
         speakers[key] = speakers.get(key, 0) + 1
     for key, count in speakers.items():
         lines.append(f"  speaker: {names.get(key, key)} ({count} quote{'s' if count != 1 else ''})")

@@ -7,7 +7,9 @@ from .errors import BuildError
 
 # section -> (required fields, optional fields). Unknown fields are errors, to catch typos.
 # Every section also takes REVIEW_FIELDS; a quote names a person or an organization as its
-# speaker (ONE_OF), and so does a legal reference as its citer.
+# speaker, or describes a source the text does not name (ONE_OF). A legal reference cited in
+# a statement names the statement's speaker as its citer; one the article states in its own
+# voice has no quote and no citer (article.py checks which).
 SECTIONS = {
     "article": (
         {"headline", "headline_source", "language"},
@@ -19,13 +21,13 @@ SECTIONS = {
     "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note", "occurrence"}),
     "quotes": (
         {"id", "kind", "attribution", "text"},
-        {"speaker", "speaker_organization", "verb", "attribution_note", "reported_by",
-         "reported_by_basis", "occurrence"},
+        {"speaker", "speaker_organization", "unnamed_source", "verb", "attribution_note",
+         "reported_by", "reported_by_basis", "continues", "occurrence"},
     ),
     "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote", "occurrence"}),
     "legal_references": (
-        {"id", "instrument", "kind", "evidence", "quote"},
-        {"cited_by", "cited_by_organization", "provision", "occurrence"},
+        {"id", "instrument", "kind", "evidence"},
+        {"quote", "cited_by", "cited_by_organization", "provision", "occurrence"},
     ),
     "editorial_notes": ({"id", "subject", "as_written", "note"}, {"occurrence"}),
 }
@@ -34,7 +36,10 @@ SECTIONS = {
 REVIEW_FIELDS = {"review", "review_note"}
 # section -> fields of which exactly one must be given
 ONE_OF = {
-    "quotes": ("speaker", "speaker_organization"),
+    "quotes": ("speaker", "speaker_organization", "unnamed_source"),
+}
+# section -> fields of which at most one may be given
+AT_MOST_ONE_OF = {
     "legal_references": ("cited_by", "cited_by_organization"),
 }
 REQUIRED_SECTIONS = {"article", "people", "quotes"}
@@ -59,6 +64,7 @@ REFERENCES = {
     ("quotes", "speaker"): "people",
     ("quotes", "speaker_organization"): "organizations",
     ("quotes", "reported_by"): "people",
+    ("quotes", "continues"): "quotes",
     ("events", "country"): "countries",
     ("legal_references", "cited_by"): "people",
     ("legal_references", "cited_by_organization"): "organizations",
@@ -121,8 +127,17 @@ def validate_entry(path, section, label, entry):
     if section in ONE_OF:
         given = [field for field in ONE_OF[section] if entry.get(field) is not None]
         if len(given) != 1:
-            first, second = ONE_OF[section]
-            raise BuildError(f"{path}: {label}: give exactly one of '{first}' and '{second}'")
+            raise BuildError(f"{path}: {label}: give exactly one of {choice_list(ONE_OF[section])}")
+    if section in AT_MOST_ONE_OF:
+        given = [field for field in AT_MOST_ONE_OF[section] if entry.get(field) is not None]
+        if len(given) > 1:
+            raise BuildError(f"{path}: {label}: give at most one of {choice_list(AT_MOST_ONE_OF[section])}")
+    if section == "legal_references" and entry.get("quote") is None:
+        for field in AT_MOST_ONE_OF[section]:
+            if entry.get(field) is not None:
+                raise BuildError(
+                    f"{path}: {label}: field '{field}' needs the 'quote' it is cited in "
+                    "(a reference the article states itself has neither)")
     if section == "quotes":
         validate_quote(path, label, entry)
     if section == "roles" and entry["basis"] == "inferred" and not entry.get("basis_note"):
@@ -138,6 +153,12 @@ def validate_entry(path, section, label, entry):
             raise BuildError(f"{path}: {label}: field 'date' {entry['date']} does not match '{written}'")
 
 
+def choice_list(fields):
+    """'a' and 'b'; 'a', 'b' and 'c'."""
+    quoted = [f"'{field}'" for field in fields]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def validate_quote(path, label, entry):
     """Rules that tie a quote's fields together."""
     if entry["attribution"] == "inferred" and not entry.get("attribution_note"):
@@ -148,6 +169,11 @@ def validate_quote(path, label, entry):
         raise BuildError(f"{path}: {label}: field 'reported_by' is the speaker")
     if bool(entry.get("reported_by")) != bool(entry.get("reported_by_basis")):
         raise BuildError(f"{path}: {label}: fields 'reported_by' and 'reported_by_basis' go together")
+    if entry.get("continues") is not None and entry.get("continues") == entry.get("id"):
+        raise BuildError(f"{path}: {label}: field 'continues' names the quote itself")
+    source = entry.get("unnamed_source")
+    if source is not None and not is_phrase(source):
+        raise BuildError(f"{path}: {label}: field 'unnamed_source' must be one line without surrounding spaces")
 
 
 def is_phrase(value):

@@ -179,11 +179,14 @@ def quote_marks(body, start, end, paragraph_end):
 
 
 def check_quote(label, entry, body, where, paragraphs):
-    """The verb must be in the quote's paragraph; a direct quote is exactly the words inside
+    """The verb and an unnamed source's description must be in the quote's paragraph; a direct quote is exactly the words inside
     quotation marks (see quote_marks), and reported speech is not."""
     paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
     if entry.get("verb") and not contains_whole_word(paragraph["text"], entry["verb"]):
         raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
+    source = entry.get("unnamed_source")
+    if source and not contains_whole_word(paragraph["text"], source):
+        raise BuildError(f"{label}: field 'unnamed_source': '{source}' does not occur in the quote's paragraph")
     opens, closes = quote_marks(body, where["start"], where["end"], paragraph["end"])
     if entry["kind"] == "direct" and not (opens and closes):
         raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ” (or straight quotes)")
@@ -193,7 +196,7 @@ def check_quote(label, entry, body, where, paragraphs):
 
 def check_inside_quote(label, where, quote_key, quote_spans):
     """Evidence tied to a statement lies inside that statement's words."""
-    quote, quote_where = quote_spans[quote_key]
+    quote, quote_where, _ = quote_spans[quote_key]
     if not (quote_where["start"] <= where["start"] and where["end"] <= quote_where["end"]):
         raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote_key}'")
     return quote

@@ -65,7 +65,7 @@ def render_cell(row, value, column, table, database, datasette):
 
     if column == "text" and table == "quotes" and "id" in keys:
         return link(datasette.urls.path(f"/quotes/{row['id']}"), value, "quote-link")
-    if column == "quote_id":
+    if column in ("quote_id", "continues_id"):
         return link(datasette.urls.path(f"/quotes/{value}"), label or value, "quote-link")
     if column in SPEAKER_COLUMNS and isinstance(value, str):
         return speaker_link()

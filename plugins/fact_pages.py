@@ -14,8 +14,8 @@ DB = "facts"
 
 QUOTE_SQL = """
 select q.*, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
-  case when q.speaker_id is null then 'organization' else 'person' end as speaker_type,
-  coalesce(p.name, o.name) as speaker_name, o.acronym as speaker_acronym,
+  q.source_kind as speaker_type,
+  coalesce(p.name, o.name, q.unnamed_source) as speaker_name, o.acronym as speaker_acronym,
   rp.name as reported_by_name, a.headline, a.headline_source, a.dateline, a.published,
   a.published_as_written, par.position as paragraph_position, par.text as paragraph_text,
   par.start as paragraph_start
@@ -39,6 +39,23 @@ select id, position, text from quotes
 where article_id = :article and position in (:position - 1, :position + 1)
 order by position
 """
+# The parts of a quote split around its attribution, first to last, whichever part is asked
+# for: up the continues_id links to the first part, then down (each part is continued at most
+# once, and a part always follows the one it continues: the build checks both).
+QUOTE_PARTS_SQL = """
+with recursive up(id, continues_id, depth) as (
+  select id, continues_id, 0 from quotes where id = :id
+  union all
+  select q.id, q.continues_id, up.depth + 1 from quotes q join up on q.id = up.continues_id where up.depth < 100
+),
+down(id, depth) as (
+  select id, 0 from (select id from up order by depth desc limit 1)
+  union all
+  select q.id, down.depth + 1 from quotes q join down on q.continues_id = down.id where down.depth < 100
+)
+select q.id, q.text, q.kind, q.start, q.[end], q.paragraph_id from down join quotes q on q.id = down.id
+order by down.depth
+"""
 QUOTE_REFERENCES_SQL = """
 select instrument, provision, kind, evidence from legal_references where quote_id = :id order by start
 """
@@ -49,8 +66,9 @@ order by position
 """
 # Quotes, mentions and notes of one page of an article: those inside its paragraphs' offsets.
 ARTICLE_QUOTES_SQL = """
-select q.id, q.position, q.kind, q.verb, q.attribution, q.start, q.[end], q.review,
-  coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key, coalesce(p.name, o.name) as speaker_name
+select q.id, q.position, q.kind, q.verb, q.attribution, q.start, q.[end], q.review, q.source_kind,
+  coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
+  coalesce(p.name, o.name, q.unnamed_source) as speaker_name
 from quotes q
 left join people p on p.id = q.speaker_id
 left join organizations o on o.id = q.speaker_organization_id
@@ -58,6 +76,21 @@ where q.article_id = :id and q.start >= :start and q.[end] <= :end order by q.st
 """
 ARTICLE_COUNTS_SQL = """
 select count(*) as quotes, coalesce(sum(review = 'draft'), 0) as drafted from quotes where article_id = :id
+"""
+# Legal references of one page of an article: cited in a statement, or stated by the article
+# itself (no quote, no citer).
+ARTICLE_REFERENCES_SQL = """
+select l.id, l.instrument, l.provision, l.kind, l.evidence, l.quote_id, l.review, l.start, l.[end],
+  coalesce(l.cited_by_id, l.cited_by_organization_id) as cited_by_key,
+  coalesce(p.name, o.name, q.unnamed_source) as cited_by,
+  case when l.quote_id is null then 'article' else q.source_kind end as source_kind,
+  par.position as paragraph_position
+from legal_references l
+join paragraphs par on par.id = l.paragraph_id
+left join people p on p.id = l.cited_by_id
+left join organizations o on o.id = l.cited_by_organization_id
+left join quotes q on q.id = l.quote_id
+where l.article_id = :id and l.start >= :start and l.[end] <= :end order by l.start
 """
 ARTICLE_MENTIONS_SQL = """
 select entity_type, entity_id, start, [end] from mentions
@@ -104,7 +137,7 @@ where r.person_id = :id
 order by r.articles desc, r.title limit :limit
 """
 SPEAKER_REPORTED_SQL = """
-select q.id, q.text, q.verb, coalesce(p.name, o.name) as speaker_name, q.speaker_id
+select q.id, q.text, q.verb, coalesce(p.name, o.name, q.unnamed_source) as speaker_name, q.speaker_id
 from quotes q
 left join people p on p.id = q.speaker_id
 left join organizations o on o.id = q.speaker_organization_id
@@ -126,6 +159,10 @@ LIST_LIMIT = 50  # roles, reported statements and legal references shown on a sp
 PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at a time
 
 DRAFT_LABEL = "machine draft, not yet reviewed"
+STATED_BY_ARTICLE = "stated by the article"
+UNNAMED_LABEL = "unnamed source"
+# Between the parts of a quote split around its attribution, where the attribution was.
+PART_JOINER = " … "
 KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
 MENTION_URLS = {
     "person": "/speakers/{}",
@@ -160,13 +197,15 @@ def citation(quote, canonical_url):
     """A ready-to-copy line: who, in what capacity, the words, how sure the attribution is,
     where, and the link."""
     who = quote["speaker"]["name"]
-    if quote["speaker"]["role"]:
+    if quote["speaker"]["type"] == "unnamed":  # "a senior official": a description, not a name
+        who = f"{who[:1].upper()}{who[1:]} ({UNNAMED_LABEL})"
+    elif quote["speaker"]["role"]:
         who += f" (described in the article as {quote['speaker']['role']})"
     verb = f", {quote['verb']}" if quote["verb"] else ""
     if quote["kind"] == "direct":
-        words = f"“{quote['text']}”"
+        words = f"“{quote['whole_text']}”"
     else:
-        words = f"[{quote['kind_label']}, not verbatim] {quote['text']}"
+        words = f"[{quote['kind_label']}, not verbatim] {quote['whole_text']}"
     extra = ""
     if quote["reported_by"]:
         inferred = " (inferred)" if quote["reported_by"]["basis"] == "inferred" else ""
@@ -202,8 +241,11 @@ def article_url(datasette, article_id, page=1, anchor=""):
 
 
 def speaker_of(datasette, q, roles):
-    """The speaker of a quote, a person (with the roles the article gives them) or an
-    organization (with its acronym)."""
+    """The speaker of a quote, a person (with the roles the article gives them), an
+    organization (with its acronym) or a source the text does not name (its description as
+    written, no page of its own)."""
+    if q["speaker_type"] == "unnamed":
+        return {"id": None, "type": "unnamed", "name": q["speaker_name"], "role": None, "roles": [], "url": None}
     role = role_line(roles) if q["speaker_type"] == "person" else q["speaker_acronym"]
     return {
         "id": q["speaker_key"], "type": q["speaker_type"], "name": q["speaker_name"], "role": role,
@@ -217,6 +259,9 @@ async def expand_quote(datasette, db, q, urls, request):
     if q["speaker_type"] == "person":
         roles = await rows(db, ROLES_SQL, {"person": q["speaker_id"], "article": q["article_id"]})
     neighbours = await rows(db, NEIGHBOURS_SQL, {"article": q["article_id"], "position": q["position"]})
+    parts = await rows(db, QUOTE_PARTS_SQL, {"id": quote_id})
+    for part in parts:
+        part.update(url=datasette.urls.path(f"/quotes/{part['id']}"), this=part["id"] == quote_id)
 
     def link(row):
         return {"id": row["id"], "text": row["text"], "url": datasette.urls.path(f"/quotes/{row['id']}")}
@@ -226,7 +271,13 @@ async def expand_quote(datasette, db, q, urls, request):
         "attribution": q["attribution"], "attribution_note": q["attribution_note"],
         "review": q["review"], "review_note": q["review_note"],
         "text": q["text"], "start": q["start"], "end": q["end"], "position": q["position"],
+        "source_kind": q["source_kind"], "unnamed_source": q["unnamed_source"],
         "speaker": speaker_of(datasette, q, roles),
+        # a quote split around its attribution is one quote: every part, and the whole words
+        # with an ellipsis where the attribution was ("It is early … but the numbers are good.")
+        "continues_id": q["continues_id"],
+        "parts": parts if len(parts) > 1 else [],
+        "whole_text": PART_JOINER.join(part["text"] for part in parts) if len(parts) > 1 else q["text"],
         "reported_by": {
             "id": q["reported_by_id"], "name": q["reported_by_name"], "basis": q["reported_by_basis"],
             "url": datasette.urls.path(f"/speakers/{q['reported_by_id']}"),
@@ -246,6 +297,10 @@ async def expand_quote(datasette, db, q, urls, request):
         "urls": dict(urls, article=article_url(
             datasette, q["article_id"], article_page_of(q["paragraph_position"]), quote_id)),
     }
+    # the paragraph marks this part, and the other parts of the quote that it holds
+    quote["highlights"] = [
+        {"start": part["start"], "end": part["end"], "tag": "mark", "attrs": {"class": "quote-highlight"}}
+        for part in parts if part["id"] == quote_id or part["paragraph_id"] == q["paragraph_id"]]
     quote["citation"] = citation(quote, urls["canonical"])
     return quote
 
@@ -262,7 +317,8 @@ def article_spans(datasette, quotes, mentions, notes):
     (to the quote's page, to the note), so names inside them can still link to records."""
     spans = []
     for q in quotes:
-        title = f"{q['speaker_name']}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
+        source = f"{q['speaker_name']} ({UNNAMED_LABEL})" if q["source_kind"] == "unnamed" else q["speaker_name"]
+        title = f"{source}, {q['verb'] or 'no reporting verb'} ({KIND_LABELS[q['kind']]})"
         css = f"quote quote-{q['kind']}"
         if q["review"] == "draft":
             title += f": {DRAFT_LABEL}"
@@ -294,6 +350,12 @@ async def expand_article(datasette, db, article, urls, request):
     bounds = dict(params, start=paragraphs[0]["start"] if paragraphs else 0,
                   end=paragraphs[-1]["end"] if paragraphs else 0)
     quotes = await rows(db, ARTICLE_QUOTES_SQL, bounds)
+    references = await rows(db, ARTICLE_REFERENCES_SQL, bounds)
+    for ref in references:
+        ref["cited_by_label"] = STATED_BY_ARTICLE if ref["source_kind"] == "article" else ref["cited_by"]
+        ref["url"] = article_url(datasette, article["id"], number, f"p{ref['paragraph_position']}")
+        ref["quote_url"] = datasette.urls.path(f"/quotes/{ref['quote_id']}") if ref["quote_id"] else None
+        ref["cited_by_url"] = datasette.urls.path(f"/speakers/{ref['cited_by_key']}") if ref["cited_by_key"] else None
     mentions = await rows(db, ARTICLE_MENTIONS_SQL, bounds)
     notes = await rows(db, ARTICLE_NOTES_SQL, params)
     counts = (await rows(db, ARTICLE_COUNTS_SQL, params))[0]
@@ -309,6 +371,7 @@ async def expand_article(datasette, db, article, urls, request):
         drafted_quotes=counts["drafted"],
         mentions=mentions,
         editorial_notes=notes,
+        legal_references=references,
         spans=article_spans(datasette, quotes, mentions, notes),
         page={
             "number": number, "pages": pages,

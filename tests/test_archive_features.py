@@ -197,7 +197,7 @@ async def test_an_organization_speaks_on_its_speaker_page(archive_ds):
 
 
 @pytest.mark.parametrize("change, message", [
-    ("    speaker: ana-nunez\n    kind: direct\n    verb: said\n", "give exactly one of 'speaker' and 'speaker_organization'"),
+    ("    speaker: ana-nunez\n    kind: direct\n    verb: said\n", "give exactly one of 'speaker', 'speaker_organization' and 'unnamed_source'"),
     ("    occurrence: 2\n", "occurrence 3 asked for, but it appears 2 times"),
     ("    review: draft\n", "field 'review' is 'maybe', expected one of checked, draft"),
     ("  - id: water-board\n", "id 'ana-nunez' is both a person and an organization"),

@@ -42,7 +42,7 @@ CASES = {
     "invalid yaml": (edit("quotes:\n", "quotes: [\n"), ["facts.yml", "invalid YAML at line"]),
     "missing required field": (
         edit("  - id: q1\n    speaker: claudia-sheinbaum\n", "  - id: q1\n"),
-        ["facts.yml", "quotes[0] (q1)", "give exactly one of 'speaker' and 'speaker_organization'"],
+        ["facts.yml", "quotes[0] (q1)", "give exactly one of 'speaker', 'speaker_organization' and 'unnamed_source'"],
     ),
     "unknown speaker": (
         edit("speaker: pablo-monroy-conesa", "speaker: pablo-monroy"),

@@ -7,6 +7,7 @@ it is returned: an entry the build would reject is dropped and listed in the fil
 comment, so the build always accepts the draft unedited.
 """
 import bisect
+import itertools
 import re
 import tempfile
 from dataclasses import dataclass
@@ -313,6 +314,9 @@ def draft_facts(text, slug, archive, attributions):
             forms = [re.sub(r"^[Tt]he ", "", f) for f in forms]
             fields = {"country": country_in(name)} if country_in(name) else {}
             speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, forms, fields=fields))
+        elif a.speaker_type == "unnamed" and unnamed_source_ok(a, text):
+            # a source the text does not name: its description, as written in the paragraph
+            speakers[id(a)] = ("unnamed_source", a.speaker_name)
         else:
             dropped_quotes.append(a)
     for person in titled:
@@ -340,6 +344,7 @@ def draft_facts(text, slug, archive, attributions):
             item["forms"] = kept
 
     quotes, keys, counters = [], {}, {"q": 0, "r": 0}
+    by_start = {}  # a drafted quote's start -> (key, field, speaker): the parts a split quote continues
     for a in attributions:
         if id(a) not in speakers:
             continue
@@ -348,6 +353,14 @@ def draft_facts(text, slug, archive, attributions):
         key = f"{prefix}{counters[prefix]}"
         field, speaker = speakers[id(a)]
         entry = {"id": key, field: speaker, "kind": a.kind}
+        if a.continues is not None:
+            first = by_start.get(a.continues)
+            if first and first[1:] == (field, speaker):
+                entry["continues"] = first[0]
+            else:
+                header.append(f"quote {key} not linked to the part it continues: "
+                              + ("that part has another source" if first else "that part was not drafted"))
+        by_start[a.start] = (key, field, speaker)
         para_start, para_end = paragraph_bounds(text, a.start)
         verb_ok = a.verb and occurs(a.verb, text[para_start:para_end])
         if a.explicit and verb_ok:
@@ -429,13 +442,31 @@ def draft_facts(text, slug, archive, attributions):
     for start, end, key, field, speaker in sorted(quote_spans):
         for ref in entities.find_legal_references(text, start, end):
             entry = {"id": f"l{len(references) + 1}", "instrument": ref["instrument"],
-                     "provision": ref["provision"], "kind": ref["kind"],
-                     ("cited_by" if field == "speaker" else "cited_by_organization"): speaker,
-                     "quote": key}
+                     "provision": ref["provision"], "kind": ref["kind"]}
+            if field != "unnamed_source":  # an unnamed source's reference has the quote alone
+                entry["cited_by" if field == "speaker" else "cited_by_organization"] = speaker
+            entry["quote"] = key
             located(entry, "evidence", text, ref["start"], ref["end"])
             entry["review"] = "draft"
             if ref["note"]:
                 entry["review_note"] = ref["note"]
+            references.append(entry)
+    # References the article states in its own voice: in a sentence that holds no quote or
+    # statement (drafted or not), with no citer and no quote.
+    quoted = sorted((a.start, a.end) for a in attributions)
+    quoted_starts = [q_start for q_start, _ in quoted]
+    furthest = list(itertools.accumulate((q_end for _, q_end in quoted), max))  # by start: max end so far
+    for start, end in sentences(text):
+        before = bisect.bisect_left(quoted_starts, end)  # the quotes that start before the sentence ends
+        if before and furthest[before - 1] > start:  # one of them ends inside it or after it
+            continue
+        for ref in entities.find_legal_references(text, start, end):
+            entry = {"id": f"l{len(references) + 1}", "instrument": ref["instrument"],
+                     "provision": ref["provision"], "kind": ref["kind"]}
+            located(entry, "evidence", text, ref["start"], ref["end"])
+            entry["review"] = "draft"
+            entry["review_note"] = one_line("stated by the article in its own voice (no statement holds it)"
+                                            + (f"; {ref['note']}" if ref["note"] else ""))
             references.append(entry)
 
     all_forms = [f for section in ents.items.values() for item in section.values() for f in item["forms"]]
@@ -449,6 +480,34 @@ def draft_facts(text, slug, archive, attributions):
         "roles": roles, "quotes": quotes, "events": events, "legal_references": references,
     }
     return facts, header
+
+
+def unnamed_source_ok(a, text):
+    """An unnamed source's description is drafted when the build will find it: one line, no
+    surrounding space, a whole phrase of the quote's paragraph."""
+    name = a.speaker_name
+    if not name or name.strip() != name or "\n" in name:
+        return False
+    para_start, para_end = paragraph_bounds(text, a.start)
+    return occurs(name, text[para_start:para_end])
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(A-ZÀ-ÖØ-Þ0-9])")
+
+
+def sentences(text):
+    """(start, end) of each sentence of each paragraph: a paragraph split after a full stop,
+    question or exclamation mark followed by a space and a capital, a digit or a quotation mark."""
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        piece = start
+        for match in SENTENCE_END.finditer(text, start, end):
+            yield piece, match.start()
+            piece = match.end()
+        if line.strip():
+            yield piece, end
+        start = end + 1
 
 
 def merge_short_names(orgs, country_forms):
@@ -598,6 +657,9 @@ def repair(facts, message):
     if index >= len(entries):
         return None
     entry = entries[index]
+    if section == "quotes" and "field 'continues'" in tail and entry.get("continues"):
+        del entry["continues"]
+        return f"quote {entry['id']}: not linked to the part it continues: {tail}"
     if section == "quotes" and "field 'verb'" in tail and entry.get("verb"):
         entry["attribution"] = "inferred"
         entry["attribution_note"] = f"the reporting verb '{entry.pop('verb')}' is not in this paragraph; speaker carried over"
@@ -630,10 +692,14 @@ def drop(facts, section, index):
                 del event["country"]
     if section in ("quotes", "people", "organizations"):
         quote_keys = {q["id"] for q in facts["quotes"]}
-        facts["legal_references"] = [r for r in facts["legal_references"] if r["quote"] in quote_keys]
+        facts["legal_references"] = [r for r in facts["legal_references"]
+                                     if r.get("quote") is None or r["quote"] in quote_keys]
         for event in facts["events"]:
             if event.get("quote") and event["quote"] not in quote_keys:
                 del event["quote"]
+        for quote in facts["quotes"]:
+            if quote.get("continues") and quote["continues"] not in quote_keys:
+                del quote["continues"]
 
 
 def check(facts, text, slug, seeds_dir, header):
@@ -700,7 +766,7 @@ SECTION_COMMENTS = {
     "roles": "Titles the text gives a person, with the words that say so (basis: stated).",
     "quotes": "q1.. direct and partial quotes, r1.. reported statements. `occurrence: N` = the N-th time these words occur.",
     "events": "Dates as written; `date` only when the text makes it certain.",
-    "legal_references": "Legal instruments cited inside a statement, cited by its speaker.",
+    "legal_references": "Legal instruments cited inside a statement, cited by its speaker; or stated by the article itself (no quote, no citer).",
 }
 
 
@@ -732,7 +798,7 @@ def dump(facts, header, slug):
 def summary(facts):
     quotes = facts.get("quotes") or []
     kinds = {k: sum(q["kind"] == k for q in quotes) for k in ("direct", "partial", "indirect")}
-    speakers = {q.get("speaker") or q.get("speaker_organization") for q in quotes}
+    speakers = {q.get("speaker") or q.get("speaker_organization") or q.get("unnamed_source") for q in quotes}
     return (f"{len(quotes)} quotes ({kinds['direct']} direct, {kinds['partial']} partial, "
             f"{kinds['indirect']} reported), {len(speakers)} speakers, "
             f"{len(facts.get('people') or [])} people, {len(facts.get('organizations') or [])} organizations, "
