@@ -5,6 +5,7 @@ two people on two.
   so are "HIllary Clinton" and "Hillary Clinton" (case), "Álvarez" and "Alvarez" (accents).
 - "Donald Trump Jr." is not "Donald Trump": "Jr.", "Sr.", "II", "III" are part of the name.
 - "Melania Trump" is not "Donald Trump": a shared surname never joins two first names.
+- "Tom Cole of Oklahoma" is the name "Tom Cole": what follows "of"/"for" is not the name.
 - A one-word form ("Trump", "Hillary") may stand for a full name of the same article, never
   for a name of another article (that would be matching by surname alone).
 
@@ -35,6 +36,9 @@ def parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     """(words without initials or suffix, initials, suffix), all folded. A possessive at the
     end is not part of the name."""
     words = [w.strip(",") for w in name.replace("\u00a0", " ").split()]
+    # "Tom Cole of Oklahoma", "Ana Ruiz for the ministry": the name ends before "of"/"for"
+    cut = next((n for n, w in enumerate(words) if n and w in ("of", "for")), len(words))
+    words = words[:cut]
     if words:
         words[-1] = POSSESSIVE.sub("", words[-1]) if words[-1].endswith(("’s", "'s")) else words[-1]
     suffix = None

@@ -388,6 +388,8 @@ def non_person_reason(name: str, text: str = "") -> str | None:
     first word is no first name and one of whose words the text also writes in lower case
     ("Islamic Holiday" beside "the holiday") is words, not a name."""
     words = name.replace("\u00a0", " ").split()
+    # "Tom Cole of Oklahoma": the name is what comes before "of"/"for"
+    words = words[: next((n for n, w in enumerate(words) if n and w in ("of", "for")), len(words))]
     if not words:
         return "no words"
     low = [w.lower().strip(".,’'") for w in words]
@@ -498,9 +500,6 @@ class Registry:
                         break
             if k > i and toks[k - 1].low in CONNECT:
                 continue  # "Undersecretary for North America": a title's complement, no name
-            # "Mike Pence of Indiana", "Cameron Easley for Morning Consult": the name ends
-            # before "of"/"for" (a title's "of" came before k)
-            j = next((p for p in range(k + 1, j) if toks[p].low in ("of", "for")), j)
             if k >= j:
                 continue
             out.append(("person", i, k, j))
