@@ -221,7 +221,7 @@ class Entities:
                 continue
             drafted = [k for k, item in items.items() if k != key and is_full(item["fields"]["name"])
                        and short_for(name, item["fields"]["name"])]
-            written = sorted(full_names_ending(self.text, name))
+            written = sorted(f for f in full_names_ending(self.text, name) if refusal(f, self.text) is None)
             people = [items[k]["fields"]["name"] for k in drafted]
             for full in written:
                 if not any(same_person(full, p) for p in people):

@@ -86,7 +86,9 @@ NEWS_TITLES = {
 # fmt: on
 # fmt: off
 ORG_WORDS = {
-    "academy", "administration", "affairs", "agency", "alliance", "army", "assembly", "associated",
+    "academy", "administration", "affairs", "agency", "airlines", "alliance", "army", "assembly",
+    "associated", "capital", "energy", "hedge", "holdings", "industries", "insurance", "motors",
+    "partners", "securities", "systems", "technologies", "yorker",
     "association", "authority", "axios", "bank", "blaze", "bloomberg", "board", "breitbart",
     "bulletin", "bureau", "cabinet", "campaign", "center", "centre", "chamber", "channel",
     "chronicle", "church", "cia", "clinic", "club", "cnn", "coalition", "college", "commission",
@@ -353,7 +355,7 @@ GROUP_WORDS = {
     "hispanics", "independents", "islam", "islamic", "jewish", "jews", "latinos", "liberals",
     "libertarian", "libertarians", "muslim", "muslims", "officials", "orthodox", "progressives",
     "protestants", "protesters", "protestors", "republican", "republicans", "shiite", "shiites",
-    "sunni", "sunnis", "supporters", "voters"
+    "sunni", "sunnis", "supporters", "voters", "workers"
 }
 US_PLACES = {
     "alabama", "alaska", "america", "arizona", "arkansas", "california", "colorado",

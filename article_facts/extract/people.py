@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 
 from .identity import first_names_differ, is_initial
-from .names import GENDER_WORDS_F, GENDER_WORDS_M, NEWS_TITLES, STOP_CAPS, is_title_word, non_person_reason
+from .names import (
+    GENDER_WORDS_F,
+    GENDER_WORDS_M,
+    NEWS_TITLES,
+    STOP_CAPS,
+    is_known_first_name,
+    is_title_word,
+    non_person_reason,
+)
 
 HONORIFIC_ONLY = {"mr", "mrs", "ms", "miss", "messrs", "madam", "madame", "sir", "dame"}
 # fmt: off
@@ -44,10 +52,19 @@ def clean_name(name: str) -> str:
     name = NAME_CUT.sub("", name.strip())
     if name.endswith(("’s", "'s")):
         name = name[:-2]
+    if re.search(r"[^\W\d_]{3,}\.$", name) and not re.search(r"(?i)\b(?:jr|sr)\.$", name):
+        name = name[:-1]  # "Carla Sanchez." signing a letter: the stop ends the sentence
     words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
     titles = [n for n, (_, w) in enumerate(words) if is_title_word(w) and not is_initial(w)]
     if titles and len(words) - titles[-1] - 1 >= 2 and words[titles[-1] + 1][1][:1].isupper():
         name = name[words[titles[-1] + 1][0] :]
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
+    if len(words) >= 3 and not is_known_first_name(words[0][1]) and not is_initial(words[0][1]):
+        # "Universe Alicia Machado" (from "Miss Universe Alicia Machado"): the name starts at
+        # its first name
+        first = next((n for n in range(1, len(words) - 1) if is_known_first_name(words[n][1])), None)
+        if first is not None:
+            name = name[words[first][0] :]
     return name
 
 
@@ -58,6 +75,9 @@ def refusal(name: str, text: str) -> str | None:
     reason = non_person_reason(name, text)
     if reason:
         return f"'{name}' is not a person ({reason})"
+    first_line = text.split("\n", 1)[0]
+    if name in first_line and name not in text[len(first_line):]:
+        return f"'{name}' is only in the headline, whose capitals are no names"
     return None
 
 
@@ -67,7 +87,7 @@ def one_word_person(name: str, text: str) -> tuple[bool | None, str]:
     text writes "the <name>" ("The Hill reported"), else None (the text cannot tell: the
     caller may know the word as a surname)."""
     before = re.finditer(r"(?<![\w’'])([A-Z][a-z]+\.?)\s" + re.escape(name) + r"(?![\w’'])", text)
-    if any(is_title_word(m.group(1)) and m.group(1).lower() not in STOP_CAPS for m in before):
+    if any(role_title(m.group(1)) or m.group(1).lower().strip(".") in HONORIFIC_ONLY for m in before):
         return True, f"named by a title and '{name}' only; the text gives no full name"
     if re.search(r"(?<![\w’'])[Tt]he\s" + re.escape(name) + r"(?![\w’'])", text):
         return False, f"'{name}' is not a person (the text writes 'the {name}')"
