@@ -110,9 +110,7 @@ class Entities:
         item = self.items[section].get(key)
         if item is None:
             fields = {k: v for k, v in known.items() if k not in ("names", "review", "review_note")}
-            # a person's one-word forms ("Clinton") are this article's to decide, never the archive's
-            archive_forms = [f for f in known["names"] if occurs(f, self.text)
-                             and (section != "people" or is_full(f))]
+            archive_forms = [f for f in known["names"] if occurs(f, self.text)]
             item = self.items[section][key] = {"fields": fields, "forms": archive_forms,
                                                "archive": True, "notes": []}
         add_forms(item, forms, self.text)

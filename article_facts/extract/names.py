@@ -720,9 +720,8 @@ class Registry:
             fit = [c for c in cands if c.gender == gender]
             if len(fit) == 1:
                 return fit[0]
-        heads = {title_key(t.text) for t in toks[i:k] if is_title_word(t.text)} - {
-            h for h in honor
-        }
+        heads = {title_key(t.text) for t in toks[i:k] if is_title_word(t.text)}
+        heads -= HONORIFICS_M | HONORIFICS_F | {"mr.", "mrs.", "ms."}
         if heads:
             fit = [
                 c
