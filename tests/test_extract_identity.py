@@ -222,3 +222,11 @@ def test_non_people_and_glued_words_make_no_person_row(tmp_path, seeds_dir):
     facts = draft.draft_text(text, "port", seeds).facts
     assert [p["name"] for p in facts["people"]] == ["Dana Whitfield"]
     assert all(r["title"] != "Mrs." for r in facts.get("roles") or [])
+
+
+def test_the_draft_records_titles_as_roles_and_honorifics_not(tmp_path, seeds_dir):
+    seeds = archive_with(tmp_path, seeds_dir, [])
+    text = ("Port news\n“The nets are full,” said Mrs. Ilse Brenner.\n\n"
+            "“The cranes are back,” said Harbor Director Tomas Varga.\n")
+    facts = draft.draft_text(text, "port", seeds).facts
+    assert [r["title"] for r in facts["roles"]] == ["Harbor Director"]

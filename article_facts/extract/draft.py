@@ -532,9 +532,8 @@ def draft_facts(text, slug, archive, attributions):
     for person in titled:
         if not role_title(person["title"]):
             continue
-        key = (person["id"], person["title"])
-        if key in {(r["person"], r["title"]) for r in roles}:
-            continue
+        if any(r["person"] == person["id"] and person["title"] in r["title"] for r in roles):
+            continue  # "Director" of "Harbor Director", already a role
         evidence = text[person["start"]:person["end"]]
         if not any(f in evidence for f in ents.items["people"][person["id"]]["forms"]):
             continue
