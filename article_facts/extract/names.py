@@ -354,7 +354,7 @@ GROUP_WORDS = {
     "critics", "democrat", "democrats", "demonstrators", "evangelicals", "experts", "fellow",
     "hispanics", "independents", "islam", "islamic", "jewish", "jews", "latinos", "liberals",
     "libertarian", "libertarians", "muslim", "muslims", "officials", "orthodox", "progressives",
-    "protestants", "protesters", "protestors", "republican", "republicans", "shiite", "shiites",
+    "protestants", "protesters", "protestors", "qaeda", "republican", "republicans", "shiite", "shiites",
     "sunni", "sunnis", "supporters", "voters", "workers"
 }
 US_PLACES = {
@@ -366,6 +366,11 @@ US_PLACES = {
     "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "states",
     "tennessee", "texas", "united states", "utah", "vermont", "virginia", "washington",
     "west virginia", "wisconsin", "wyoming"
+}
+# A place's or a brand's first word, never a person's ("North Face", "New Yorker", "Fort Lee")
+PLACE_FIRST = {
+    "central", "east", "eastern", "fort", "lower", "mount", "new", "north", "northern", "south",
+    "southern", "upper", "west", "western"
 }
 # fmt: on
 
@@ -401,8 +406,10 @@ def non_person_reason(name: str, text: str = "") -> str | None:
         return "an organization's word"
     if any(w in GROUP_WORDS for w in low):
         return "a group, party or faith"
-    if " ".join(low) in US_PLACES or low[-1] in PLACE_WORDS:
+    if " ".join(low) in US_PLACES or low[-1] in PLACE_WORDS or (len(low) > 1 and low[0] in PLACE_FIRST):
         return "a place"
+    if len(low) > 1 and low[-1] in _ABBR_TITLE:
+        return "a title, not a name"  # "Pennsylvania Gov"
     countries = _country_words()
     if " ".join(words) in countries or any(
         w in countries and not is_known_first_name(w) for w in words
