@@ -117,7 +117,7 @@ def test_a_junior_is_not_his_father_in_the_registry():
 
 @pytest.mark.parametrize("phrase", ["Greek Orthodox", "Sunni Muslims", "Fellow Republicans", "New Jersey",
                                     "Evening Times", "Harbor Energy", "North Ridge", "Vermont Sen",
-                                    "Al Qaeda", "Tom Cole"])
+                                    "Al Qaeda", "Quist Tower Harbor", "Brenner Grand Hotel", "Tom Cole"])
 def test_places_parties_groups_and_outlets_are_no_people(phrase):
     reason = non_person_reason(phrase, "")
     assert (reason is None) == (phrase == "Tom Cole")

@@ -372,6 +372,11 @@ PLACE_FIRST = {
     "central", "east", "eastern", "fort", "lower", "mount", "new", "north", "northern", "south",
     "southern", "upper", "west", "western"
 }
+# Buildings and venues: any of these words makes a phrase no person ("Trump Tower Manila")
+BUILDING_WORDS = {
+    "arena", "building", "capitol", "cathedral", "hotel", "mall", "museum", "palace", "plaza",
+    "stadium", "theater", "theatre", "tower", "towers"
+}
 # fmt: on
 
 
@@ -408,6 +413,8 @@ def non_person_reason(name: str, text: str = "") -> str | None:
         return "a group, party or faith"
     if " ".join(low) in US_PLACES or low[-1] in PLACE_WORDS or (len(low) > 1 and low[0] in PLACE_FIRST):
         return "a place"
+    if any(w in BUILDING_WORDS for w in low):
+        return "a building"
     if len(low) > 1 and low[-1] in _ABBR_TITLE:
         return "a title, not a name"  # "Pennsylvania Gov"
     countries = _country_words()
