@@ -231,3 +231,17 @@ def test_the_draft_records_titles_as_roles_and_honorifics_not(tmp_path, seeds_di
             "“The cranes are back,” said Harbor Director Tomas Varga.\n")
     facts = draft.draft_text(text, "port", seeds).facts
     assert [r["title"] for r in facts["roles"]] == ["Harbor Director"]
+
+
+def test_a_shared_surname_means_the_one_named_before_it():
+    text = ("Senator Ana Ruiz spoke at the port.\n\nRuiz said the cranes were back.\n\n"
+            "Tomas Ruiz, a pilot, agreed.\n")
+    reg = registry(text)
+    assert entity_of(reg, text, "Ruiz said").name == "Ana Ruiz"
+
+
+def test_a_shared_surname_does_not_mean_a_relative_introduced_as_such():
+    text = ("Senator Ana Ruiz spoke at the port with her husband, Tomas Ruiz.\n\n"
+            "Ruiz said the cranes were back.\n")
+    reg = registry(text)
+    assert entity_of(reg, text, "Ruiz said").name == "Ana Ruiz"

@@ -348,6 +348,14 @@ _ABBR_TITLE = {
 
 
 # fmt: off
+# A relative introduced by one of these ("his wife, Heidi Cruz") is not whom a bare surname means
+KIN_WORDS = {
+    "aunt", "brother", "cousin", "daughter", "ex-husband", "ex-wife", "father", "granddaughter",
+    "grandfather", "grandmother", "grandson", "husband", "mother", "nephew", "niece", "sister",
+    "son", "stepdaughter", "stepson", "uncle", "widow", "widower", "wife"
+}
+# fmt: on
+# fmt: off
 # Words that make a capitalised phrase a group, a party, a faith or a crowd, never one person
 GROUP_WORDS = {
     "analysts", "americans", "catholic", "catholics", "christian", "christians", "conservatives",
@@ -592,6 +600,8 @@ class Registry:
                 if ent not in surnames.setdefault(word, []):
                     surnames[word].append(ent)
         self._placeholders: dict[str, Entity] = {}
+        self._seen: dict[int, int] = {}  # entity id -> its first mention
+        self._kin: set[int] = set()  # entities introduced as someone's relative ("his wife, X")
         last_full: dict[int, int] = {}
         orgs: dict[str, Entity] = {}
         for etype, i, k, j in runs:
@@ -670,6 +680,10 @@ class Registry:
                             ent.gender = "f"
             if len(key) >= 2 and not ent.ambiguous:
                 last_full[id(ent)] = ns
+            if not ent.ambiguous:
+                self._seen.setdefault(id(ent), ns)
+                if any(t.low in KIN_WORDS for t in toks[max(0, i - 3) : i]):
+                    self._kin.add(id(ent))
             self._add(m)
         for m in self.mentions:
             if m.entity.etype != "person" or m.in_quote or m.entity.ambiguous:
@@ -724,9 +738,16 @@ class Registry:
         )
 
     def _by_context(self, cands, i, k, pos, last_full):
-        """Which of two people sharing a surname a mention means, or None: a "Mr."/"Mrs."
-        that fits one of them, a title only one of them was given ("former President"),
-        else the nearest earlier full mention in the same paragraph."""
+        """Which of two people sharing a surname a mention means, or None: the only one named
+        before it; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
+        ("former President"); the nearest earlier full mention in the same paragraph; the only
+        one not introduced as someone's relative ("his wife, Heidi Cruz"), whom news text calls
+        by the surname alone."""
+        earlier = [c for c in cands if self._seen.get(id(c), pos) < pos]
+        if earlier:
+            cands = earlier
+        if len(cands) == 1:
+            return cands[0]
         toks = self.toks
         honor = {t.low.strip(".") for t in toks[i:k]}
         gender = "m" if honor & HONORIFICS_M else "f" if honor & HONORIFICS_F else None
@@ -748,6 +769,9 @@ class Registry:
         best = max(cands, key=lambda c: last_full.get(id(c), -1))
         if last_full.get(id(best), -1) > paragraph:
             return best
+        principal = [c for c in cands if id(c) not in self._kin]
+        if len(principal) == 1:
+            return principal[0]
         return None
 
     def _unresolved(self, written, cands):
