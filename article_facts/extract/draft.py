@@ -1,7 +1,10 @@
 """A machine draft of facts.yml for a new article, in the format the build reads.
 
 The draft reuses the archive (every seeds/<slug>/facts.yml): a person, organization or country
-already there keeps its id and fields, so new quotes land on the same speaker page. Every
+already there keeps its id and fields, so new quotes land on the same speaker page. A person is
+matched by full name only (identity.same_person), never by a surname alone; a person row is made
+only for a person's name, cut clean (people.py), and a surname two people of the article share
+is given to neither. Every
 drafted entry carries `review: draft`. The draft is checked with the build's own code before
 it is returned: an entry the build would reject is dropped and listed in the file's header
 comment, so the build always accepts the draft unedited.
