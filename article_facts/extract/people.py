@@ -99,12 +99,13 @@ def full_names_ending(text: str, word: str) -> set[str]:
     a middle initial allowed ("Donald J. Trump"); titles and sentence words in front are no
     first names."""
     found = set()
-    pattern = r"(?<![\w’'.])([A-Z][\w’'-]+)((?: [A-Z]\.)*) " + re.escape(word) + r"(?![\w’'-])"
+    pattern = (r"(?<![\w’'.])([A-Z][\w’'-]+)((?: [A-Z]\.)*) " + re.escape(word)
+               + r"((?:,? (?:Jr\.|Sr\.|II|III|IV)(?![\w’'-]))?)(?![\w’'-])")
     for match in re.finditer(pattern, text):
         first = match.group(1)
         if is_title_word(first) or first.lower() in STOP_CAPS or first.lower().rstrip(".") in HONORIFIC_ONLY:
             continue
-        found.add(f"{first}{match.group(2)} {word}")
+        found.add(f"{first}{match.group(2)} {word}{match.group(3)}")
     return found
 
 
