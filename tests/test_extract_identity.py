@@ -249,9 +249,8 @@ def test_a_shared_surname_does_not_mean_a_relative_introduced_as_such():
 
 def test_a_father_and_his_junior_share_no_surname_form(tmp_path, seeds_dir):
     seeds = archive_with(tmp_path, seeds_dir, [])
-    text = ("Port news\n“The cranes are back,” said Oskar Quist.\n\n"
-            "“Not all of them,” said Oskar Quist Jr.\n\nQuist left early.\n")
+    text = ("Port news\n“The cranes are back,” said Oskar Quist. Quist smiled.\n\n"
+            "Oskar Quist Jr. watched from the dock.\n")
     facts = draft.draft_text(text, "port", seeds).facts
-    people = {p["name"]: p for p in facts["people"]}
-    assert set(people) == {"Oskar Quist", "Oskar Quist Jr."}
-    assert all("Quist" not in p.get("names", []) for p in people.values())
+    oskar = next(p for p in facts["people"] if p["name"] == "Oskar Quist")
+    assert oskar["names"] == ["Oskar Quist"] and "Oskar Quist Jr." in oskar["review_note"]
