@@ -254,3 +254,18 @@ def test_a_father_and_his_junior_share_no_surname_form(tmp_path, seeds_dir):
     facts = draft.draft_text(text, "port", seeds).facts
     oskar = next(p for p in facts["people"] if p["name"] == "Oskar Quist")
     assert oskar["names"] == ["Oskar Quist"] and "Oskar Quist Jr." in oskar["review_note"]
+
+
+def test_an_outlet_taken_for_a_person_speaks_as_an_organization(tmp_path, seeds_dir):
+    seeds = archive_with(tmp_path, seeds_dir, [])
+    from article_facts.extract.model import Attribution
+
+    text = "Port news\n“The cranes are back,” Harbor Weekly said.\n"
+    start = text.index("The cranes")
+    said = Attribution(kind="direct", start=start, end=start + len("The cranes are back"),
+                       speaker_name="Harbor Weekly", speaker_type="person",
+                       speaker_forms=["Harbor Weekly"], verb="said", explicit=True)
+    facts = draft.draft_text(text, "port", seeds, attributions=[said]).facts
+    assert facts["people"] == []
+    assert [o["name"] for o in facts["organizations"]] == ["Harbor Weekly"]
+    assert [q.get("speaker_organization") for q in facts["quotes"]] == [facts["organizations"][0]["id"]]

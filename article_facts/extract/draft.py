@@ -30,6 +30,7 @@ from .identity import fold, is_full, parts, same_person, short_for
 from .names import is_title_word
 from .people import clean_name, full_names_ending, one_word_person, refusal, role_title, shared_by
 
+ORGANIZATION_WORD = "(an organization's word)"  # names.non_person_reason, as people.refusal words it
 SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
                  "quotes", "events", "legal_references"]
 MAX_REPAIRS = 400
@@ -430,6 +431,10 @@ def draft_facts(text, slug, archive, attributions):
             key, why = ents.person(name, forms)
             if key:
                 speakers[id(a)] = ("speaker", key)
+            elif ORGANIZATION_WORD in why and occurs(name, text):
+                # "Harbor Weekly said": an organization the speaker rules took for a person
+                org_forms = [f for f in forms if f == name or f.isupper()]
+                speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, org_forms or [name]))
             else:
                 refused[id(a)] = why
                 dropped_quotes.append(a)
