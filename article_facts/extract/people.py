@@ -40,7 +40,6 @@ ROLE_NOUNS = {
     "pollster", "reporter", "strategist", "treasurer", "writer"
 }
 # fmt: on
-NAME_END = re.compile(r"[’']s?$")
 # "Mike Pence of Indiana", "Cameron Easley for Morning Consult", "Ana Ruiz, 43"
 NAME_CUT = re.compile(r"(?:\s+(?:of|for|from|at|in|on)\s|,).*$", re.S)
 
