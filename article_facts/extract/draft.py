@@ -1,7 +1,10 @@
 """A machine draft of facts.yml for a new article, in the format the build reads.
 
 The draft reuses the archive (every seeds/<slug>/facts.yml): a person, organization or country
-already there keeps its id and fields, so new quotes land on the same speaker page. Every
+already there keeps its id and fields, so new quotes land on the same speaker page. A person is
+matched by full name only (identity.same_person), never by a surname alone; a person row is made
+only for a person's name, cut clean (people.py), and a surname two people of the article share
+is given to neither. Every
 drafted entry carries `review: draft`. The draft is checked with the build's own code before
 it is returned: an entry the build would reject is dropped and listed in the file's header
 comment, so the build always accepts the draft unedited.
@@ -24,8 +27,11 @@ from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
+from .identity import fold, is_full, parts, same_person, short_for
 from .names import is_title_word
+from .people import clean_name, full_names_ending, one_word_person, refusal, role_title, shared_by
 
+ORGANIZATION_WORD = "(an organization's word)"  # names.non_person_reason, as people.refusal words it
 SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
                  "quotes", "events", "legal_references"]
 MAX_REPAIRS = 400
@@ -118,14 +124,26 @@ class Entities:
         return key
 
     def match_archive(self, section, name, forms):
-        """The archive id for these forms: a shared full form or name; a single-word form
-        only when one archive entry has it (with a note)."""
+        """The archive id for these forms, and a note. People: the one archive person with a
+        full name that is the same person (identity.same_person: "Donald J. Trump" is
+        "Donald Trump", "Donald Trump Jr." and "Melania Trump" are not); never by a one-word
+        form; two archive people that fit are not guessed between. Organizations and
+        countries: a shared name or form of two words or more; a one-word form only when one
+        archive entry has it (with a note)."""
         candidates = [name] + list(forms)
+        if section == "people":
+            keys = sorted({key for form in candidates if form and is_full(form)
+                           for key, written in self.people_index().get(parts(form)[0] + (parts(form)[2],), [])
+                           if same_person(form, written)})
+            if len(keys) == 1:
+                return keys[0], None
+            if keys:
+                names = " or ".join(self.archive[section][k]["name"] for k in keys)
+                return None, f"may be the archive's {names}: not matched"
+            return None, None
         for key, known in sorted(self.archive[section].items()):
             if name == known.get("name") or any(f in known["names"] for f in candidates if " " in f):
                 return key, None
-        if section == "people" and " " in (name or ""):
-            return None, None  # a full name the archive lacks is someone new, whatever the surname
         single = [f for f in candidates if f and " " not in f]
         for form in single:
             keys = [k for k, known in sorted(self.archive[section].items()) if form in known["names"]]
@@ -133,15 +151,47 @@ class Entities:
                 return keys[0], f"matched to the archive's {self.archive[section][keys[0]]['name']} by '{form}' alone"
         return None, None
 
+    def people_index(self):
+        """Archive people by the words of each full name (identity.parts, initials aside):
+        (id, name as written) pairs, made once."""
+        if getattr(self, "_people_index", None) is None:
+            index = {}
+            for key, known in sorted(self.archive["people"].items()):
+                for written in [known.get("name")] + list(known["names"]):
+                    if isinstance(written, str) and is_full(written):
+                        words, _, suffix = parts(written)
+                        index.setdefault(words + (suffix,), []).append((key, written))
+            self._people_index = index
+        return self._people_index
+
+    def person(self, name, forms, note=None):
+        """(id, None) for the person row this name makes, or (None, why not): the name cut
+        clean (people.clean_name), refused when it names no person (people.refusal), and
+        only the forms that can stand for it."""
+        name = clean_name(name or "")
+        why = refusal(name, self.text)
+        if why:
+            return None, why
+        kept = [name]
+        for form in forms:
+            form = clean_name(form)
+            if form and form not in kept and (short_for(form, name) or same_person(form, name)):
+                kept.append(form)
+        return self.add("people", name, kept, note=note), None
+
     def add(self, section, name, forms, fields=None, note=None, key=None):
         """The id of the entity with this name, reusing the archive's or the draft's."""
         forms = [f for f in forms if f and occurs(f, self.text)]
         known, match_note = self.match_archive(section, name, forms)
         if known:
             return self.from_archive(section, known, forms, match_note or note)
+        note = "; ".join(n for n in (note, match_note) if n) or None
         for existing, item in self.items[section].items():
-            inside = section == "people" and any(f.endswith(" " + name) for f in item["forms"])
-            if item["fields"]["name"] == name or set(forms) & set(item["forms"]) or inside:
+            if section == "people":
+                same = same_person(item["fields"]["name"], name) or item["fields"]["name"] == name
+            else:
+                same = item["fields"]["name"] == name or set(forms) & set(item["forms"])
+            if same:
                 add_forms(item, forms, self.text)
                 return existing
         key = key or self.new_id(name, section)
@@ -150,6 +200,77 @@ class Entities:
         add_forms(self.items[section][key], forms, self.text)
         self.taken.add(key)
         return key
+
+    def settle_people(self):
+        """One row per person of this article: full names that are one person joined; a
+        one-word name joined to the one full name of the text it can stand for, refused when
+        two people fit ("Clinton" beside Bill and Hillary Clinton) or when it has neither a
+        full name nor a title in the text ("Politifact"). Returns {old id: new id or None}
+        and {old id: why it was refused}."""
+        items = self.items["people"]
+        redirect, refused = {}, {}
+        keys = list(items)
+        for n, a in enumerate(keys):
+            for b in keys[n + 1:]:
+                if a in items and b in items and same_person(items[a]["fields"]["name"], items[b]["fields"]["name"]):
+                    keep, gone = (b, a) if items[b]["archive"] and not items[a]["archive"] else (a, b)
+                    add_forms(items[keep], items[gone]["forms"], self.text)
+                    items[keep]["notes"] += [n for n in items[gone]["notes"] if n not in items[keep]["notes"]]
+                    del items[gone]
+                    redirect[gone] = keep
+        for key in list(items):
+            name = items[key]["fields"]["name"]
+            if is_full(name):
+                continue
+            drafted = [k for k, item in items.items() if k != key and is_full(item["fields"]["name"])
+                       and short_for(name, item["fields"]["name"])]
+            written = sorted(f for f in full_names_ending(self.text, name) if refusal(f, self.text) is None)
+            people = [items[k]["fields"]["name"] for k in drafted]
+            for full in written:
+                if not any(same_person(full, p) for p in people):
+                    people.append(full)
+            item = items.pop(key)
+            if len(people) > 1:
+                redirect[key], refused[key] = None, f"'{name}' may be {' or '.join(people)}"
+            elif drafted:
+                add_forms(items[drafted[0]], item["forms"], self.text)
+                redirect[key] = drafted[0]
+            elif people:
+                redirect[key] = self.add("people", people[0], [people[0]] + item["forms"])
+            else:
+                ok, why = one_word_person(name, self.text)
+                surname_of = sorted({self.archive["people"][k]["name"] for words, pairs in self.people_index().items()
+                                     for k, _ in pairs if words[-2:-1] == (fold(name),)})
+                if ok is None and surname_of:
+                    ok, why = True, f"named by '{name}' alone, without a first name or a title"
+                if ok:
+                    item["notes"].append(why)
+                    if surname_of:
+                        item["notes"].append(f"may be the archive's {' or '.join(surname_of)}: not matched by one word")
+                    items[key] = item
+                else:
+                    redirect[key], refused[key] = None, why
+        for key, target in list(redirect.items()):
+            while target in redirect:
+                target = redirect[target]
+            redirect[key] = target
+        return redirect, refused
+
+    def withhold_shared_forms(self):
+        """A one-word form two people of the text share is given to neither: the build would
+        make every "Clinton" a mention of one of them."""
+        items = self.items["people"]
+        for key, item in items.items():
+            name = item["fields"]["name"]
+            for form in list(item["forms"]):
+                if is_full(form):
+                    continue
+                others = shared_by(self.text, form, name) + [
+                    other["fields"]["name"] for k, other in items.items()
+                    if k != key and short_for(form, other["fields"]["name"])]
+                if others:
+                    item["forms"].remove(form)
+                    item["notes"].append(f"'{form}' left out of the names: it may also be {' or '.join(sorted(set(others)))}")
 
     def add_archive_mentions(self):
         """Archive entities the new text names (by a form with two words or more, or an
@@ -294,6 +415,7 @@ def draft_facts(text, slug, archive, attributions):
     titled_names = {person["name"] for person in titled}
 
     speakers = {}
+    refused = {}
     dropped_quotes = []
     attributions = sorted(attributions, key=lambda a: (a.start, a.end))
     for a in attributions:
@@ -307,7 +429,16 @@ def draft_facts(text, slug, archive, attributions):
             forms = [short_name] + [f for f in forms if f != name and (f in short_name.split() or " " in f)]
             name = short_name
         if a.speaker_type == "person" and name and forms:
-            speakers[id(a)] = ("speaker", ents.add("people", name, forms))
+            key, why = ents.person(name, forms)
+            if key:
+                speakers[id(a)] = ("speaker", key)
+            elif ORGANIZATION_WORD in why and occurs(name, text):
+                # "Harbor Weekly said": an organization the speaker rules took for a person
+                org_forms = [f for f in forms if f == name or f.isupper()]
+                speakers[id(a)] = ("speaker_organization", ents.add("organizations", name, org_forms or [name]))
+            else:
+                refused[id(a)] = why
+                dropped_quotes.append(a)
         elif a.speaker_type == "organization" and a.speaker_name and forms:
             name = forms[0] if not a.speaker_name[:1].isupper() else a.speaker_name
             name = re.sub(r"^[Tt]he ", "", name)
@@ -319,12 +450,31 @@ def draft_facts(text, slug, archive, attributions):
             speakers[id(a)] = ("unnamed_source", a.speaker_name)
         else:
             dropped_quotes.append(a)
+    kept_titled = []
     for person in titled:
-        person["id"] = ents.add("people", person["name"], [person["name"]])
+        person["id"], _ = ents.person(person["name"], [person["name"]])
+        if person["id"]:
+            kept_titled.append(person)
+    titled = kept_titled
+    redirect, why_not = ents.settle_people()
+    for a_id, (field, key) in list(speakers.items()):
+        if field == "speaker" and key in redirect:
+            if redirect[key] is None:
+                del speakers[a_id]
+                refused[a_id] = why_not[key]
+                dropped_quotes.append(next(a for a in attributions if id(a) == a_id))
+            else:
+                speakers[a_id] = (field, redirect[key])
+    titled = [dict(p, id=redirect.get(p["id"], p["id"])) for p in titled if redirect.get(p["id"], p["id"])]
     ents.add_archive_mentions()
+    ents.withhold_shared_forms()
     ents.add_referenced_countries()
-    for a in dropped_quotes:
+    for a in sorted(dropped_quotes, key=lambda a: (a.start, a.end)):
         words = text[a.start:a.end]
+        if id(a) in refused:
+            header.append(f"not drafted: {'an' if a.kind == 'indirect' else 'a'} {a.kind} quote whose speaker "
+                          f"{refused[id(a)]}: {short(words)!r}")
+            continue
         header.append(f"not drafted: {'an' if a.kind == 'indirect' else 'a'} {a.kind} quote with no named speaker: {short(words)!r}"
                       + (f" ({a.note})" if a.note else ""))
 
@@ -379,7 +529,7 @@ def draft_facts(text, slug, archive, attributions):
 
     roles, seen_roles = [], set()
     for a_id, (key, a, field, speaker) in sorted(keys.items(), key=lambda kv: kv[1][1].start):
-        if field != "speaker" or not a.speaker_title or not a.title_evidence:
+        if field != "speaker" or not role_title(a.speaker_title) or not a.title_evidence:
             continue
         start, end = a.title_evidence
         evidence = text[start:end]
@@ -401,9 +551,10 @@ def draft_facts(text, slug, archive, attributions):
         roles.append(role)
 
     for person in titled:
-        key = (person["id"], person["title"])
-        if key in {(r["person"], r["title"]) for r in roles}:
+        if not role_title(person["title"]):
             continue
+        if any(r["person"] == person["id"] and person["title"] in r["title"] for r in roles):
+            continue  # "Director" of "Harbor Director", already a role
         evidence = text[person["start"]:person["end"]]
         if not any(f in evidence for f in ents.items["people"][person["id"]]["forms"]):
             continue

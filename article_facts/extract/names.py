@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .identity import fold as fold_name
+from .identity import parts as name_parts
+from .identity import short_for
+
 TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]|\n"
 )
@@ -82,7 +86,9 @@ NEWS_TITLES = {
 # fmt: on
 # fmt: off
 ORG_WORDS = {
-    "academy", "administration", "affairs", "agency", "alliance", "army", "assembly", "associated",
+    "academy", "administration", "affairs", "agency", "airlines", "alliance", "army", "assembly",
+    "associated", "capital", "energy", "hedge", "holdings", "industries", "insurance", "motors",
+    "partners", "securities", "systems", "technologies", "yorker",
     "association", "authority", "axios", "bank", "blaze", "bloomberg", "board", "breitbart",
     "bulletin", "bureau", "cabinet", "campaign", "center", "centre", "chamber", "channel",
     "chronicle", "church", "cia", "clinic", "club", "cnn", "coalition", "college", "commission",
@@ -96,7 +102,7 @@ ORG_WORDS = {
     "organization", "parliament", "party", "pentagon", "police", "politico", "post", "press",
     "program", "programme", "project", "propublica", "prosecutor", "prosecutor's", "prosecutors",
     "radio", "registry", "relations", "reuters", "school", "secretariat", "secretaría", "senate",
-    "service", "services", "society", "star", "sun", "telegraph", "television", "times",
+    "service", "services", "show", "society", "star", "sun", "telegraph", "television", "times",
     "tribunal", "tribune", "tv", "twitter", "un", "union", "university", "weekly", "who", "youtube"
 }
 # fmt: on
@@ -120,12 +126,12 @@ STOP_CAPS = {
     "among", "an", "and", "another", "any", "ap", "april", "are", "as", "asked", "at", "august",
     "be", "because", "before", "between", "both", "but", "by", "can", "click", "continue", "could",
     "december", "despite", "did", "do", "does", "don't", "don’t", "during", "each", "editor's",
-    "even", "every", "everybody", "everyone", "february", "first", "follow", "for", "friday",
+    "even", "every", "everybody", "everyone", "everything", "february", "first", "follow", "for", "friday",
     "from", "getty", "given", "had", "has", "have", "he", "her", "here", "his", "how", "however",
     "i", "i'm", "if", "image", "in", "instead", "into", "is", "it", "it's", "its", "it’s", "i’m",
     "january", "july", "june", "just", "last", "let", "like", "look", "many", "march", "may",
     "meanwhile", "might", "monday", "more", "most", "mr.", "ms.", "must", "my", "next", "no",
-    "nobody", "not", "note", "nothing", "november", "now", "october", "of", "oh", "on", "once",
+    "nobody", "not", "note", "nothing", "anything", "something", "november", "now", "october", "of", "oh", "on", "once",
     "one", "only", "or", "other", "our", "over", "people", "photo", "please", "read", "reading",
     "related", "said", "saturday", "says", "second", "see", "september", "share", "she", "should",
     "sign", "since", "so", "some", "somebody", "someone", "still", "story", "such", "sunday",
@@ -246,6 +252,9 @@ class Entity:
     forms: list[str] = field(default_factory=list)
     gender: str | None = None
     titles: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    # a surname or first name that two people of the article share, where the context did not
+    # say which one is meant: their full names (the mention is not resolved, never guessed)
+    ambiguous: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -338,6 +347,100 @@ _ABBR_TITLE = {
 # fmt: on
 
 
+# fmt: off
+# A relative introduced by one of these ("his wife, Heidi Cruz") is not whom a bare surname means
+KIN_WORDS = {
+    "aunt", "brother", "cousin", "daughter", "ex-husband", "ex-wife", "father", "granddaughter",
+    "grandfather", "grandmother", "grandson", "husband", "mother", "nephew", "niece", "sister",
+    "son", "stepdaughter", "stepson", "uncle", "widow", "widower", "wife"
+}
+# fmt: on
+# fmt: off
+# Words that make a capitalised phrase a group, a party, a faith or a crowd, never one person
+GROUP_WORDS = {
+    "analysts", "americans", "catholic", "catholics", "christian", "christians", "conservatives",
+    "critics", "democrat", "democrats", "demonstrators", "evangelicals", "experts", "fellow",
+    "hispanics", "independents", "islam", "islamic", "jewish", "jews", "latinos", "liberals",
+    "libertarian", "libertarians", "muslim", "muslims", "officials", "orthodox", "progressives",
+    "protestants", "protesters", "protestors", "qaeda", "republican", "republicans", "shiite", "shiites",
+    "sunni", "sunnis", "supporters", "voters", "workers"
+}
+US_PLACES = {
+    "alabama", "alaska", "america", "arizona", "arkansas", "california", "colorado",
+    "connecticut", "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana",
+    "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan",
+    "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
+    "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma",
+    "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "states",
+    "tennessee", "texas", "united states", "utah", "vermont", "virginia", "washington",
+    "west virginia", "wisconsin", "wyoming"
+}
+# A place's or a brand's first word, never a person's ("North Face", "New Yorker", "Fort Lee")
+PLACE_FIRST = {
+    "central", "east", "eastern", "fort", "lower", "mount", "new", "north", "northern", "south",
+    "southern", "upper", "west", "western"
+}
+# Buildings and venues: any of these words makes a phrase no person ("Trump Tower Manila")
+BUILDING_WORDS = {
+    "arena", "building", "capitol", "cathedral", "hotel", "mall", "museum", "palace", "plaza",
+    "stadium", "theater", "theatre", "tower", "towers"
+}
+# fmt: on
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset:
+    """Country names and nationality words ("Greece", "Greek"), from the country tables when
+    the `extract` extra is installed; none of the words that are also first names or mean
+    something else (entities.AMBIGUOUS)."""
+    try:
+        from .entities import AMBIGUOUS, country_table
+
+        table = country_table()
+    except ImportError:
+        return frozenset()
+    return frozenset(f for _, forms, _ in table.values() for f in forms if f not in AMBIGUOUS)
+
+
+def non_person_reason(name: str, text: str = "") -> str | None:
+    """Why a capitalised phrase is not a person's name ("Greek Orthodox", "Shooting Comments",
+    "New York", "Politifact Times"), or None when it may be one. With the text: a phrase whose
+    first word is no first name and one of whose words the text also writes in lower case
+    ("Islamic Holiday" beside "the holiday") is words, not a name."""
+    words = name.replace("\u00a0", " ").split()
+    # "Tom Cole of Oklahoma": the name is what comes before "of"/"for"
+    words = words[: next((n for n, w in enumerate(words) if n and w in ("of", "for")), len(words))]
+    if not words:
+        return "no words"
+    low = [w.lower().strip(".,’'") for w in words]
+    if any(not w[:1].isupper() and w.lower() not in PARTICLES for w in words):
+        return "a lower-case word"
+    if is_org_name(words):
+        return "an organization's word"
+    if any(w in GROUP_WORDS for w in low):
+        return "a group, party or faith"
+    if " ".join(low) in US_PLACES or low[-1] in PLACE_WORDS or (len(low) > 1 and low[0] in PLACE_FIRST):
+        return "a place"
+    if any(w in BUILDING_WORDS for w in low):
+        return "a building"
+    if len(low) > 1 and low[-1] in _ABBR_TITLE:
+        return "a title, not a name"  # "Pennsylvania Gov"
+    countries = _country_words()
+    if " ".join(words) in countries or any(
+        w in countries and not is_known_first_name(w) for w in words
+    ):
+        return "a country or nationality"
+    if (
+        text
+        and len(words) >= 2
+        and not is_known_first_name(words[0])
+        and not re.fullmatch(r"[^\W\d_]\.?", words[0])
+        and any(re.search(r"(?<![\w’'-])" + re.escape(w) + r"(?![\w’'-])", text) for w in low)
+    ):
+        return "common words the text also writes in lower case"
+    return None
+
+
 def title_key(word: str) -> str:
     w = word.lower().strip(".")
     return _ABBR_TITLE.get(w, w)
@@ -380,7 +483,7 @@ class Registry:
                 j -= 1  # "New Hampshire Monday": the day is no part of the name
             while (
                 i < j
-                and toks[i].low in STOP_CAPS
+                and (toks[i].low in STOP_CAPS or toks[i].low.rstrip(".") in STOP_CAPS)
                 and not toks[i].low.rstrip(".") in ("mr", "ms", "mrs", "dr")
             ):
                 i += 1
@@ -423,7 +526,6 @@ class Registry:
                 continue  # "Undersecretary for North America": a title's complement, no name
             if k >= j:
                 continue
-            # a trailing possessive or a lone particle is no name
             out.append(("person", i, k, j))
         return out
 
@@ -440,7 +542,9 @@ class Registry:
             first = name[0].text
             honor = [t.low.strip(".") for t in toks[i:k]]
             adjacent = self._near_cue(i, j)
-            if name[-1].low in PLACE_WORDS:
+            if name[-1].low in PLACE_WORDS or non_person_reason(
+                self.text[name[0].start : name[-1].end], self.text
+            ):
                 continue
             prep = toks[i - 1].low if i > 0 else ""
             plain = (
@@ -455,38 +559,51 @@ class Registry:
                 or (len(name) == 1 and adjacent and honor)
             ):
                 strong.append((i, k, j))
-        # person entities from strong forms, fullest first
+        # person entities from strong forms, fullest first; a shorter form joins the one
+        # full name it can stand for (identity.short_for), and a one-word form two people
+        # can own ("Clinton" beside Bill and Hillary Clinton) is resolved mention by mention
         forms: dict[tuple, Entity] = {}
+        shared: set[tuple] = set()
         for i, k, j in sorted(strong, key=lambda r: -(r[2] - r[1])):
             key = tuple(t.text for t in toks[k:j])
             if len(key) > 1 and key[0].lower() in LOWER_PARTICLES:
                 continue  # "De Vries" at a sentence start: matched below against "Henk de Vries"
-            if key in forms:
+            if key in forms or key in shared:
                 continue
-            owner = None
+            written = self.text[toks[k].start : toks[j - 1].end]
+            owners: list[Entity] = []
             for ent_key, ent in forms.items():
-                if len(ent_key) > len(key) and _contains(ent_key, key):
-                    owner = ent
-                    break
+                if (
+                    len(ent_key) > len(key)
+                    and ent not in owners
+                    and short_for(written, " ".join(ent_key))
+                ):
+                    owners.append(ent)
+            if len(owners) > 1:
+                shared.add(key)
+                continue
+            owner = owners[0] if owners else None
             if owner is None:
-                owner = Entity(self.text[toks[k].start : toks[j - 1].end], "person")
+                owner = Entity(written, "person")
                 self.entities.append(owner)
             forms[key] = owner
-            written = self.text[toks[k].start : toks[j - 1].end]
             if written not in owner.forms:
                 owner.forms.append(written)
+        for ent in self.entities:
+            if ent.etype == "person" and ent.gender is None:
+                ent.gender = first_name_gender(ent.name.split()[0])
         self._person_forms = forms
         surnames: dict[str, list[Entity]] = {}
         for key, ent in forms.items():
-            surnames.setdefault(key[-1], [])
-            if ent not in surnames[key[-1]]:
-                surnames[key[-1]].append(ent)
-            if len(key) >= 2:
-                surnames.setdefault(key[0], [])
-                if ent not in surnames[key[0]]:
-                    surnames[key[0]].append(ent)
+            words = name_parts(" ".join(key))[0]
+            for word in {words[0], words[-1]} if len(words) >= 2 else set(words):
+                if ent not in surnames.setdefault(word, []):
+                    surnames[word].append(ent)
+        self._placeholders: dict[str, Entity] = {}
+        self._seen: dict[int, int] = {}  # entity id -> its first mention
+        self._kin: set[int] = set()  # entities introduced as someone's relative ("his wife, X")
+        last_full: dict[int, int] = {}
         orgs: dict[str, Entity] = {}
-        last_of: dict[int, int] = {}
         for etype, i, k, j in runs:
             if _inside(heads, toks[i].start):
                 continue  # a headline's capitals are no names
@@ -525,17 +642,19 @@ class Registry:
                 if ent is not None and written not in ent.forms:
                     ent.forms.append(written)
             if ent is None:
-                cands = []
+                cands: list[Entity] = []
                 if len(key) == 1:
-                    cands = surnames.get(key[0], [])
+                    cands = surnames.get(fold_name(key[0]), [])
                 else:
                     for fk, fe in forms.items():
-                        if _contains(fk, key) or _contains(key, fk) and len(fk) >= 2:
+                        if (_contains(fk, key) or _contains(key, fk) and len(fk) >= 2) and fe not in cands:
                             cands.append(fe)
                 if not cands:
                     continue
-                ent = self._most_recent(cands, last_of)
+                ent = cands[0] if len(cands) == 1 else self._by_context(cands, i, k, toks[k].start, last_full)
                 name_text = self.text[toks[k].start : toks[j - 1].end]
+                if ent is None:
+                    ent = self._unresolved(name_text, cands)
                 if name_text not in ent.forms:
                     ent.forms.append(name_text)
             ns, ne = toks[k].start, toks[j - 1].end
@@ -549,7 +668,9 @@ class Registry:
                 title_span=(s, ne) if title else None,
                 in_quote=in_q(ns),
             )
-            if title:
+            if title and not any(is_title_word(w) for w in title.split()):
+                title = None  # "Hold Melania Trump": a verb at a sentence start is no title
+            if title and not ent.ambiguous:
                 ent.titles.append((title, (s, ne)))
                 for t in toks[i:k]:
                     if ent.gender is None:
@@ -557,10 +678,15 @@ class Registry:
                             ent.gender = "m"
                         elif t.low.strip(".") in HONORIFICS_F:
                             ent.gender = "f"
-            last_of[id(ent)] = ns
+            if len(key) >= 2 and not ent.ambiguous:
+                last_full[id(ent)] = ns
+            if not ent.ambiguous:
+                self._seen.setdefault(id(ent), ns)
+                if any(t.low in KIN_WORDS for t in toks[max(0, i - 3) : i]):
+                    self._kin.add(id(ent))
             self._add(m)
         for m in self.mentions:
-            if m.entity.etype != "person" or m.in_quote:
+            if m.entity.etype != "person" or m.in_quote or m.entity.ambiguous:
                 continue
             e = bisect_tok(toks, m.end)
             if e + 2 < len(toks) and toks[e].text == "," and toks[e + 1].low in ("the", "a", "an"):
@@ -611,9 +737,52 @@ class Registry:
             or (before == "to" and i > 1 and toks[i - 2].low == "according")
         )
 
-    def _most_recent(self, cands, last_of):
-        best = max(cands, key=lambda e: last_of.get(id(e), -1))
-        return best
+    def _by_context(self, cands, i, k, pos, last_full):
+        """Which of two people sharing a surname a mention means, or None: the only one named
+        before it; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
+        ("former President"); the nearest earlier full mention in the same paragraph; the only
+        one not introduced as someone's relative ("his wife, Heidi Cruz"), whom news text calls
+        by the surname alone."""
+        earlier = [c for c in cands if self._seen.get(id(c), pos) < pos]
+        if earlier:
+            cands = earlier
+        if len(cands) == 1:
+            return cands[0]
+        toks = self.toks
+        honor = {t.low.strip(".") for t in toks[i:k]}
+        gender = "m" if honor & HONORIFICS_M else "f" if honor & HONORIFICS_F else None
+        if gender:
+            fit = [c for c in cands if c.gender == gender]
+            if len(fit) == 1:
+                return fit[0]
+        heads = {title_key(t.text) for t in toks[i:k] if is_title_word(t.text)}
+        heads -= HONORIFICS_M | HONORIFICS_F | {"mr.", "mrs.", "ms."}
+        if heads:
+            fit = [
+                c
+                for c in cands
+                if any(heads & {title_key(w) for w in title.split()} for title, _ in c.titles)
+            ]
+            if len(fit) == 1:
+                return fit[0]
+        paragraph = self.text.rfind("\n", 0, pos)
+        best = max(cands, key=lambda c: last_full.get(id(c), -1))
+        if last_full.get(id(best), -1) > paragraph:
+            return best
+        principal = [c for c in cands if id(c) not in self._kin]
+        if len(principal) == 1:
+            return principal[0]
+        return None
+
+    def _unresolved(self, written, cands):
+        """One stand-in per shared form the context could not resolve: it names no one, and
+        says whom it may be (Entity.ambiguous)."""
+        ent = self._placeholders.get(written)
+        if ent is None:
+            ent = Entity(written, "person", [], ambiguous=sorted(c.name for c in cands))
+            self._placeholders[written] = ent
+            self.entities.append(ent)
+        return ent
 
     def _add(self, m: Mention):
         self.mentions.append(m)
