@@ -165,12 +165,12 @@ class _Ctx:
                 k = i + 1
                 while k < len(toks) and toks[k].text in ')”’"»':
                     k += 1
-                if (
-                    k < len(toks)
-                    and toks[k].word
+                if k < len(toks) and (
+                    toks[k].word
                     and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit())
+                    or toks[k].text in ",;"
                 ):
-                    continue  # "(R-Wis.) said": no sentence ends before a lowercase word
+                    continue  # "(R-Wis.) said", "(D-Ore.), chair": no sentence ends there
                 ends.add(t.end)
         return sorted(ends)
 
@@ -253,6 +253,65 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     return None
 
 
+def _opens_appositive(t: Token) -> bool:
+    """A segment after `Name,` that describes the name: `who ...`, `a ...`, `54`, `executive director`."""
+    if not t.word and not t.text[:1].isdigit():
+        return False
+    if t.text[:1].isdigit():
+        return True
+    if t.low in ("who", "whom", "whose"):
+        return True
+    if t.text.islower():
+        return t.low not in BOUNDARY and t.low not in VERBS and t.low not in AUX
+    return is_title_word(t.text) and t.low not in STOP_CAPS
+
+
+def _skip_parens(ctx: _Ctx, e: int) -> int:
+    """The token before a parenthetical ending at e (`Smith (D-Ore.)`), else e."""
+    toks = ctx.toks
+    if e >= 0 and toks[e].text == ")":
+        k = e - 1
+        while k >= 0 and e - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k >= 0 and toks[k].text == "(":
+            return k - 1
+    return e
+
+
+def _appositive_subject(ctx: _Ctx, k: int, limit: int) -> NP | None:
+    """`Ana Ruiz, 54, of Ostend, who chairs the panel, said`: the name heading a chain of
+    comma-separated appositives and relative clauses that ends at token k (the comma before the
+    verb, or the verb itself after `Name, who ... `); the earliest person name wins."""
+    toks = ctx.toks
+    best = None
+    first_seg = None
+    for _ in range(6):
+        c, depth = k - 1, 0
+        while c >= 0 and toks[c].start >= limit and k - c < 40:
+            tx = toks[c].text
+            if tx == ")":
+                depth += 1
+            elif tx == "(":
+                depth -= 1
+            elif depth <= 0 and tx in ',.;:!?“”"—':
+                break
+            c -= 1
+        if c < 0 or toks[c].start < limit or toks[c].text != "," or ctx.in_quote(toks[c].start):
+            break
+        if c + 1 < k and _opens_appositive(toks[c + 1]):
+            e = _skip_parens(ctx, c - 1)
+            head = _np_ending(ctx, e) if e >= 0 and toks[e].start >= limit else None
+            if head is not None and head.kind in ("name", "newname") and head.start >= limit:
+                is_person = head.kind == "newname" or head.mention.entity.etype == "person"
+                if is_person or best is None:
+                    best = head
+                    first_seg = (toks[c + 1].start, toks[k - 1].end)
+        k = c
+    if best is not None and first_seg is not None and best.appos is None:
+        best.appos = first_seg
+    return best
+
+
 def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
     """The subject of the verb at token v: the phrase before it (appositive skipped)."""
     toks = ctx.toks
@@ -276,6 +335,19 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 pass
     if i < 0 or toks[i].start < limit:
         return None
+    if toks[i].text == ",":
+        ap = _appositive_subject(ctx, i, limit)
+        if ap is not None:
+            return ap
+    elif toks[i].word:
+        # `Ana Ruiz, who chairs the panel said`: a relative clause closed by the verb itself
+        c = i
+        while c > 0 and toks[c].start >= limit and i - c < 25 and toks[c].text not in ',.;:!?“”"—':
+            c -= 1
+        if toks[c].text == "," and c + 1 <= i and toks[c + 1].low in ("who", "whose"):
+            ap = _appositive_subject(ctx, i + 1, limit)
+            if ap is not None:
+                return ap
     if toks[i].text == ",":
         c = i - 1
         while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
