@@ -46,3 +46,40 @@ def test_party_parenthesis_before_an_appositive():
     t = "Rep. Mara Quint (D-Ore.), chair of the budget panel, said the plan was “a good start.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Mara Quint" and a.verb == "said"
+
+
+def test_coordinated_reporting_verb():
+    t = "Mayor Tom Ellery returned to the podium and declared, “We will rebuild every house.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Tom Ellery" and a.verb == "declared" and a.explicit
+
+
+def test_declined_to_comment_but_said():
+    t = "Governor Paul Ender declined to comment but said the vote was “a sad day for the state.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Paul Ender" and a.verb == "said"
+
+
+def test_with_x_saying():
+    t = (
+        "Mayor Tom Ellery met the council on Tuesday, with Councillor Rita Vance saying "
+        "the plan was “dead on arrival.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Rita Vance" and a.verb == "saying"
+
+
+def test_reporting_verbs_of_manner():
+    t = (
+        "“It was the best night of my life,” gushed Nora Pell, the winner.\n"
+        "“We tried everything,” Coach Dan Hollis sighed.\n"
+        "“That is not true,” interjected Councillor Rita Vance.\n"
+    )
+    got = [(s, a.verb) for _, s, a in speech(t)]
+    assert got == [("Nora Pell", "gushed"), ("Dan Hollis", "sighed"), ("Rita Vance", "interjected")]
+
+
+def test_as_x_puts_it():
+    t = "Ben Arno spoke first. The plan is, as Professor Ida Munk puts it, “a bridge to nowhere.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Ida Munk" and a.verb == "puts"

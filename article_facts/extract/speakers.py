@@ -54,7 +54,10 @@ VERBS = {
     "stating", "stressed", "stresses", "stressing", "suggested", "suggests", "summed", "surmised",
     "telling", "tells", "testified", "texted", "thundered", "told", "tweeted", "tweets", "urged",
     "urges", "vowed", "warned", "warning", "warns", "went", "whispered", "writes", "writing",
-    "wrote", "yelled"
+    "wrote", "yelled",
+    # manner of speaking
+    "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
+    "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased"
 }
 # fmt: on
 # fmt: off
@@ -525,6 +528,49 @@ class Cue:
         self.pos = tok.start
 
 
+def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
+    """`Ruiz returned to the podium and declared`, `Ruiz declined to comment but said`: the
+    subject of the first verb of the coordination (the sentence's subject)."""
+    toks = ctx.toks
+    i = ctx.tok_index(s)
+    while i < conj and not toks[i].word:
+        i += 1
+    if i < conj and toks[i].low in ("the", "a", "an") and not ctx.in_quote(toks[i].start):
+        # `the Republican lawmaker criticized ... and said`: a description as subject
+        k = i + 1
+        while k < conj and toks[k].word and (
+            toks[k].cap or is_title_word(toks[k].text) or _ROLE_NOUN.search(toks[k].low)
+        ):
+            k += 1
+        if k > i + 1 and k < conj and toks[k].word and toks[k].text.islower():
+            np = _np_ending(ctx, k - 1)
+            if np is not None and np.kind in ("desc", "name"):
+                return np
+            return NP("desc", toks[i].start, toks[k - 1].end, ctx.text[toks[i].start : toks[k - 1].end])
+    c = _colon_subject(ctx, s, toks[conj].start)
+    if c is None:
+        return None
+    np = c.np
+    if np.kind == "name":
+        # the subject is followed by its verb (or an appositive), not by a preposition's object
+        after = ctx.tok_index(np.end)
+        if after < len(toks) and toks[after].low in PREPOSITIONS:
+            return None
+    return np
+
+
+def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
+    """`..., with Councillor Vance saying`: the name between 'with' and the participle."""
+    toks = ctx.toks
+    np = _np_ending(ctx, v - 1)
+    if np is None or np.kind not in ("name", "newname", "desc") or np.start < s:
+        return None
+    b = ctx.tok_index(np.start) - 1
+    if b >= 0 and toks[b].low == "with":
+        return np
+    return None
+
+
 def find_cues(ctx: _Ctx) -> list[Cue]:
     """Reporting verbs outside quotes with a speaker phrase, in text order."""
     cues = []
@@ -543,7 +589,9 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
             continue
-        if low in ("put", "summed") and not (v + 1 < len(toks) and toks[v + 1].low in ("it", "up")):
+        if low in ("put", "puts", "summed") and not (
+            v + 1 < len(toks) and toks[v + 1].low in ("it", "up")
+        ):
             continue
         s, e = ctx.sentence(t.start)
         if low == "according":
@@ -560,6 +608,10 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             ):
                 np = _np_after(ctx, v, e)
                 after = np is not None
+            if np is None and v > 0 and toks[v - 1].low in ("and", "but") and low not in PARTICIPLES:
+                np = _coordinated_subject(ctx, s, v - 1)
+            if np is None and low in PARTICIPLES:
+                np = _with_subject(ctx, v, s)
             if np is None and low in PARTICIPLES:
                 np = NP("participle", t.start, t.start, "")
         if np is None:
