@@ -83,3 +83,30 @@ def test_as_x_puts_it():
     t = "Ben Arno spoke first. The plan is, as Professor Ida Munk puts it, “a bridge to nowhere.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Ida Munk" and a.verb == "puts"
+
+
+def test_description_matches_its_modifiers_not_the_last_title():
+    t = (
+        "The Montaraz minister, Elena Sabot, met her Velian counterpart, Minister Rolf Kade.\n"
+        "“We signed nothing,” the Montaraz minister said.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Elena Sabot" and "resolved" in a.note
+
+
+def test_description_from_an_appositive():
+    t = (
+        "Senator Mara Quint, a Republican lawmaker, met Senator Ivo Brandt, a Democrat.\n"
+        "“This bill is dead,” the Republican lawmaker said.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint"
+
+
+def test_capitalised_description_with_coordinated_verb():
+    t = (
+        "Paul Rennick, a Republican from Oregon, met voters.\n"
+        "Later the Oregon Republican criticized the plan and said it was “a dead end.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Paul Rennick" and a.verb == "said"

@@ -28,6 +28,7 @@ from .names import (
     Token,
     is_org_name,
     is_title_word,
+    title_key,
     tokenize,
     GENDER_WORDS_F,
     GENDER_WORDS_M,
@@ -213,6 +214,11 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
             p = ctx.reg.by_end.get(toks[b - 1].end)
             if p is not None and p.entity.etype == "person":
                 m = p
+    if m is not None and t.low in PARTY_WORDS and m.entity.etype == "person":
+        b = ctx.tok_index(m.start) - 1
+        if b >= 0 and toks[b].text in ("the", "this"):
+            # `the Wisconsin Republican said`: a description of someone named earlier
+            return NP("desc", toks[b].start, m.end, text[toks[b].start : m.end])
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
         return NP("name", s, m.end, text[s : m.end], m)
@@ -229,8 +235,11 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
             j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS
         ):
             j -= 1
+        if j > 0 and toks[j - 1].text in ("the", "this") and t.low in PARTY_WORDS:
+            # `the Wisconsin Republican said`: a description of someone named earlier
+            return NP("desc", toks[j - 1].start, t.end, text[toks[j - 1].start : t.end])
         return NP("newname", toks[j].start, t.end, text[toks[j].start : t.end])
-    if t.word:
+    if t.word and t.low not in BOUNDARY:
         j = i
         while (
             j - 1 >= 0
@@ -533,8 +542,8 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
     subject of the first verb of the coordination (the sentence's subject)."""
     toks = ctx.toks
     i = ctx.tok_index(s)
-    while i < conj and not toks[i].word:
-        i += 1
+    while i < conj and (not toks[i].word or toks[i].low in SKIP_BACK):
+        i += 1  # `Later, the senator ...`
     if i < conj and toks[i].low in ("the", "a", "an") and not ctx.in_quote(toks[i].start):
         # `the Republican lawmaker criticized ... and said`: a description as subject
         k = i + 1
@@ -705,9 +714,77 @@ def _head(desc: str) -> str:
     return (out[-1] if out else (words[-1] if words else "")).strip("’'s").lower()
 
 
+PARTY_WORDS = {"democrat", "republican", "independent", "conservative", "liberal", "libertarian"}
+
+
+def _word_key(w: str) -> str:
+    w = w.lower().strip(",.’'")
+    for suffix in ("’s", "'s"):
+        if w.endswith(suffix):
+            w = w[: -len(suffix)]
+    return title_key(w)
+
+
+def _described_words(ctx: _Ctx, m: Mention) -> set[str]:
+    """Words that describe the person at mention m: the title before the name and an
+    appositive after it (`the Montaraz minister, Elena Sabot`, `Quint, a Republican lawmaker,`)."""
+    toks = ctx.toks
+    s, e = ctx.sentence(m.start)
+    out: set[str] = set()
+    i = ctx.tok_index(m.start) - 1
+    n = 0
+    if i >= 0 and toks[i].text == ",":
+        i -= 1  # `the Montaraz minister, Elena Sabot`
+    while i >= 0 and toks[i].start >= s and n < 6 and toks[i].word:
+        t = toks[i]
+        if not (t.cap or is_title_word(t.text) or _ROLE_NOUN.search(t.low) or t.low in PARTY_WORDS):
+            break  # only the words modifying the name: `met Senator Brandt` stops at 'met'
+        out.add(_word_key(t.text))
+        i, n = i - 1, n + 1
+    k = ctx.tok_index(m.end)
+    if k < len(toks) and toks[k].text == ",":
+        k += 1
+        n = 0
+        while k < len(toks) and toks[k].end <= e and n < 10 and toks[k].text not in ",.;:!?“”\"":
+            if toks[k].word:
+                out.add(_word_key(toks[k].text))
+            k, n = k + 1, n + 1
+    return out
+
+
+def _person_described(ctx: _Ctx, np: NP) -> Entity | None:
+    """The latest person before a definite description whose earlier description holds all of
+    its words (`the Montaraz minister` is the minister introduced as Montaraz's, not the last
+    minister named)."""
+    want = {
+        _word_key(w) for w in re.findall(r"[^\W\d_][\w’'\-]*", np.text) if w.lower() not in DETERMINERS
+    }
+    if not want:
+        return None
+    seen: dict[int, set[str]] = {}
+    order: list[Entity] = []
+    for m in ctx.reg.mentions_before(np.start):
+        if m.in_quote or m.entity.etype != "person":
+            continue
+        key = id(m.entity)
+        if key not in seen:
+            seen[key] = {_word_key(w) for t, _ in m.entity.titles for w in t.split()}
+            order.append(m.entity)
+        seen[key] |= _described_words(ctx, m)
+    for ent in order:
+        if want <= seen[id(ent)]:
+            return ent
+    return None
+
+
 def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
     words0 = np.text.split()
-    if len(words0) >= 2 and words0[0].lower() == "the" and all(w[:1].isupper() for w in words0[1:]):
+    if (
+        len(words0) >= 2
+        and words0[0].lower() == "the"
+        and all(w[:1].isupper() for w in words0[1:])
+        and words0[-1].lower() not in PARTY_WORDS
+    ):
         # "the Washington Examiner", "The Blaze": a named organization
         r = _new_entity(ctx, NP("newname", np.start, np.end, np.text))
         if r.entity is not None:
@@ -744,6 +821,14 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
         return Resolved(None, None, f"speaker described as '{np.text}', not named")
     if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
         return Resolved(None, "person", f"speaker described as '{np.text}', not named")
+    if words and words[0] in ("the", "this") and (
+        is_title_word(head) or _ROLE_NOUN.search(head) or head in PARTY_WORDS
+    ):
+        ent = _person_described(ctx, np)
+        if ent is not None:
+            return Resolved(
+                ent, "person", f"description '{np.text}' resolved to {ent.name}, described so earlier"
+            )
     if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
         m = ctx.reg.person_with_title(head, np.start)
         if m is not None:
