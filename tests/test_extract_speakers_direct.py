@@ -110,3 +110,15 @@ def test_capitalised_description_with_coordinated_verb():
     )
     ((q, s, a),) = speech(t)
     assert s == "Paul Rennick" and a.verb == "said"
+
+
+def test_split_quote_second_part_continues_the_first():
+    t = 'Mayor Ana Ruiz spoke on Monday.\n"It is early," she said, "but the numbers are good."\n'
+    (q1, s1, a1), (q2, s2, a2) = speech(t)
+    assert (q1, q2) == ("It is early", "but the numbers are good.")
+    assert a1.continues is None and a2.continues == a1.start and s1 == s2 == "Ana Ruiz"
+
+
+def test_two_sentences_around_a_verb_are_not_one_split_quote():
+    t = "Ana Ruiz spoke.\n“It is early.” She paused. “The numbers are good,” she said.\n"
+    assert all(a.continues is None for _, _, a in speech(t))

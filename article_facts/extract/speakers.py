@@ -1043,6 +1043,7 @@ def extract_attributions(text: str) -> list[Attribution]:
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
     _share_multi_paragraph_speakers(speech, made)
+    _link_split_quotes(text, speech, made)
     out.sort(key=lambda a: (a.start, a.end))
     return _drop_crossing(out)
 
@@ -1085,6 +1086,25 @@ def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None
                             "speaker from its attributed paragraph"
                         )
             chain = []
+
+
+def _link_split_quotes(text: str, speech: list[QuoteSpan], made: dict) -> None:
+    """`“It is early,” she said, “but the numbers are good.”`: the second part `continues` the
+    first (one sentence split around its attribution, both parts with the same speaker)."""
+    for q1, q2 in zip(speech, speech[1:]):
+        a1, a2 = made.get(id(q1)), made.get(id(q2))
+        if a1 is None or a2 is None or a1.kind != "direct" or a2.kind != "direct":
+            continue
+        if q1.close_at is None or q1.para != q2.para or not q1.comma_before_close:
+            continue
+        between = text[q1.outer_end : q2.open_at]
+        if not between.rstrip().endswith(",") or len(between.split()) > 10:
+            continue
+        if a2.verb_start is None or not (q1.outer_end <= a2.verb_start < q2.open_at):
+            continue
+        if a1.speaker_name != a2.speaker_name:
+            continue
+        a2.continues = a1.start
 
 
 def _join(a, b):
