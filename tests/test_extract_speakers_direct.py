@@ -122,3 +122,46 @@ def test_split_quote_second_part_continues_the_first():
 def test_two_sentences_around_a_verb_are_not_one_split_quote():
     t = "Ana Ruiz spoke.\n“It is early.” She paused. “The numbers are good,” she said.\n"
     assert all(a.continues is None for _, _, a in speech(t))
+
+
+def test_nested_speech_belongs_to_the_inner_speaker():
+    t = "Lena Ortiz said her neighbour Carl Deane told her, “The river is rising fast.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Carl Deane" and a.verb == "told"
+
+
+def test_framing_verb_quoted_words_are_the_subjects_not_the_objects():
+    t = "In Ostend on Friday, Governor Paul Ender called Senator Mara Quint “a disgrace to the office.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Paul Ender" and not a.explicit
+
+
+def test_framing_verb_in_the_passive_belongs_to_the_agent():
+    t = "Senator Mara Quint was called “a disgrace” by Governor Paul Ender.\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Paul Ender"
+
+
+def test_pronoun_skips_organizations_events_and_places():
+    t = (
+        "Carl Deane arrived on Friday.\n"
+        "The Harbor Festival opened in Port Velia as the Harbor Authority issued its report.\n"
+        "“It is a great day,” he said.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Carl Deane" and "pronoun" in a.note
+
+
+def test_quote_over_paragraphs_keeps_its_speaker():
+    t = (
+        "Nora Pell, the mayor, spoke first, and Ben Arno spoke after her.\n"
+        "“We had no water for a week,” Ms. Pell said. “The trucks came late.\n"
+        "“Now we are rebuilding.”\n"
+        "Arno agreed.\n"
+    )
+    got = [(q, s) for q, s, _ in speech(t)]
+    assert got == [
+        ("We had no water for a week", "Nora Pell"),
+        ("The trucks came late.", "Nora Pell"),
+        ("Now we are rebuilding.", "Nora Pell"),
+    ]

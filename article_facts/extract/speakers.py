@@ -1165,8 +1165,12 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
-    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`)
+    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`), or the
+    # agent of a passive (`Trump was called “unhinged” by Bush`)
     if s < q.open_at:
+        np = _passive_agent(ctx, q, s, e2)
+        if np is not None:
+            return np, "subject"
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "subject"
@@ -1231,6 +1235,35 @@ def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
     para = ctx.paras[ctx.para_of(m.start)]
     after = ctx.text[m.end : m.end + 3].lstrip()
     return m.start == para[0] and m.text.isupper() and after[:1] in ("—", "–", "-", "(", ",")
+
+
+def _passive_agent(ctx: _Ctx, q: QuoteSpan, s: int, e: int) -> Cue | None:
+    """`Quint was called “a disgrace” by Ender`: the name after 'by' speaks, not the subject."""
+    toks = ctx.toks
+    i0, i1 = ctx.tok_index(s), ctx.tok_index(q.open_at)
+    passive = any(
+        toks[k].low in ("was", "were", "been", "being", "is", "are") and toks[k + 1].low.endswith("ed")
+        for k in range(i0, max(i0, i1 - 1))
+        if not ctx.in_quote(toks[k].start)
+    )
+    if not passive:
+        return None
+    k = ctx.tok_index(q.outer_end)
+    while k < len(toks) and toks[k].start < e and k < ctx.tok_index(q.outer_end) + 4:
+        if toks[k].low == "by" and k + 1 < len(toks):
+            j = k + 1
+            while j < k + 4 and j + 1 < len(toks) and ctx.reg.by_start.get(toks[j].start) is None:
+                if not (is_title_word(toks[j].text) or toks[j].low == "the"):
+                    break
+                j += 1  # `by Governor Paul Ender`: the title before the name
+            m = ctx.reg.by_start.get(toks[j].start)
+            if m is not None and m.entity.etype == "person":
+                c = Cue(k + 1, toks[k + 1], NP("name", m.start, m.end, m.text, m), True)
+                c.verb, c.verb_start = None, None
+                return c
+            return None
+        k += 1
+    return None
 
 
 def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
