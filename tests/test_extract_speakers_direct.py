@@ -165,3 +165,27 @@ def test_quote_over_paragraphs_keeps_its_speaker():
         ("The trucks came late.", "Nora Pell"),
         ("Now we are rebuilding.", "Nora Pell"),
     ]
+
+
+def test_participle_shares_the_main_reporting_verbs_subject():
+    t = (
+        "After meeting Governor Paul Ender, Senator Mara Quint said the talks had failed, "
+        "adding, “We will try again next week.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint" and a.verb == "adding"
+
+
+def test_participle_subject_is_not_inside_a_prepositional_phrase():
+    t = (
+        "In an interview with the Ostend Herald, Mara Quint defended the plan, "
+        "saying it was “fair to everyone who pays.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint" and a.verb == "saying"
+
+
+def test_subject_is_not_a_name_in_parentheses():
+    t = "OSTEND (Velia Press) — Mara Quint defended the plan, saying it was “fair to everyone.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint"

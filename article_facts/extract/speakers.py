@@ -145,6 +145,7 @@ class _Ctx:
         self.outer_starts = [s for s, _ in outer]
         self.sent_ends = self._sentence_ends()
         self.reg = Registry(text, self.toks, outer)
+        self.cues: list = []  # set by find_cues
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -629,6 +630,7 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         if low == "according":
             c.verb = ctx.text[t.start : toks[v + 1].end]
         cues.append(c)
+    ctx.cues = cues
     return cues
 
 
@@ -872,10 +874,38 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
 
+def _main_cue_before(ctx: _Ctx, cue: Cue, s: int) -> Cue | None:
+    """The finite reporting verb a participle follows in its sentence (`X said, adding`)."""
+    for c in reversed(getattr(ctx, "cues", [])):
+        if c.pos >= cue.pos:
+            continue
+        if c.pos < s:
+            break
+        if c.np.kind != "participle" and not c.after and c.np.kind in ("name", "newname", "pronoun"):
+            return c
+        if c.after and c.np.kind in ("name", "newname"):
+            return c
+    return None
+
+
 def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     np = cue.np
     if np.kind == "participle":
         s, _ = ctx.sentence(cue.pos)
+        main = _main_cue_before(ctx, cue, s)
+        if main is not None:
+            # `Nefzi said, adding, “...”`: the participle shares the main verb's subject
+            return resolve(ctx, main, state)
+        subj = _colon_subject(ctx, s, cue.pos)
+        if subj is not None and subj.np.kind == "name":
+            m = subj.np.mention
+            return Resolved(
+                m.entity,
+                m.entity.etype,
+                f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}",
+                m.title,
+                m.title_span,
+            )
         for m in ctx.reg.mentions_between(s, cue.pos):
             if not m.in_quote:
                 return Resolved(
@@ -1277,8 +1307,17 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             i += 1
             continue
         m = ctx.reg.by_start.get(t.start)
-        prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and (prev in PREPOSITIONS or (prev == "," and skipped_before == i - 1)):
+        b = i - 1
+        while b >= 0 and i - b <= 3 and (toks[b].low in DETERMINERS or toks[b].low in ("first", "own", "new")):
+            b -= 1  # `with the Ostend Herald`, `in his first YouTube videos`
+        prev = toks[b].low if b >= 0 else ""
+        nxt = ctx.tok_index(m.end) if m is not None else i
+        place_pair = (
+            prev == ","
+            and skipped_before == i - 1
+            and (nxt >= len(toks) or not toks[nxt].text.islower())
+        )  # `in Salem, New Hampshire, Trump`, not `with the Herald, Quint defended`
+        if m is not None and (prev in PREPOSITIONS or prev == "(" or place_pair):
             # "in Salem, New Hampshire, Trump ...": places after a preposition are no subject
             i = ctx.tok_index(m.end)
             skipped_before = i
