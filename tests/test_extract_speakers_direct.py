@@ -189,3 +189,22 @@ def test_subject_is_not_a_name_in_parentheses():
     t = "OSTEND (Velia Press) — Mara Quint defended the plan, saying it was “fair to everyone.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Mara Quint"
+
+
+def test_retorts_shot_back_and_retaliated():
+    t = (
+        "Ben Arno attacked the plan.\n"
+        "“Ben wants to look tough tonight,” Mara Quint shot back. “Let me finish.”\n"
+        "“Ostend will always be Ostend,” an angry Lena Ortiz retaliated.\n"
+    )
+    got = [(s, a.verb) for _, s, a in speech(t)]
+    assert got[0] == ("Mara Quint", "shot") and got[2] == ("Lena Ortiz", "retaliated")
+
+
+def test_appositive_with_a_relative_clause_closed_by_the_verb():
+    t = (
+        "Ben Arno spoke first.\n"
+        "“The polls are wrong,” Ida Munk, the analyst who founded the Velia Poll wrote on Monday.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ida Munk" and a.verb == "wrote"

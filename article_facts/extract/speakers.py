@@ -58,7 +58,8 @@ VERBS = {
     "wrote", "yelled",
     # manner of speaking
     "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
-    "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased"
+    "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
+    "retaliated", "shot", "fired", "hit", "pushed"
 }
 # fmt: on
 # fmt: off
@@ -357,7 +358,11 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
         c = i
         while c > 0 and toks[c].start >= limit and i - c < 25 and toks[c].text not in ',.;:!?“”"—':
             c -= 1
-        if toks[c].text == "," and c + 1 <= i and toks[c + 1].low in ("who", "whose"):
+        if toks[c].text == "," and c + 1 <= i and (
+            toks[c + 1].low in ("who", "whose")
+            or _opens_appositive(toks[c + 1])
+            and any(u.low in ("who", "whose") for u in toks[c + 1 : i + 1])
+        ):
             ap = _appositive_subject(ctx, i + 1, limit)
             if ap is not None:
                 return ap
@@ -598,6 +603,12 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
             continue
         if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
+            continue
+        if low in ("shot", "fired", "hit", "pushed") and not (
+            v + 1 < len(toks) and toks[v + 1].low == "back"
+        ):
+            continue  # `Trump shot back`, `fired back`: a retort
+        if low == "chimed" and not (v + 1 < len(toks) and toks[v + 1].low == "in"):
             continue
         if low in ("put", "puts", "summed") and not (
             v + 1 < len(toks) and toks[v + 1].low in ("it", "up")
