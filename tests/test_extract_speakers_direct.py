@@ -208,3 +208,12 @@ def test_appositive_with_a_relative_clause_closed_by_the_verb():
     )
     ((q, s, a),) = speech(t)
     assert s == "Ida Munk" and a.verb == "wrote"
+
+
+def test_second_quote_of_a_paragraph_keeps_its_speaker_past_another_verb():
+    t = (
+        "“The contracts stand,” spokeswoman Ida Munk told the Ostend Herald in July, after "
+        "Mayor Carl Deane stated an interest in ending them. “They are fully binding.”\n"
+    )
+    (q1, s1, a1), (q2, s2, a2) = speech(t)
+    assert s1 == "Ida Munk" and s2 == "Ida Munk"

@@ -1032,6 +1032,18 @@ def extract_attributions(text: str) -> list[Attribution]:
         q = speech[qi]
         qi += 1
         cue, how = _cue_for(ctx, q, cues, cue_pos)
+        prev_q = state.get("prev_quote")
+        if (
+            how == "paragraph"
+            and cue.pos < q.open_at
+            and prev_q is not None
+            and prev_q[0] == ctx.para_of(q.open_at)
+        ):
+            # `“Q1,” Lieberman told the Journal, after de Blasio stated ... “Q2.”`: a quote in a
+            # paragraph whose earlier quote has a speaker continues that speaker, not a verb
+            # between them
+            cue, how = None, None
+            state["last"] = prev_q[2].entity
         if cue is not None:
             used.add(id(cue))
             res = resolve(ctx, cue, state)
@@ -1083,6 +1095,8 @@ def extract_attributions(text: str) -> list[Attribution]:
         made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
+            if a.verb is not None:
+                state["prev_quote"] = (ctx.para_of(q.start), q.open_at, res)
     _share_multi_paragraph_speakers(speech, made)
     _link_split_quotes(text, speech, made)
     out.sort(key=lambda a: (a.start, a.end))
