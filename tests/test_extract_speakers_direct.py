@@ -217,3 +217,30 @@ def test_second_quote_of_a_paragraph_keeps_its_speaker_past_another_verb():
     )
     (q1, s1, a1), (q2, s2, a2) = speech(t)
     assert s1 == "Ida Munk" and s2 == "Ida Munk"
+
+
+def test_framing_verb_subject_nearest_the_quote():
+    t = "At a gala with the actor Ann Vell, Senator Mara Quint called her rivals “cowards.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint"
+
+
+def test_what_x_called():
+    t = "Ena Vos and her council hoped to shed what Mayor Carl Deane once called “a reputation for rust.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Carl Deane"
+
+
+def test_subject_of_a_whether_clause_is_not_the_speaker():
+    t = (
+        "Governor Paul Ender is asking whether Senator Mara Quint would have backed the bill "
+        "“if it were written in Ostend.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Paul Ender"
+
+
+def test_participle_after_a_comma_goes_to_the_main_subject():
+    t = "At the debate, Senator Mara Quint said Paul Ender repeats himself, calling him “a talented talker.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint"

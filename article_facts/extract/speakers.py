@@ -1226,6 +1226,9 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
         np = _passive_agent(ctx, q, s, e2)
         if np is not None:
             return np, "subject"
+        np = _nearest_clause_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "subject"
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "subject"
@@ -1290,6 +1293,66 @@ def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
     para = ctx.paras[ctx.para_of(m.start)]
     after = ctx.text[m.end : m.end + 3].lstrip()
     return m.start == para[0] and m.text.isupper() and after[:1] in ("—", "–", "-", "(", ",")
+
+
+# fmt: off
+NOT_VERBS = {
+    "always", "amendments", "as", "basis", "bias", "business", "campus", "census", "chaos",
+    "congress", "crisis", "during", "embed", "hundred", "indeed", "its", "less", "news", "perhaps",
+    "plus", "process", "red", "seems", "series", "speed", "status", "thus", "various", "was", "yes"
+}
+# fmt: on
+
+
+def _verb_like(t: Token) -> bool:
+    low = t.low
+    if not t.word or not t.text.islower() or len(low) < 3 or low in NOT_VERBS:
+        return False
+    if low in PREPOSITIONS or low in DETERMINERS or low in BOUNDARY or low in AUX:
+        return False
+    return low in VERBS or low in ("call", "calls", "called") or low.endswith("ed") or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is", "ous"))
+    )
+
+
+def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    """The subject of the clause nearest before a quote with no reporting verb (`At a gala with
+    the actor Ann Vell, Quint called the rivals “cowards.”`, `what Ruiz called “a mess”`): the
+    name right before the last verb-like word before the quote."""
+    toks = ctx.toks
+    k = ctx.tok_index(limit) - 1
+    while k >= 0 and toks[k].start >= s:
+        t = toks[k]
+        if (
+            not ctx.in_quote(t.start)
+            and t.low.endswith("ing")
+            and t.text.islower()
+            and k > 0
+            and toks[k - 1].text == ","
+        ):
+            return _colon_subject(ctx, s, toks[k - 1].start)  # `X ..., calling him “...”`
+        if (
+            not ctx.in_quote(t.start)
+            and _verb_like(t)
+            and k > 0
+            and toks[k - 1].low not in ("who", "which", "that", "was", "were", "been", "being")
+        ):
+            np = _np_before(ctx, k, s)
+            if np is not None and np.kind == "name" and not ctx.in_quote(np.start):
+                b = ctx.tok_index(np.start) - 1
+                while b >= 0 and toks[b].start >= s and (
+                    toks[b].cap or toks[b].low in DETERMINERS or is_title_word(toks[b].text)
+                ):
+                    b -= 1  # `that Clinton’s lawyer Cheryl Mills`: the words before the name
+                if not (
+                    b >= 0 and toks[b].low in PREPOSITIONS | {"that", "whether", "if", "because"}
+                ):
+                    m = _head_person(ctx, np.mention, limit)
+                    c = Cue(k, t, NP("name", m.start, m.end, m.text, m), False)
+                    c.verb, c.verb_start = None, None
+                    return c
+        k -= 1
+    return None
 
 
 def _passive_agent(ctx: _Ctx, q: QuoteSpan, s: int, e: int) -> Cue | None:
