@@ -244,3 +244,24 @@ def test_participle_after_a_comma_goes_to_the_main_subject():
     t = "At the debate, Senator Mara Quint said Paul Ender repeats himself, calling him “a talented talker.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Mara Quint"
+
+
+def test_party_and_state_after_the_name():
+    t = "The vote was close. “We must be clear,” Senate Majority Leader Mara Quint, R-Ore., said.\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Mara Quint" and a.verb == "said"
+
+
+def test_plural_noun_after_a_determiner_is_no_reporting_verb():
+    t = (
+        "“It is an invasion of our domain,” Ena Vos, the attorney general of Velia, "
+        "one of the states suing the agency, said on Monday.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos" and a.verb == "said"
+
+
+def test_proclaimed():
+    t = "Guns are “a public health crisis,” Howard Lind, the former governor, proclaimed on Tuesday.\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Howard Lind" and a.verb == "proclaimed"

@@ -59,7 +59,8 @@ VERBS = {
     # manner of speaking
     "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
     "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
-    "retaliated", "shot", "fired", "hit", "pushed"
+    "retaliated", "shot", "fired", "hit", "pushed", "proclaimed", "asserted", "bragged",
+    "griped", "exulted"
 }
 # fmt: on
 # fmt: off
@@ -271,8 +272,8 @@ def _opens_appositive(t: Token) -> bool:
     """A segment after `Name,` that describes the name: `who ...`, `a ...`, `54`, `executive director`."""
     if not t.word and not t.text[:1].isdigit():
         return False
-    if t.text[:1].isdigit():
-        return True
+    if t.text[:1].isdigit() or re.match(r"[RDI]-[A-Z]", t.text):
+        return True  # an age, `R-Ore.`
     if t.low in ("who", "whom", "whose"):
         return True
     if t.text.islower():
@@ -308,7 +309,8 @@ def _appositive_subject(ctx: _Ctx, k: int, limit: int) -> NP | None:
             elif tx == "(":
                 depth -= 1
             elif depth <= 0 and tx in ',.;:!?“”"—':
-                break
+                if not (tx == "." and c > 0 and toks[c - 1].end == toks[c].start and toks[c + 1].text == ","):
+                    break  # `R-Ore.,`: an abbreviation's stop ends no segment
             c -= 1
         if c < 0 or toks[c].start < limit or toks[c].text != "," or ctx.in_quote(toks[c].start):
             break
@@ -600,6 +602,8 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
             continue
+        if v > 0 and low.endswith("s") and toks[v - 1].low in DETERMINERS | {"of"}:
+            continue  # `one of the states suing`, `his notes`: a noun
         if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
             continue
         if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
