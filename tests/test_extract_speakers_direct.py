@@ -265,3 +265,25 @@ def test_proclaimed():
     t = "Guns are “a public health crisis,” Howard Lind, the former governor, proclaimed on Tuesday.\n"
     ((q, s, a),) = speech(t)
     assert s == "Howard Lind" and a.verb == "proclaimed"
+
+
+def test_quote_ending_a_sentence_does_not_take_the_next_sentences_verb():
+    t = (
+        "Ena Vos called the deal a “grave mistake.” Carl Deane said it was “a fair price.”\n"
+        "Velia branded the plan an “act of theft.” The council insisted it would stay.\n"
+    )
+    got = [(q, s) for q, s, _ in speech(t)]
+    assert got[0] == ("grave mistake.", "Ena Vos") and got[1] == ("a fair price.", "Carl Deane")
+    assert got[2][1] != "council" and got[2][0] == "act of theft."
+
+
+def test_quote_standing_alone_takes_the_verb_after_it():
+    t = "Ena Vos read the letter.\n“Too late?” She laughed. Then: “Never.”\n“We won,” Vos said.\n"
+    got = [(q, s) for q, s, _ in speech(t)]
+    assert got[-1] == ("We won", "Ena Vos")
+
+
+def test_plural_noun_before_of_is_no_reporting_verb():
+    t = "Ena Vos rated most Velian claims of “record growth” false.\n"
+    ((q, s, a),) = speech(t)
+    assert a.verb != "claims" and s == "Ena Vos"

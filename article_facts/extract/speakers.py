@@ -604,6 +604,8 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         if v > 0 and low.endswith("s") and toks[v - 1].low in DETERMINERS | {"of"}:
             continue  # `one of the states suing`, `his notes`: a noun
+        if low.endswith("s") and v + 1 < len(toks) and toks[v + 1].low == "of":
+            continue  # `Republican claims of ...`: a noun
         if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
             continue
         if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
@@ -1204,6 +1206,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
             and ctx.sent_ends[k1] == q.outer_end
             and len(gap.split()) <= 5
             and (k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos)
+            and not text[s : q.open_at].strip()
         ):
             crosses = (
                 False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
