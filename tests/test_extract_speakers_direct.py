@@ -287,3 +287,13 @@ def test_plural_noun_before_of_is_no_reporting_verb():
     t = "Ena Vos rated most Velian claims of “record growth” false.\n"
     ((q, s, a),) = speech(t)
     assert a.verb != "claims" and s == "Ena Vos"
+
+
+def test_questions_repeated_and_demanded():
+    t = (
+        "“Who else is on your list?” asked Ida Munk.\n"
+        "“Nobody yet,” Ena Vos said. “Nobody at all?” Munk repeated.\n"
+        "“Why is this not proof?” Carl Deane demanded.\n"
+    )
+    got = [(s, a.verb) for _, s, a in speech(t)]
+    assert got[2] == ("Ida Munk", "repeated") and got[3] == ("Carl Deane", "demanded")

@@ -60,7 +60,8 @@ VERBS = {
     "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
     "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
     "retaliated", "shot", "fired", "hit", "pushed", "proclaimed", "asserted", "bragged",
-    "griped", "exulted"
+    "griped", "exulted", "repeated", "demanded", "wondered", "pressed", "queried", "inquired",
+    "reminded", "cracked", "ventured", "boomed"
 }
 # fmt: on
 # fmt: off
