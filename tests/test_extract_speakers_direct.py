@@ -297,3 +297,39 @@ def test_questions_repeated_and_demanded():
     )
     got = [(s, a.verb) for _, s, a in speech(t)]
     assert got[2] == ("Ida Munk", "repeated") and got[3] == ("Carl Deane", "demanded")
+
+
+def test_person_of_a_long_organization_name():
+    t = (
+        "“A staged weapon would be a stretch for them,” Ivo Brandt of the Ostend Institute "
+        "for Arms Control Studies wrote in December.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ivo Brandt" and a.verb == "wrote"
+
+
+def test_participle_phrase_between_name_and_verb():
+    t = (
+        "But Sen. Ena Vos (D-Ore.), noting the size of the crowd, said, "
+        "“Let me tell you, this is a movement.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos" and a.verb == "said"
+
+
+def test_coordinated_verb_after_an_interview_with_a_journalist():
+    t = (
+        "In a long interview with journalist Ivo Brandt last year, Piet Amsel said he welcomed "
+        "the trial and added, “I will plead guilty.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Piet Amsel" and a.verb == "added"
+
+
+def test_with_x_tweeting_and_asking():
+    t = (
+        "Ida Munk and her allies were quick to join in, with Carl Deane tweeting that it was a “disaster” "
+        "for Ena Vos and asking, “How can someone with such judgement lead us?”\n"
+    )
+    got = [(q, s, a.verb) for q, s, a in speech(t)]
+    assert got[-1] == ("How can someone with such judgement lead us?", "Carl Deane", "asking")

@@ -60,7 +60,7 @@ VERBS = {
     "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
     "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
     "retaliated", "shot", "fired", "hit", "pushed", "proclaimed", "asserted", "bragged",
-    "griped", "exulted", "repeated", "demanded", "wondered", "pressed", "queried", "inquired",
+    "griped", "exulted", "tweeting", "repeated", "demanded", "wondered", "pressed", "queried", "inquired",
     "reminded", "cracked", "ventured", "boomed"
 }
 # fmt: on
@@ -68,7 +68,7 @@ VERBS = {
 PARTICIPLES = {
     "adding", "arguing", "asking", "claiming", "declaring", "emphasizing", "explaining",
     "insisting", "noting", "recalling", "saying", "stating", "stressing", "telling", "warning",
-    "writing"
+    "writing", "tweeting"
 }
 # fmt: on
 # fmt: off
@@ -209,15 +209,19 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if t.low in PRONOUNS:
         return NP("pronoun", t.start, t.end, t.text)
     m = ctx.reg.by_end.get(t.end)
-    if m is not None and m.entity.etype == "organization":
-        # "Mr. Morgan of the Sierra Club said": the person before the organization speaks
+    if m is not None:
+        # "Mr. Morgan of the Sierra Club said", "Lewis of the Martin Center for Arms Studies
+        # wrote": the person before the organization speaks
         b = ctx.tok_index(m.start) - 1
-        if b >= 0 and toks[b].low == "the":
+        while b >= 1 and i - b < 12 and toks[b].word and (
+            toks[b].cap or toks[b].low in ("the", "of", "for", "and", "on", "at", "from", "with")
+        ):
+            if toks[b].low in ("of", "at", "for", "from", "with"):
+                p = ctx.reg.by_end.get(toks[b - 1].end)
+                if p is not None and p.entity.etype == "person" and p is not m:
+                    m = p
+                    break
             b -= 1
-        if b >= 1 and toks[b].low in ("of", "at", "for", "from", "with"):
-            p = ctx.reg.by_end.get(toks[b - 1].end)
-            if p is not None and p.entity.etype == "person":
-                m = p
     if m is not None and t.low in PARTY_WORDS and m.entity.etype == "person":
         b = ctx.tok_index(m.start) - 1
         if b >= 0 and toks[b].text in ("the", "this"):
@@ -278,6 +282,8 @@ def _opens_appositive(t: Token) -> bool:
     if t.low in ("who", "whom", "whose"):
         return True
     if t.text.islower():
+        if t.low in PARTICIPLES or t.low.endswith("ing"):
+            return True  # `Durbin, noting the size of the list, said`
         return t.low not in BOUNDARY and t.low not in VERBS and t.low not in AUX
     return is_title_word(t.text) and t.low not in STOP_CAPS
 
@@ -557,7 +563,7 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
         # `the Republican lawmaker criticized ... and said`: a description as subject
         k = i + 1
         while k < conj and toks[k].word and (
-            toks[k].cap or is_title_word(toks[k].text) or _ROLE_NOUN.search(toks[k].low)
+            toks[k].cap or is_title_word(toks[k].text) or _role_word(toks[k].low)
         ):
             k += 1
         if k > i + 1 and k < conj and toks[k].word and toks[k].text.islower():
@@ -757,7 +763,7 @@ def _described_words(ctx: _Ctx, m: Mention) -> set[str]:
         i -= 1  # `the Montaraz minister, Elena Sabot`
     while i >= 0 and toks[i].start >= s and n < 6 and toks[i].word:
         t = toks[i]
-        if not (t.cap or is_title_word(t.text) or _ROLE_NOUN.search(t.low) or t.low in PARTY_WORDS):
+        if not (t.cap or is_title_word(t.text) or _role_word(t.low) or t.low in PARTY_WORDS):
             break  # only the words modifying the name: `met Senator Brandt` stops at 'met'
         out.add(_word_key(t.text))
         i, n = i - 1, n + 1
@@ -842,7 +848,7 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
     if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
         return Resolved(None, "person", f"speaker described as '{np.text}', not named")
     if words and words[0] in ("the", "this") and (
-        is_title_word(head) or _ROLE_NOUN.search(head) or head in PARTY_WORDS
+        is_title_word(head) or _role_word(head) or head in PARTY_WORDS
     ):
         ent = _person_described(ctx, np)
         if ent is not None:
@@ -1296,6 +1302,11 @@ def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
 _ROLE_NOUN = re.compile(r"(?:ist|ster|er|or|ant|ent|ian|man|woman|person)$")
 
 
+def _role_word(low: str) -> bool:
+    """A noun naming someone's role (`journalist`, `lawmaker`), not `for`, `under` or `after`."""
+    return len(low) > 3 and low not in PREPOSITIONS and low not in BOUNDARY and bool(_ROLE_NOUN.search(low))
+
+
 def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
     """'WASHINGTON —', 'PHILADELPHIA (AP) —' at a paragraph's start: a place, not a subject."""
     para = ctx.paras[ctx.para_of(m.start)]
@@ -1404,8 +1415,19 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             continue
         m = ctx.reg.by_start.get(t.start)
         b = i - 1
-        while b >= 0 and i - b <= 3 and (toks[b].low in DETERMINERS or toks[b].low in ("first", "own", "new")):
-            b -= 1  # `with the Ostend Herald`, `in his first YouTube videos`
+        while (
+            b >= 0
+            and i - b <= 3
+            and (
+                toks[b].low in DETERMINERS
+                or toks[b].low in ("first", "own", "new")
+                or toks[b].text.islower()
+                and toks[b].low not in PREPOSITIONS
+                and len(toks[b].low) > 4
+                and (is_title_word(toks[b].text) or _role_word(toks[b].low))
+            )
+        ):
+            b -= 1  # `with the Ostend Herald`, `in his first YouTube videos`, `with journalist X`
         prev = toks[b].low if b >= 0 else ""
         nxt = ctx.tok_index(m.end) if m is not None else i
         place_pair = (
