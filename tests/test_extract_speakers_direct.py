@@ -333,3 +333,13 @@ def test_with_x_tweeting_and_asking():
     )
     got = [(q, s, a.verb) for q, s, a in speech(t)]
     assert got[-1] == ("How can someone with such judgement lead us?", "Carl Deane", "asking")
+
+
+def test_next_sentence_with_its_own_reported_clause_is_not_the_quotes_attribution():
+    t = (
+        "“It is a sad day,” Ena Vos told reporters in Ostend. “This is what the campaign has "
+        "become.” Governor Carl Deane said he would have fired the manager if it had happened "
+        "in his own campaign.\n"
+    )
+    (q1, s1, _), (q2, s2, _) = speech(t)
+    assert s1 == "Ena Vos" and s2 == "Ena Vos"

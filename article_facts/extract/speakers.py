@@ -1048,7 +1048,6 @@ def extract_attributions(text: str) -> list[Attribution]:
         prev_q = state.get("prev_quote")
         if (
             how == "paragraph"
-            and cue.pos < q.open_at
             and prev_q is not None
             and prev_q[0] == ctx.para_of(q.open_at)
         ):
@@ -1214,6 +1213,7 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
             and len(gap.split()) <= 5
             and (k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos)
             and not text[s : q.open_at].strip()
+            and len(text[c.pos : ctx.sentence(c.pos)[1]].split()) <= 8
         ):
             crosses = (
                 False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
