@@ -343,3 +343,30 @@ def test_next_sentence_with_its_own_reported_clause_is_not_the_quotes_attributio
     )
     (q1, s1, _), (q2, s2, _) = speech(t)
     assert s1 == "Ena Vos" and s2 == "Ena Vos"
+
+
+def test_subject_after_an_opening_phrase_with_places():
+    t = (
+        "Speaking at a town hall in Harlow, Essex, Ena Vos went after Carl Deane, "
+        "calling him “a total stiff.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos"
+
+
+def test_coordinated_verb_takes_the_nearest_conjuncts_subject():
+    t = (
+        "Before the rally, a group of pastors called for a boycott, and the Velian Teachers "
+        "Union strongly denounced the speech and said it would “redirect” its donations.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Velian Teachers Union" and a.verb == "said"
+
+
+def test_with_x_calling_her():
+    t = (
+        "Unions backed Ena Vos early, with the Velian Teachers Union calling her "
+        "“the champion families need” and its leader hugging her on stage.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Velian Teachers Union"

@@ -556,7 +556,32 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
     """`Ruiz returned to the podium and declared`, `Ruiz declined to comment but said`: the
     subject of the first verb of the coordination (the sentence's subject)."""
     toks = ctx.toks
+    k = conj - 1
+    while k > 0 and toks[k].start >= s and conj - k < 25:
+        t = toks[k]
+        if ctx.in_quote(t.start) or t.text in ".;:!?":
+            break
+        if _verb_like(t) and toks[k - 1].low not in (
+            "who", "which", "that", "was", "were", "been", "being", "to"
+        ):
+            # the subject of the verb before the conjunction: `the League denounced ... and said`
+            np = _np_before(ctx, k, s)
+            if np is not None and np.kind in ("name", "newname", "desc", "pronoun"):
+                b = ctx.tok_index(np.start) - 1
+                if not (b >= 0 and toks[b].start >= s and (
+                    toks[b].low in VERBS or toks[b].low in PREPOSITIONS
+                    or toks[b].low in ("that", "whether", "if")
+                )):
+                    return np
+            break
+        k -= 1
     i = ctx.tok_index(s)
+    if i < conj and toks[i].cap and toks[i].low in PREPOSITIONS:
+        k = i
+        while k < conj and k - i < 15 and toks[k].text != ",":
+            k += 1
+        if k < conj and toks[k].text == ",":
+            i = k + 1  # `In an interview on Thursday, the senator ...`
     while i < conj and (not toks[i].word or toks[i].low in SKIP_BACK):
         i += 1  # `Later, the senator ...`
     if i < conj and toks[i].low in ("the", "a", "an") and not ctx.in_quote(toks[i].start):
@@ -571,7 +596,7 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
             if np is not None and np.kind in ("desc", "name"):
                 return np
             return NP("desc", toks[i].start, toks[k - 1].end, ctx.text[toks[i].start : toks[k - 1].end])
-    c = _colon_subject(ctx, s, toks[conj].start)
+    c = _colon_subject(ctx, toks[i].start if i < conj else s, toks[conj].start)
     if c is None:
         return None
     np = c.np
@@ -590,6 +615,8 @@ def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
     if np is None or np.kind not in ("name", "newname", "desc") or np.start < s:
         return None
     b = ctx.tok_index(np.start) - 1
+    if b >= 0 and toks[b].low == "the" and np.kind != "desc":
+        b -= 1  # `with the Teachers Union calling`
     if b >= 0 and toks[b].low == "with":
         return np
     return None
@@ -1294,7 +1321,7 @@ def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
         m2 = ctx.reg.by_start.get(u.start)
         if m2 is not None and m2.entity.etype == "person":
             return m2
-        if not (is_title_word(u.text) or _ROLE_NOUN.search(u.low) and not u.cap):
+        if not (is_title_word(u.text) or _role_word(u.low) and not u.cap):
             break
     return m
 
@@ -1304,7 +1331,21 @@ _ROLE_NOUN = re.compile(r"(?:ist|ster|er|or|ant|ent|ian|man|woman|person)$")
 
 def _role_word(low: str) -> bool:
     """A noun naming someone's role (`journalist`, `lawmaker`), not `for`, `under` or `after`."""
-    return len(low) > 3 and low not in PREPOSITIONS and low not in BOUNDARY and bool(_ROLE_NOUN.search(low))
+    return (
+        len(low) > 4
+        and low not in PREPOSITIONS
+        and low not in BOUNDARY
+        and low not in NOT_ROLES
+        and bool(_ROLE_NOUN.search(low))
+    )
+
+
+# fmt: off
+NOT_ROLES = {
+    "either", "earlier", "later", "meant", "never", "other", "over", "rather", "sent", "spent",
+    "together", "whether"
+}
+# fmt: on
 
 
 def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
@@ -1330,7 +1371,7 @@ def _verb_like(t: Token) -> bool:
     if low in PREPOSITIONS or low in DETERMINERS or low in BOUNDARY or low in AUX:
         return False
     return low in VERBS or low in ("call", "calls", "called") or low.endswith("ed") or (
-        low.endswith("s") and not low.endswith(("ss", "us", "is", "ous"))
+        low.endswith("s") and not low.endswith(("ss", "us", "is", "ous", "’s", "'s"))
     )
 
 
@@ -1350,6 +1391,12 @@ def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             and toks[k - 1].text == ","
         ):
             return _colon_subject(ctx, s, toks[k - 1].start)  # `X ..., calling him “...”`
+        if not ctx.in_quote(t.start) and t.low.endswith("ing") and t.text.islower():
+            np = _with_subject(ctx, k, s)  # `with the Teachers Union calling her “...”`
+            if np is not None and np.kind == "name":
+                c = Cue(k, t, np, False)
+                c.verb, c.verb_start = None, None
+                return c
         if (
             not ctx.in_quote(t.start)
             and _verb_like(t)
@@ -1403,17 +1450,49 @@ def _passive_agent(ctx: _Ctx, q: QuoteSpan, s: int, e: int) -> Cue | None:
     return None
 
 
-def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+def _colon_subject(ctx: _Ctx, s: int, limit: int, strict: bool = True) -> Cue | None:
     """The first name (or he/she) in text[s:limit] that is not after a preposition."""
     toks = ctx.toks
     i = ctx.tok_index(s)
     skipped_before = -1
+    first = toks[i] if i < len(toks) else None
+    # `Speaking at a town hall in Salem, New Hampshire, Trump went ...`: in a sentence opening
+    # with a preposition or a participle, the subject is a name followed by its verb
+    intro = (
+        strict
+        and first is not None
+        and first.cap
+        and (first.low in PREPOSITIONS or first.low.endswith("ing"))
+    )
+    fallback = None
     while i < len(toks) and toks[i].start < limit:
         t = toks[i]
         if ctx.in_quote(t.start):
             i += 1
             continue
         m = ctx.reg.by_start.get(t.start)
+        if m is not None and intro and not _is_dateline(ctx, m):
+            nx = ctx.tok_index(m.end)
+            while nx < len(toks) and (
+                toks[nx].low in ("also", "still", "then", "never", "just", "again", "later")
+                or toks[nx].low.endswith("ly") and toks[nx].text.islower()
+            ):
+                nx += 1  # `Clinton also misjudged`
+            u = toks[nx] if nx < len(toks) else None
+            w = toks[nx + 1] if nx + 1 < len(toks) else None
+            followed = u is not None and (
+                u.word
+                and u.text.islower()
+                and u.low not in PREPOSITIONS
+                and u.low not in TIME_WORDS
+                and u.low not in ("and", "or", "but", "who", "which", "that", "whose")
+                or u.text in (",", "(") and w is not None and _opens_appositive(w)
+            )
+            if not followed:
+                if fallback is None:
+                    fallback = i
+                i = nx
+                continue
         b = i - 1
         while (
             b >= 0
@@ -1453,6 +1532,8 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             c.verb, c.verb_start = None, None
             return c
         i += 1
+    if fallback is not None:
+        return _colon_subject(ctx, s, limit, strict=False)
     return None
 
 
