@@ -370,3 +370,12 @@ def test_with_x_calling_her():
     )
     ((q, s, a),) = speech(t)
     assert s == "Velian Teachers Union"
+
+
+def test_credit_line_name_before_a_colon():
+    t = (
+        "Ena Vos spoke on Monday.\n"
+        "POLLS WERE EARLY, NOT WRONG - Ida Munk and Piet Amsel: “The polls simply ended too early.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Piet Amsel"

@@ -1258,6 +1258,9 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     # 3. a clause ending in a colon just before the quote
     before = text[para[0] : q.open_at].rstrip()
     if before.endswith(":"):
+        np = _name_before_colon(ctx, para[0] + len(before) - 1)
+        if np is not None:
+            return np, "colon"
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
@@ -1448,6 +1451,30 @@ def _passive_agent(ctx: _Ctx, q: QuoteSpan, s: int, e: int) -> Cue | None:
             return None
         k += 1
     return None
+
+
+def _name_before_colon(ctx: _Ctx, colon: int) -> Cue | None:
+    """`... - Mark Ruiz and Ena Vos: “...”`: a name standing right before the colon, after a
+    dash or at the start of its paragraph (a digest's credit line)."""
+    toks = ctx.toks
+    k = ctx.tok_index(colon) - 1
+    if k < 0:
+        return None
+    np = _np_ending(ctx, k)
+    if np is None or np.kind not in ("name", "newname"):
+        return None
+    b = ctx.tok_index(np.start) - 1
+    if b >= 0 and toks[b].low == "and":
+        b2 = ctx.tok_index(np.start) - 2
+        other = _np_ending(ctx, b2) if b2 >= 0 else None
+        if other is not None and other.kind in ("name", "newname"):
+            b = ctx.tok_index(other.start) - 1
+    para = ctx.paras[ctx.para_of(colon)]
+    if b >= 0 and toks[b].start >= para[0] and toks[b].text not in ("-", "—", "–"):
+        return None
+    c = Cue(k, toks[k], np, False)
+    c.verb, c.verb_start = None, None
+    return c
 
 
 def _colon_subject(ctx: _Ctx, s: int, limit: int, strict: bool = True) -> Cue | None:
