@@ -379,3 +379,18 @@ def test_credit_line_name_before_a_colon():
     )
     ((q, s, a),) = speech(t)
     assert s == "Piet Amsel"
+
+
+def test_words_after_a_dash_that_are_no_name():
+    t = "Later, at the club, Ena Vos said Carl Deane is “not smart enough to win” — and more.\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos" and a.verb == "said"
+
+
+def test_with_x_adverb_participle_before_a_colon():
+    t = (
+        "At a rally in Ostend on Saturday, some of the crowd pushed a Velian Youth League "
+        "protester, with Carl Deane reportedly yelling: “Get him out of here!”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Carl Deane"

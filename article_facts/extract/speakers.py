@@ -611,7 +611,10 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
 def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
     """`..., with Councillor Vance saying`: the name between 'with' and the participle."""
     toks = ctx.toks
-    np = _np_ending(ctx, v - 1)
+    e = v - 1
+    while e > 0 and toks[e].low.endswith("ly") and toks[e].text.islower():
+        e -= 1  # `with Trump reportedly yelling`
+    np = _np_ending(ctx, e)
     if np is None or np.kind not in ("name", "newname", "desc") or np.start < s:
         return None
     b = ctx.tok_index(np.start) - 1
@@ -1213,6 +1216,8 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
     # 0. an attribution line (`” — Pamela Padilla`) or a transcript speaker (`“WALLACE: ...`)
     m = _DASH_NAME.match(text, q.outer_end, para[1]) if q.close_at is not None else None
+    if m is not None and not m.group("name")[:1].isupper():
+        m = None  # `” — and more.`: no name
     if m is None:
         m = _TRANSCRIPT.match(text, q.start, q.end)
     if m is not None:
@@ -1259,6 +1264,9 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     before = text[para[0] : q.open_at].rstrip()
     if before.endswith(":"):
         np = _name_before_colon(ctx, para[0] + len(before) - 1)
+        if np is not None:
+            return np, "colon"
+        np = _nearest_clause_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
         np = _colon_subject(ctx, s, q.open_at)
