@@ -394,3 +394,18 @@ def test_with_x_adverb_participle_before_a_colon():
     )
     ((q, s, a),) = speech(t)
     assert s == "Carl Deane"
+
+
+def test_appositive_with_a_role_closed_by_the_verb():
+    t = "Ida Munk, the communications director for the Velian Labour Party said in a statement: “We will not recount.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Ida Munk" and a.verb == "said"
+
+
+def test_appositive_closed_by_a_verb_that_is_not_a_reporting_verb_is_ignored():
+    t = (
+        "At a town hall in Harlow, Ena Vos accused Carl Deane, the senator from Velia and winner "
+        "of the caucuses, of being “politically correct.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos"

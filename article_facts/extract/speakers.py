@@ -375,6 +375,17 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             ap = _appositive_subject(ctx, i + 1, limit)
             if ap is not None:
                 return ap
+        if (
+            toks[c].text == ","
+            and toks[v].low in VERBS
+            and c + 1 <= i
+            and toks[c + 1].low in ("the", "a", "an")
+            and any(is_title_word(u.text) or _role_word(u.low) for u in toks[c + 1 : i + 1])
+        ):
+            # `Sam Lau, the communications director for the party said`: no closing comma
+            ap = _appositive_subject(ctx, i + 1, limit)
+            if ap is not None and (ap.kind == "newname" or ap.mention.entity.etype == "person"):
+                return ap
     if toks[i].text == ",":
         c = i - 1
         while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
