@@ -409,3 +409,30 @@ def test_appositive_closed_by_a_verb_that_is_not_a_reporting_verb_is_ignored():
     )
     ((q, s, a),) = speech(t)
     assert s == "Ena Vos"
+
+
+def test_coordinated_verb_skips_quoted_words_and_objects():
+    t = (
+        "Carl Deane's trade pact, which Ena Vos had called a “disaster” and promised to “rip up”, "
+        "is back.\n"
+        "Carl Deane's crowd cheered as the Velian Teachers Union issued a statement saying the "
+        "remark had “no place in Velia” and said it would see “a day of reckoning.”\n"
+    )
+    got = [(q, s) for q, s, _ in speech(t)]
+    assert got == [
+        ("disaster", "Ena Vos"),
+        ("rip up", "Ena Vos"),
+        ("no place in Velia", "Velian Teachers Union"),
+        ("a day of reckoning.", "Velian Teachers Union"),
+    ]
+
+
+def test_coordinated_verb_after_a_passive_and_an_irregular_verb():
+    t = (
+        "As Carl Deane began to speak, Ena Vos was joined on stage by Senator Ivo Brandt and "
+        "joked, “You are being ridiculous.”\n"
+        "When told Carl Deane was in the cabinet, Ivo Brandt thought for a moment and said, "
+        "“It is an advantage.”\n"
+    )
+    got = [(s, a.verb) for _, s, a in speech(t)]
+    assert got == [("Ena Vos", "joked"), ("Ivo Brandt", "said")]

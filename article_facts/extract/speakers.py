@@ -570,21 +570,22 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
     k = conj - 1
     while k > 0 and toks[k].start >= s and conj - k < 25:
         t = toks[k]
-        if ctx.in_quote(t.start) or t.text in ".;:!?":
+        if t.text in ".;:!?" and not ctx.in_quote(t.start):
             break
-        if _verb_like(t) and toks[k - 1].low not in (
-            "who", "which", "that", "was", "were", "been", "being", "to"
-        ):
+        if ctx.in_quote(t.start) or t.text in "“”\"":
+            k -= 1  # `X had called it a “disaster” and promised`: the quoted words are skipped
+            continue
+        if _verb_like(t) and toks[k - 1].low not in ("who", "which", "that", "to"):
             # the subject of the verb before the conjunction: `the League denounced ... and said`
             np = _np_before(ctx, k, s)
             if np is not None and np.kind in ("name", "newname", "desc", "pronoun"):
                 b = ctx.tok_index(np.start) - 1
-                if not (b >= 0 and toks[b].start >= s and (
-                    toks[b].low in VERBS or toks[b].low in PREPOSITIONS
-                    or toks[b].low in ("that", "whether", "if")
-                )):
-                    return np
-            break
+                while b >= 0 and toks[b].low in ("the", "a", "an"):
+                    b -= 1
+                if b < 0 or toks[b].start < s or toks[b].text in (",", "—") or toks[b].low in (
+                    "and", "but", "then", "so", "which", "whom", "as", "when", "while", "after"
+                ):
+                    return np  # a subject opens its clause; `issued a statement saying` does not
         k -= 1
     i = ctx.tok_index(s)
     if i < conj and toks[i].cap and toks[i].low in PREPOSITIONS:
@@ -1386,13 +1387,22 @@ NOT_VERBS = {
 # fmt: on
 
 
+# fmt: off
+IRREGULAR = {
+    "began", "brought", "call", "calls", "came", "fought", "felt", "gave", "got", "held", "kept",
+    "led", "left", "lost", "made", "met", "paid", "ran", "sat", "sent", "sought", "spent", "spoke",
+    "stood", "took", "thought", "won"
+}
+# fmt: on
+
+
 def _verb_like(t: Token) -> bool:
     low = t.low
     if not t.word or not t.text.islower() or len(low) < 3 or low in NOT_VERBS:
         return False
     if low in PREPOSITIONS or low in DETERMINERS or low in BOUNDARY or low in AUX:
         return False
-    return low in VERBS or low in ("call", "calls", "called") or low.endswith("ed") or (
+    return low in VERBS or low in IRREGULAR or low.endswith("ed") or (
         low.endswith("s") and not low.endswith(("ss", "us", "is", "ous", "’s", "'s"))
     )
 
