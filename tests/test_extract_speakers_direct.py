@@ -436,3 +436,13 @@ def test_coordinated_verb_after_a_passive_and_an_irregular_verb():
     )
     got = [(s, a.verb) for _, s, a in speech(t)]
     assert got == [("Ena Vos", "joked"), ("Ivo Brandt", "said")]
+
+
+def test_question_mark_inside_a_quote_before_a_lowercase_word_ends_no_sentence():
+    t = (
+        "Ena Vos spoke first.\n"
+        "Carl Deane “backs the banks as a recovery plan. Does that fly?” former adviser "
+        "Ivo Brandt asked on the radio.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ivo Brandt" and a.verb == "asked"

@@ -168,7 +168,9 @@ class _Ctx:
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
-                        ends.add(nxt.end)
+                        after = toks[i + 2] if i + 2 < len(toks) else None
+                        if not (after is not None and after.word and after.text.islower()):
+                            ends.add(nxt.end)  # `“Does that fly?” former aide Ivo Brandt asked`
                     continue
                 k = i + 1
                 while k < len(toks) and toks[k].text in ')”’"»':
