@@ -446,3 +446,9 @@ def test_question_mark_inside_a_quote_before_a_lowercase_word_ends_no_sentence()
     )
     ((q, s, a),) = speech(t)
     assert s == "Ivo Brandt" and a.verb == "asked"
+
+
+def test_unknown_name_opening_the_clause_with_a_framing_verb():
+    t = "Ostrava branded North Velia an “outlaw nation in the neighbourhood.”\n"
+    ((q, s, a),) = speech(t)
+    assert s == "Ostrava"

@@ -1451,6 +1451,14 @@ def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
                     c = Cue(k, t, NP("name", m.start, m.end, m.text, m), False)
                     c.verb, c.verb_start = None, None
                     return c
+            if (
+                np is not None
+                and np.kind == "newname"
+                and (ctx.tok_index(np.start) == ctx.tok_index(s) or toks[ctx.tok_index(np.start) - 1].text == ",")
+            ):
+                c = Cue(k, t, np, False)  # `Velia branded it an “outlaw state”`: a name the
+                c.verb, c.verb_start = None, None  # registry does not know opens the clause
+                return c
         k -= 1
     return None
 
