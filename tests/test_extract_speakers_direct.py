@@ -452,3 +452,12 @@ def test_unknown_name_opening_the_clause_with_a_framing_verb():
     t = "Ostrava branded North Velia an “outlaw nation in the neighbourhood.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Ostrava"
+
+
+def test_verb_form_after_a_determiner_is_an_adjective():
+    t = (
+        "Velian President Ena Vos said the reported bomber, who struck in the old town, "
+        "had “foreign roots.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ena Vos" and a.verb == "said"

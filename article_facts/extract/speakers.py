@@ -655,6 +655,8 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         if v > 0 and low.endswith("s") and toks[v - 1].low in DETERMINERS | {"of"}:
             continue  # `one of the states suing`, `his notes`: a noun
+        if v > 0 and toks[v - 1].low in ("the", "a", "an", "this", "that", "its", "his", "her"):
+            continue  # `the reported bomber`, `a revealed plan`: an adjective
         if low.endswith("s") and v + 1 < len(toks) and toks[v + 1].low == "of":
             continue  # `Republican claims of ...`: a noun
         if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
@@ -1391,7 +1393,7 @@ NOT_VERBS = {
 
 # fmt: off
 IRREGULAR = {
-    "began", "brought", "call", "calls", "came", "fought", "felt", "gave", "got", "held", "kept",
+    "began", "brought", "call", "calls", "came", "cast", "fought", "felt", "gave", "got", "held", "kept",
     "led", "left", "lost", "made", "met", "paid", "ran", "sat", "sent", "sought", "spent", "spoke",
     "stood", "took", "thought", "won"
 }
