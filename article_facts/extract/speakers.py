@@ -1,16 +1,24 @@
 """Who said each quote: reporting cues, their subjects, and resolving pronouns and descriptions.
 
-A cue is a reporting verb outside quotation marks ("said", "told", "according to", ...). Its
-speaker is the noun phrase before it (`Smith said`, `Smith, a spokeswoman, said`) or after it
-(`said Smith`). A quote takes, in order: a name after a dash or a transcript speaker
-(`” — Ana Ruiz`, `“WALLACE: ...`); the cue right after it in its sentence; the cue before it in
-its sentence; the subject of a clause ending in a colon before it; the subject of its own
-sentence (`Bush called Trump “unhinged.”`); the nearest main-clause cue in its paragraph; the
-subject of the sentence before it in the paragraph; a previous paragraph ending in a colon; and
-otherwise it continues the previous speaker. Pronouns go to the subject of the nearest earlier
-sentence naming a person of that gender; descriptions ("the minister", "the court") to the
-last person holding that title or the organization of that kind. `note` says which rule fired
-whenever the speaker was inferred.
+A cue is a reporting verb outside quotation marks ("said", "told", "according to", "gushed",
+"shot back", "as X puts it", ...). Its speaker is the subject of the reporting clause: the noun
+phrase before it (`Smith said`, `Smith, a spokeswoman, said`, `Smith, 54, of Ostend, who chairs
+the panel, said`), after it (`said Smith`), the subject of the first verb of a coordination
+(`Smith returned to the podium and declared`), or the name after 'with' (`with Smith saying`); a
+participle (`adding`) shares the subject of the reporting verb before it. A quote takes, in
+order: a name after a dash or a transcript speaker (`” — Ana Ruiz`, `“WALLACE: ...`); the cue
+right after it in its sentence (or in the next, short sentence when the quote stands alone); the
+cue before it in its sentence (`A said B told him “...”`: B's); a name or the nearest clause's
+subject before a colon; the agent of a passive framing verb (`was called “...” by Smith`) or the
+subject of the clause nearest before it (`Bush called Trump “unhinged”`, `what Smith called
+“...”`); the speaker of an earlier quote in its paragraph, else the nearest main-clause cue in
+the paragraph; the subject of the sentence before it in the paragraph; a previous paragraph
+ending in a colon; and otherwise it continues the previous speaker. Pronouns go to the subject
+of the nearest earlier sentence naming a person of that gender (never an organization or a
+place); descriptions ("the Montaraz minister") to the person described so earlier, matching all
+their words, else to the last person holding that title or the organization of that kind. The
+second part of a quote split around its attribution records the first part's start in
+`continues`. `note` says which rule fired whenever the speaker was inferred.
 """
 from __future__ import annotations
 
