@@ -157,6 +157,7 @@ class _Ctx:
         self.sent_ends = self._sentence_ends()
         self.reg = Registry(text, self.toks, outer)
         self.cues: list = []  # set by find_cues
+        self._cue_pos: list[int] | None = None
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -843,7 +844,9 @@ def _person_described(ctx: _Ctx, np: NP) -> Entity | None:
         return None
     seen: dict[int, set[str]] = {}
     order: list[Entity] = []
-    for m in ctx.reg.mentions_before(np.start):
+    for n, m in enumerate(ctx.reg.mentions_before(np.start)):
+        if n >= 300:
+            break  # a description refers back a few pages at most
         if m.in_quote or m.entity.etype != "person":
             continue
         key = id(m.entity)
@@ -952,11 +955,18 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
 
+def _cue_index(ctx: _Ctx, pos: int) -> int:
+    """How many of ctx.cues start before pos (their positions kept once, for long texts)."""
+    if ctx._cue_pos is None or len(ctx._cue_pos) != len(ctx.cues):
+        ctx._cue_pos = [c.pos for c in ctx.cues]
+    return bisect.bisect_left(ctx._cue_pos, pos)
+
+
 def _main_cue_before(ctx: _Ctx, cue: Cue, s: int) -> Cue | None:
     """The finite reporting verb a participle follows in its sentence (`X said, adding`)."""
-    for c in reversed(getattr(ctx, "cues", [])):
-        if c.pos >= cue.pos:
-            continue
+    cues = ctx.cues
+    j = _cue_index(ctx, cue.pos)
+    for c in reversed(cues[max(0, j - 20) : j]):
         if c.pos < s:
             break
         if c.np.kind != "participle" and not c.after and c.np.kind in ("name", "newname", "pronoun"):
