@@ -158,6 +158,8 @@ class _Ctx:
         self.reg = Registry(text, self.toks, outer)
         self.cues: list = []  # set by find_cues
         self._cue_pos: list[int] | None = None
+        self.described: dict[int, set[str]] = {}  # words describing the mention at a start
+        self.title_words: dict[int, tuple[int, set[str]]] = {}  # an entity's title words
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -845,15 +847,23 @@ def _person_described(ctx: _Ctx, np: NP) -> Entity | None:
     seen: dict[int, set[str]] = {}
     order: list[Entity] = []
     for n, m in enumerate(ctx.reg.mentions_before(np.start)):
-        if n >= 300:
-            break  # a description refers back a few pages at most
+        if n >= 100:
+            break  # a description refers back a page or two at most
         if m.in_quote or m.entity.etype != "person":
             continue
         key = id(m.entity)
         if key not in seen:
-            seen[key] = {_word_key(w) for t, _ in m.entity.titles for w in t.split()}
+            cached = ctx.title_words.get(key)
+            if cached is None or cached[0] != len(m.entity.titles):
+                titles = {t for t, _ in m.entity.titles}
+                cached = (len(m.entity.titles), {_word_key(w) for t in titles for w in t.split()})
+                ctx.title_words[key] = cached
+            seen[key] = set(cached[1])
             order.append(m.entity)
-        seen[key] |= _described_words(ctx, m)
+        words = ctx.described.get(m.start)
+        if words is None:
+            words = ctx.described[m.start] = _described_words(ctx, m)
+        seen[key] |= words
     for ent in order:
         if want <= seen[id(ent)]:
             return ent
