@@ -474,5 +474,5 @@ def test_many_descriptions_and_participles_stay_linear():
     t = p * 3000  # about 600,000 characters, every one of the 3,000 descriptions resolved
     started = time.monotonic()
     found = speech(t)
-    assert len(found) == 12000 and found[-3][1] == "Mara Quint"
+    assert len(found) == 9000 and found[-2][:2] == ("We will see", "Mara Quint")
     assert time.monotonic() - started < 30
