@@ -476,3 +476,12 @@ def test_many_descriptions_and_participles_stay_linear():
     found = speech(t)
     assert len(found) == 9000 and found[-2][:2] == ("We will see", "Mara Quint")
     assert time.monotonic() - started < 30
+
+
+def test_quote_between_said_and_another_speakers_reply():
+    t = (
+        "Senator Mara Quint met Governor Paul Ender.\n"
+        "The senator said, “We will see,” and the governor replied that nothing was agreed.\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert q == "We will see" and s == "Mara Quint" and a.verb == "said"

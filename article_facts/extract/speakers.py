@@ -1252,6 +1252,12 @@ def _join(a, b):
     return "; ".join(x for x in (a, b) if x)
 
 
+def _cue_before_in_sentence(ctx: _Ctx, cues: list, cue_pos: list[int], q: QuoteSpan, s: int) -> bool:
+    """Whether a cue stands before quote q in its sentence and paragraph."""
+    j = bisect.bisect_left(cue_pos, q.open_at) - 1
+    return j >= 0 and cues[j].pos >= max(s, q.para[0])
+
+
 def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     """The cue governing quote q and how it was found."""
     text = ctx.text
@@ -1296,6 +1302,12 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
             )
         if c.tok.low in PARTICIPLES:
             crosses = True  # “...,” adding ...: a participle introduces what follows it
+        if (
+            re.match(r"[\s,]*(?:and|but)\s", gap)
+            and c.np.start >= q.outer_end
+            and _cue_before_in_sentence(ctx, cues, cue_pos, q, s)
+        ):
+            crosses = True  # `X said, “...,” and Y replied`: Y's verb opens a new clause
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
             return c, "after"
     # 2. before the quote in its sentence
