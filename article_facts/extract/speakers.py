@@ -822,6 +822,8 @@ def _described_words(ctx: _Ctx, m: Mention) -> set[str]:
         t = toks[i]
         if not (t.cap or is_title_word(t.text) or _role_word(t.low) or t.low in PARTY_WORDS):
             break  # only the words modifying the name: `met Senator Brandt` stops at 'met'
+        if not t.cap and _verb_like(t):
+            break
         out.add(_word_key(t.text))
         i, n = i - 1, n + 1
     k = ctx.tok_index(m.end)
