@@ -485,3 +485,13 @@ def test_quote_between_said_and_another_speakers_reply():
     )
     ((q, s, a),) = speech(t)
     assert q == "We will see" and s == "Mara Quint" and a.verb == "said"
+
+
+def test_verb_after_while_or_until_with_its_own_subject_is_not_the_quotes():
+    t = (
+        "Ena Vos accuses Carl Deane of running an “artful smear” campaign while Deane suggests "
+        "she is captive to the banks.\n"
+        "Ivo Brandt says he was “riding the fence” until Ida Munk said she backed the mayor.\n"
+    )
+    got = [(q, s) for q, s, _ in speech(t)]
+    assert got == [("artful smear", "Ena Vos"), ("riding the fence", "Ivo Brandt")]

@@ -1304,10 +1304,11 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
             )
         if c.tok.low in PARTICIPLES:
             crosses = True  # “...,” adding ...: a participle introduces what follows it
+        conj = re.search(r"\b(?:and|but|while|whereas|although|though|until|before|after)\s", gap)
         if (
-            re.match(r"[\s,]*(?:and|but)\s", gap)
-            and c.np.start >= q.outer_end
-            and _cue_before_in_sentence(ctx, cues, cue_pos, q, s)
+            conj is not None
+            and c.np.start >= q.outer_end + conj.end()
+            and (conj.group().strip() not in ("and", "but") or _cue_before_in_sentence(ctx, cues, cue_pos, q, s))
         ):
             crosses = True  # `X said, “...,” and Y replied`: Y's verb opens a new clause
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
