@@ -495,3 +495,12 @@ def test_verb_after_while_or_until_with_its_own_subject_is_not_the_quotes():
     )
     got = [(q, s) for q, s, _ in speech(t)]
     assert got == [("artful smear", "Ena Vos"), ("riding the fence", "Ivo Brandt")]
+
+
+def test_was_asked_by_x_the_asker_speaks():
+    t = (
+        "Ena Vos was asked by radio host Ivo Brandt whether her plan would risk "
+        "“adding another costly programme to the budget.”\n"
+    )
+    ((q, s, a),) = speech(t)
+    assert s == "Ivo Brandt" and a.verb == "asked"

@@ -650,6 +650,22 @@ def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
     return None
 
 
+def _asked_by(ctx: _Ctx, v: int, e: int) -> NP | None:
+    """`X was asked by Y “...”`: Y asks (the name after 'by', titles and roles skipped)."""
+    toks = ctx.toks
+    if v < 1 or toks[v - 1].low not in ("was", "were") or v + 2 >= len(toks) or toks[v + 1].low != "by":
+        return None
+    j = v + 2
+    while j < len(toks) and j < v + 8 and toks[j].start < e:
+        m = ctx.reg.by_start.get(toks[j].start)
+        if m is not None and m.entity.etype == "person":
+            return NP("name", m.start, m.end, m.text, m)
+        if not (toks[j].cap or toks[j].low == "the" or _role_word(toks[j].low) or is_title_word(toks[j].text)):
+            return None
+        j += 1
+    return None
+
+
 def find_cues(ctx: _Ctx) -> list[Cue]:
     """Reporting verbs outside quotes with a speaker phrase, in text order."""
     cues = []
@@ -685,7 +701,10 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         ):
             continue
         s, e = ctx.sentence(t.start)
-        if low == "according":
+        agent = _asked_by(ctx, v, e) if low == "asked" else None
+        if agent is not None:
+            np, after = agent, True  # `Rubio was asked by moderator Gerard Baker whether “...”`
+        elif low == "according":
             np = _np_after(ctx, v, e)
             after = True
         else:
