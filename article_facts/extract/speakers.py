@@ -329,7 +329,8 @@ def _appositive_subject(ctx: _Ctx, k: int, limit: int) -> NP | None:
             elif tx == "(":
                 depth -= 1
             elif depth <= 0 and tx in ',.;:!?“”"—':
-                if not (tx == "." and c > 0 and toks[c - 1].end == toks[c].start and toks[c + 1].text == ","):
+                stuck = c > 0 and toks[c - 1].end == toks[c].start and toks[c + 1].text == ","
+                if not (tx == "." and stuck):
                     break  # `R-Ore.,`: an abbreviation's stop ends no segment
             c -= 1
         if c < 0 or toks[c].start < limit or toks[c].text != "," or ctx.in_quote(toks[c].start):
@@ -660,7 +661,8 @@ def _asked_by(ctx: _Ctx, v: int, e: int) -> NP | None:
         m = ctx.reg.by_start.get(toks[j].start)
         if m is not None and m.entity.etype == "person":
             return NP("name", m.start, m.end, m.text, m)
-        if not (toks[j].cap or toks[j].low == "the" or _role_word(toks[j].low) or is_title_word(toks[j].text)):
+        u = toks[j]
+        if not (u.cap or u.low == "the" or _role_word(u.low) or is_title_word(u.text)):
             return None
         j += 1
     return None
@@ -1327,7 +1329,10 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
         if (
             conj is not None
             and c.np.start >= q.outer_end + conj.end()
-            and (conj.group().strip() not in ("and", "but") or _cue_before_in_sentence(ctx, cues, cue_pos, q, s))
+            and (
+                conj.group().strip() not in ("and", "but")
+                or _cue_before_in_sentence(ctx, cues, cue_pos, q, s)
+            )
         ):
             crosses = True  # `X said, “...,” and Y replied`: Y's verb opens a new clause
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
@@ -1518,7 +1523,10 @@ def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             if (
                 np is not None
                 and np.kind == "newname"
-                and (ctx.tok_index(np.start) == ctx.tok_index(s) or toks[ctx.tok_index(np.start) - 1].text == ",")
+                and (
+                    ctx.tok_index(np.start) == ctx.tok_index(s)
+                    or toks[ctx.tok_index(np.start) - 1].text == ","
+                )
             ):
                 c = Cue(k, t, np, False)  # `Velia branded it an “outlaw state”`: a name the
                 c.verb, c.verb_start = None, None  # registry does not know opens the clause
