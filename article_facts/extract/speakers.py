@@ -1,16 +1,24 @@
 """Who said each quote: reporting cues, their subjects, and resolving pronouns and descriptions.
 
-A cue is a reporting verb outside quotation marks ("said", "told", "according to", ...). Its
-speaker is the noun phrase before it (`Smith said`, `Smith, a spokeswoman, said`) or after it
-(`said Smith`). A quote takes, in order: a name after a dash or a transcript speaker
-(`” — Ana Ruiz`, `“WALLACE: ...`); the cue right after it in its sentence; the cue before it in
-its sentence; the subject of a clause ending in a colon before it; the subject of its own
-sentence (`Bush called Trump “unhinged.”`); the nearest main-clause cue in its paragraph; the
-subject of the sentence before it in the paragraph; a previous paragraph ending in a colon; and
-otherwise it continues the previous speaker. Pronouns go to the subject of the nearest earlier
-sentence naming a person of that gender; descriptions ("the minister", "the court") to the
-last person holding that title or the organization of that kind. `note` says which rule fired
-whenever the speaker was inferred.
+A cue is a reporting verb outside quotation marks ("said", "told", "according to", "gushed",
+"shot back", "as X puts it", ...). Its speaker is the subject of the reporting clause: the noun
+phrase before it (`Smith said`, `Smith, a spokeswoman, said`, `Smith, 54, of Ostend, who chairs
+the panel, said`), after it (`said Smith`), the subject of the first verb of a coordination
+(`Smith returned to the podium and declared`), or the name after 'with' (`with Smith saying`); a
+participle (`adding`) shares the subject of the reporting verb before it. A quote takes, in
+order: a name after a dash or a transcript speaker (`” — Ana Ruiz`, `“WALLACE: ...`); the cue
+right after it in its sentence (or in the next, short sentence when the quote stands alone); the
+cue before it in its sentence (`A said B told him “...”`: B's); a name or the nearest clause's
+subject before a colon; the agent of a passive framing verb (`was called “...” by Smith`) or the
+subject of the clause nearest before it (`Bush called Trump “unhinged”`, `what Smith called
+“...”`); the speaker of an earlier quote in its paragraph, else the nearest main-clause cue in
+the paragraph; the subject of the sentence before it in the paragraph; a previous paragraph
+ending in a colon; and otherwise it continues the previous speaker. Pronouns go to the subject
+of the nearest earlier sentence naming a person of that gender (never an organization or a
+place); descriptions ("the Montaraz minister") to the person described so earlier, matching all
+their words, else to the last person holding that title or the organization of that kind. The
+second part of a quote split around its attribution records the first part's start in
+`continues`. `note` says which rule fired whenever the speaker was inferred.
 """
 from __future__ import annotations
 
@@ -28,6 +36,7 @@ from .names import (
     Token,
     is_org_name,
     is_title_word,
+    title_key,
     tokenize,
     GENDER_WORDS_F,
     GENDER_WORDS_M,
@@ -54,14 +63,20 @@ VERBS = {
     "stating", "stressed", "stresses", "stressing", "suggested", "suggests", "summed", "surmised",
     "telling", "tells", "testified", "texted", "thundered", "told", "tweeted", "tweets", "urged",
     "urges", "vowed", "warned", "warning", "warns", "went", "whispered", "writes", "writing",
-    "wrote", "yelled"
+    "wrote", "yelled",
+    # manner of speaking
+    "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
+    "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
+    "retaliated", "shot", "fired", "hit", "pushed", "proclaimed", "asserted", "bragged",
+    "griped", "exulted", "tweeting", "repeated", "demanded", "wondered", "pressed", "queried", "inquired",
+    "reminded", "cracked", "ventured", "boomed"
 }
 # fmt: on
 # fmt: off
 PARTICIPLES = {
     "adding", "arguing", "asking", "claiming", "declaring", "emphasizing", "explaining",
     "insisting", "noting", "recalling", "saying", "stating", "stressing", "telling", "warning",
-    "writing"
+    "writing", "tweeting"
 }
 # fmt: on
 # fmt: off
@@ -141,6 +156,10 @@ class _Ctx:
         self.outer_starts = [s for s, _ in outer]
         self.sent_ends = self._sentence_ends()
         self.reg = Registry(text, self.toks, outer)
+        self.cues: list = []  # set by find_cues
+        self._cue_pos: list[int] | None = None
+        self.described: dict[int, set[str]] = {}  # words describing the mention at a start
+        self.title_words: dict[int, tuple[int, set[str]]] = {}  # an entity's title words
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.outer_starts, pos) - 1
@@ -160,17 +179,19 @@ class _Ctx:
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
-                        ends.add(nxt.end)
+                        after = toks[i + 2] if i + 2 < len(toks) else None
+                        if not (after is not None and after.word and after.text.islower()):
+                            ends.add(nxt.end)  # `“Does that fly?” former aide Ivo Brandt asked`
                     continue
                 k = i + 1
                 while k < len(toks) and toks[k].text in ')”’"»':
                     k += 1
-                if (
-                    k < len(toks)
-                    and toks[k].word
+                if k < len(toks) and (
+                    toks[k].word
                     and not (toks[k].text[0].isupper() or toks[k].text[0].isdigit())
+                    or toks[k].text in ",;"
                 ):
-                    continue  # "(R-Wis.) said": no sentence ends before a lowercase word
+                    continue  # "(R-Wis.) said", "(D-Ore.), chair": no sentence ends there
                 ends.add(t.end)
         return sorted(ends)
 
@@ -201,15 +222,24 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     if t.low in PRONOUNS:
         return NP("pronoun", t.start, t.end, t.text)
     m = ctx.reg.by_end.get(t.end)
-    if m is not None and m.entity.etype == "organization":
-        # "Mr. Morgan of the Sierra Club said": the person before the organization speaks
+    if m is not None:
+        # "Mr. Morgan of the Sierra Club said", "Lewis of the Martin Center for Arms Studies
+        # wrote": the person before the organization speaks
         b = ctx.tok_index(m.start) - 1
-        if b >= 0 and toks[b].low == "the":
+        while b >= 1 and i - b < 12 and toks[b].word and (
+            toks[b].cap or toks[b].low in ("the", "of", "for", "and", "on", "at", "from", "with")
+        ):
+            if toks[b].low in ("of", "at", "for", "from", "with"):
+                p = ctx.reg.by_end.get(toks[b - 1].end)
+                if p is not None and p.entity.etype == "person" and p is not m:
+                    m = p
+                    break
             b -= 1
-        if b >= 1 and toks[b].low in ("of", "at", "for", "from", "with"):
-            p = ctx.reg.by_end.get(toks[b - 1].end)
-            if p is not None and p.entity.etype == "person":
-                m = p
+    if m is not None and t.low in PARTY_WORDS and m.entity.etype == "person":
+        b = ctx.tok_index(m.start) - 1
+        if b >= 0 and toks[b].text in ("the", "this"):
+            # `the Wisconsin Republican said`: a description of someone named earlier
+            return NP("desc", toks[b].start, m.end, text[toks[b].start : m.end])
     if m is not None:
         s = m.title_span[0] if m.title_span else m.start
         return NP("name", s, m.end, text[s : m.end], m)
@@ -226,8 +256,11 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
             j - 1 >= 0 and toks[j - 1].word and toks[j - 1].cap and toks[j - 1].low not in STOP_CAPS
         ):
             j -= 1
+        if j > 0 and toks[j - 1].text in ("the", "this") and t.low in PARTY_WORDS:
+            # `the Wisconsin Republican said`: a description of someone named earlier
+            return NP("desc", toks[j - 1].start, t.end, text[toks[j - 1].start : t.end])
         return NP("newname", toks[j].start, t.end, text[toks[j].start : t.end])
-    if t.word:
+    if t.word and t.low not in BOUNDARY:
         j = i
         while (
             j - 1 >= 0
@@ -253,6 +286,69 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
     return None
 
 
+def _opens_appositive(t: Token) -> bool:
+    """A segment after `Name,` that describes the name: `who ...`, `a ...`, `54`, `executive director`."""
+    if not t.word and not t.text[:1].isdigit():
+        return False
+    if t.text[:1].isdigit() or re.match(r"[RDI]-[A-Z]", t.text):
+        return True  # an age, `R-Ore.`
+    if t.low in ("who", "whom", "whose"):
+        return True
+    if t.text.islower():
+        if t.low in PARTICIPLES or t.low.endswith("ing"):
+            return True  # `Durbin, noting the size of the list, said`
+        return t.low not in BOUNDARY and t.low not in VERBS and t.low not in AUX
+    return is_title_word(t.text) and t.low not in STOP_CAPS
+
+
+def _skip_parens(ctx: _Ctx, e: int) -> int:
+    """The token before a parenthetical ending at e (`Smith (D-Ore.)`), else e."""
+    toks = ctx.toks
+    if e >= 0 and toks[e].text == ")":
+        k = e - 1
+        while k >= 0 and e - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k >= 0 and toks[k].text == "(":
+            return k - 1
+    return e
+
+
+def _appositive_subject(ctx: _Ctx, k: int, limit: int) -> NP | None:
+    """`Ana Ruiz, 54, of Ostend, who chairs the panel, said`: the name heading a chain of
+    comma-separated appositives and relative clauses that ends at token k (the comma before the
+    verb, or the verb itself after `Name, who ... `); the earliest person name wins."""
+    toks = ctx.toks
+    best = None
+    first_seg = None
+    for _ in range(6):
+        c, depth = k - 1, 0
+        while c >= 0 and toks[c].start >= limit and k - c < 40:
+            tx = toks[c].text
+            if tx == ")":
+                depth += 1
+            elif tx == "(":
+                depth -= 1
+            elif depth <= 0 and tx in ',.;:!?“”"—':
+                stuck = c > 0 and toks[c - 1].end == toks[c].start and toks[c + 1].text == ","
+                if not (tx == "." and stuck):
+                    break  # `R-Ore.,`: an abbreviation's stop ends no segment
+            c -= 1
+        if c < 0 or toks[c].start < limit or toks[c].text != "," or ctx.in_quote(toks[c].start):
+            break
+        if c + 1 < k and _opens_appositive(toks[c + 1]):
+            e = _skip_parens(ctx, c - 1)
+            head = _np_ending(ctx, e) if e >= 0 and toks[e].start >= limit else None
+            if head is not None and head.kind in ("name", "newname") and head.start >= limit:
+                is_person = head.kind == "newname" or head.mention.entity.etype == "person"
+                if is_person or best is None:
+                    best = head
+                    first_seg = (toks[c + 1].start, toks[k - 1].end)
+        k = c
+    if best is not None and first_seg is not None and best.appos is None:
+        best.appos = first_seg
+    return best
+
+
 def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
     """The subject of the verb at token v: the phrase before it (appositive skipped)."""
     toks = ctx.toks
@@ -276,6 +372,34 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
                 pass
     if i < 0 or toks[i].start < limit:
         return None
+    if toks[i].text == ",":
+        ap = _appositive_subject(ctx, i, limit)
+        if ap is not None:
+            return ap
+    elif toks[i].word:
+        # `Ana Ruiz, who chairs the panel said`: a relative clause closed by the verb itself
+        c = i
+        while c > 0 and toks[c].start >= limit and i - c < 25 and toks[c].text not in ',.;:!?“”"—':
+            c -= 1
+        if toks[c].text == "," and c + 1 <= i and (
+            toks[c + 1].low in ("who", "whose")
+            or _opens_appositive(toks[c + 1])
+            and any(u.low in ("who", "whose") for u in toks[c + 1 : i + 1])
+        ):
+            ap = _appositive_subject(ctx, i + 1, limit)
+            if ap is not None:
+                return ap
+        if (
+            toks[c].text == ","
+            and toks[v].low in VERBS
+            and c + 1 <= i
+            and toks[c + 1].low in ("the", "a", "an")
+            and any(is_title_word(u.text) or _role_word(u.low) for u in toks[c + 1 : i + 1])
+        ):
+            # `Sam Lau, the communications director for the party said`: no closing comma
+            ap = _appositive_subject(ctx, i + 1, limit)
+            if ap is not None and (ap.kind == "newname" or ap.mention.entity.etype == "person"):
+                return ap
     if toks[i].text == ",":
         c = i - 1
         while c > max(-1, i - 20) and toks[c].start >= limit and toks[c].text not in ',.;:!?“”"()—':
@@ -453,6 +577,97 @@ class Cue:
         self.pos = tok.start
 
 
+def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
+    """`Ruiz returned to the podium and declared`, `Ruiz declined to comment but said`: the
+    subject of the first verb of the coordination (the sentence's subject)."""
+    toks = ctx.toks
+    k = conj - 1
+    while k > 0 and toks[k].start >= s and conj - k < 25:
+        t = toks[k]
+        if t.text in ".;:!?" and not ctx.in_quote(t.start):
+            break
+        if ctx.in_quote(t.start) or t.text in "“”\"":
+            k -= 1  # `X had called it a “disaster” and promised`: the quoted words are skipped
+            continue
+        if _verb_like(t) and toks[k - 1].low not in ("who", "which", "that", "to"):
+            # the subject of the verb before the conjunction: `the League denounced ... and said`
+            np = _np_before(ctx, k, s)
+            if np is not None and np.kind in ("name", "newname", "desc", "pronoun"):
+                b = ctx.tok_index(np.start) - 1
+                while b >= 0 and toks[b].low in ("the", "a", "an"):
+                    b -= 1
+                if b < 0 or toks[b].start < s or toks[b].text in (",", "—") or toks[b].low in (
+                    "and", "but", "then", "so", "which", "whom", "as", "when", "while", "after"
+                ):
+                    return np  # a subject opens its clause; `issued a statement saying` does not
+        k -= 1
+    i = ctx.tok_index(s)
+    if i < conj and toks[i].cap and toks[i].low in PREPOSITIONS:
+        k = i
+        while k < conj and k - i < 15 and toks[k].text != ",":
+            k += 1
+        if k < conj and toks[k].text == ",":
+            i = k + 1  # `In an interview on Thursday, the senator ...`
+    while i < conj and (not toks[i].word or toks[i].low in SKIP_BACK):
+        i += 1  # `Later, the senator ...`
+    if i < conj and toks[i].low in ("the", "a", "an") and not ctx.in_quote(toks[i].start):
+        # `the Republican lawmaker criticized ... and said`: a description as subject
+        k = i + 1
+        while k < conj and toks[k].word and (
+            toks[k].cap or is_title_word(toks[k].text) or _role_word(toks[k].low)
+        ):
+            k += 1
+        if k > i + 1 and k < conj and toks[k].word and toks[k].text.islower():
+            np = _np_ending(ctx, k - 1)
+            if np is not None and np.kind in ("desc", "name"):
+                return np
+            return NP("desc", toks[i].start, toks[k - 1].end, ctx.text[toks[i].start : toks[k - 1].end])
+    c = _colon_subject(ctx, toks[i].start if i < conj else s, toks[conj].start)
+    if c is None:
+        return None
+    np = c.np
+    if np.kind == "name":
+        # the subject is followed by its verb (or an appositive), not by a preposition's object
+        after = ctx.tok_index(np.end)
+        if after < len(toks) and toks[after].low in PREPOSITIONS:
+            return None
+    return np
+
+
+def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
+    """`..., with Councillor Vance saying`: the name between 'with' and the participle."""
+    toks = ctx.toks
+    e = v - 1
+    while e > 0 and toks[e].low.endswith("ly") and toks[e].text.islower():
+        e -= 1  # `with Trump reportedly yelling`
+    np = _np_ending(ctx, e)
+    if np is None or np.kind not in ("name", "newname", "desc") or np.start < s:
+        return None
+    b = ctx.tok_index(np.start) - 1
+    if b >= 0 and toks[b].low == "the" and np.kind != "desc":
+        b -= 1  # `with the Teachers Union calling`
+    if b >= 0 and toks[b].low == "with":
+        return np
+    return None
+
+
+def _asked_by(ctx: _Ctx, v: int, e: int) -> NP | None:
+    """`X was asked by Y “...”`: Y asks (the name after 'by', titles and roles skipped)."""
+    toks = ctx.toks
+    if v < 1 or toks[v - 1].low not in ("was", "were") or v + 2 >= len(toks) or toks[v + 1].low != "by":
+        return None
+    j = v + 2
+    while j < len(toks) and j < v + 8 and toks[j].start < e:
+        m = ctx.reg.by_start.get(toks[j].start)
+        if m is not None and m.entity.etype == "person":
+            return NP("name", m.start, m.end, m.text, m)
+        u = toks[j]
+        if not (u.cap or u.low == "the" or _role_word(u.low) or is_title_word(u.text)):
+            return None
+        j += 1
+    return None
+
+
 def find_cues(ctx: _Ctx) -> list[Cue]:
     """Reporting verbs outside quotes with a speaker phrase, in text order."""
     cues = []
@@ -467,14 +682,31 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             continue
         if low == "according" and not (v + 1 < len(toks) and toks[v + 1].low == "to"):
             continue
+        if v > 0 and low.endswith("s") and toks[v - 1].low in DETERMINERS | {"of"}:
+            continue  # `one of the states suing`, `his notes`: a noun
+        if v > 0 and toks[v - 1].low in ("the", "a", "an", "this", "that", "its", "his", "her"):
+            continue  # `the reported bomber`, `a revealed plan`: an adjective
+        if low.endswith("s") and v + 1 < len(toks) and toks[v + 1].low == "of":
+            continue  # `Republican claims of ...`: a noun
         if low == "pointed" and not (v + 1 < len(toks) and toks[v + 1].low == "out"):
             continue
         if low == "went" and not (v + 1 < len(toks) and toks[v + 1].low == "on"):
             continue
-        if low in ("put", "summed") and not (v + 1 < len(toks) and toks[v + 1].low in ("it", "up")):
+        if low in ("shot", "fired", "hit", "pushed") and not (
+            v + 1 < len(toks) and toks[v + 1].low == "back"
+        ):
+            continue  # `Trump shot back`, `fired back`: a retort
+        if low == "chimed" and not (v + 1 < len(toks) and toks[v + 1].low == "in"):
+            continue
+        if low in ("put", "puts", "summed") and not (
+            v + 1 < len(toks) and toks[v + 1].low in ("it", "up")
+        ):
             continue
         s, e = ctx.sentence(t.start)
-        if low == "according":
+        agent = _asked_by(ctx, v, e) if low == "asked" else None
+        if agent is not None:
+            np, after = agent, True  # `Rubio was asked by moderator Gerard Baker whether “...”`
+        elif low == "according":
             np = _np_after(ctx, v, e)
             after = True
         else:
@@ -488,6 +720,10 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
             ):
                 np = _np_after(ctx, v, e)
                 after = np is not None
+            if np is None and v > 0 and toks[v - 1].low in ("and", "but") and low not in PARTICIPLES:
+                np = _coordinated_subject(ctx, s, v - 1)
+            if np is None and low in PARTICIPLES:
+                np = _with_subject(ctx, v, s)
             if np is None and low in PARTICIPLES:
                 np = NP("participle", t.start, t.start, "")
         if np is None:
@@ -496,6 +732,7 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
         if low == "according":
             c.verb = ctx.text[t.start : toks[v + 1].end]
         cues.append(c)
+    ctx.cues = cues
     return cues
 
 
@@ -581,9 +818,89 @@ def _head(desc: str) -> str:
     return (out[-1] if out else (words[-1] if words else "")).strip("’'s").lower()
 
 
+PARTY_WORDS = {"democrat", "republican", "independent", "conservative", "liberal", "libertarian"}
+
+
+def _word_key(w: str) -> str:
+    w = w.lower().strip(",.’'")
+    for suffix in ("’s", "'s"):
+        if w.endswith(suffix):
+            w = w[: -len(suffix)]
+    return title_key(w)
+
+
+def _described_words(ctx: _Ctx, m: Mention) -> set[str]:
+    """Words that describe the person at mention m: the title before the name and an
+    appositive after it (`the Montaraz minister, Elena Sabot`, `Quint, a Republican lawmaker,`)."""
+    toks = ctx.toks
+    s, e = ctx.sentence(m.start)
+    out: set[str] = set()
+    i = ctx.tok_index(m.start) - 1
+    n = 0
+    if i >= 0 and toks[i].text == ",":
+        i -= 1  # `the Montaraz minister, Elena Sabot`
+    while i >= 0 and toks[i].start >= s and n < 6 and toks[i].word:
+        t = toks[i]
+        if not (t.cap or is_title_word(t.text) or _role_word(t.low) or t.low in PARTY_WORDS):
+            break  # only the words modifying the name: `met Senator Brandt` stops at 'met'
+        if not t.cap and _verb_like(t):
+            break
+        out.add(_word_key(t.text))
+        i, n = i - 1, n + 1
+    k = ctx.tok_index(m.end)
+    if k < len(toks) and toks[k].text == ",":
+        k += 1
+        n = 0
+        while k < len(toks) and toks[k].end <= e and n < 10 and toks[k].text not in ",.;:!?“”\"":
+            if toks[k].word:
+                out.add(_word_key(toks[k].text))
+            k, n = k + 1, n + 1
+    return out
+
+
+def _person_described(ctx: _Ctx, np: NP) -> Entity | None:
+    """The latest person before a definite description whose earlier description holds all of
+    its words (`the Montaraz minister` is the minister introduced as Montaraz's, not the last
+    minister named)."""
+    want = {
+        _word_key(w) for w in re.findall(r"[^\W\d_][\w’'\-]*", np.text) if w.lower() not in DETERMINERS
+    }
+    if not want:
+        return None
+    seen: dict[int, set[str]] = {}
+    order: list[Entity] = []
+    for n, m in enumerate(ctx.reg.mentions_before(np.start)):
+        if n >= 100:
+            break  # a description refers back a page or two at most
+        if m.in_quote or m.entity.etype != "person":
+            continue
+        key = id(m.entity)
+        if key not in seen:
+            cached = ctx.title_words.get(key)
+            if cached is None or cached[0] != len(m.entity.titles):
+                titles = {t for t, _ in m.entity.titles}
+                cached = (len(m.entity.titles), {_word_key(w) for t in titles for w in t.split()})
+                ctx.title_words[key] = cached
+            seen[key] = set(cached[1])
+            order.append(m.entity)
+        words = ctx.described.get(m.start)
+        if words is None:
+            words = ctx.described[m.start] = _described_words(ctx, m)
+        seen[key] |= words
+    for ent in order:
+        if want <= seen[id(ent)]:
+            return ent
+    return None
+
+
 def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
     words0 = np.text.split()
-    if len(words0) >= 2 and words0[0].lower() == "the" and all(w[:1].isupper() for w in words0[1:]):
+    if (
+        len(words0) >= 2
+        and words0[0].lower() == "the"
+        and all(w[:1].isupper() for w in words0[1:])
+        and words0[-1].lower() not in PARTY_WORDS
+    ):
         # "the Washington Examiner", "The Blaze": a named organization
         r = _new_entity(ctx, NP("newname", np.start, np.end, np.text))
         if r.entity is not None:
@@ -620,6 +937,14 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
         return Resolved(None, None, f"speaker described as '{np.text}', not named")
     if words and words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
         return Resolved(None, "person", f"speaker described as '{np.text}', not named")
+    if words and words[0] in ("the", "this") and (
+        is_title_word(head) or _role_word(head) or head in PARTY_WORDS
+    ):
+        ent = _person_described(ctx, np)
+        if ent is not None:
+            return Resolved(
+                ent, "person", f"description '{np.text}' resolved to {ent.name}, described so earlier"
+            )
     if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
         m = ctx.reg.person_with_title(head, np.start)
         if m is not None:
@@ -663,10 +988,45 @@ def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
     return Resolved(ent, etype, None, title, (np.start, np.end) if title else None)
 
 
+def _cue_index(ctx: _Ctx, pos: int) -> int:
+    """How many of ctx.cues start before pos (their positions kept once, for long texts)."""
+    if ctx._cue_pos is None or len(ctx._cue_pos) != len(ctx.cues):
+        ctx._cue_pos = [c.pos for c in ctx.cues]
+    return bisect.bisect_left(ctx._cue_pos, pos)
+
+
+def _main_cue_before(ctx: _Ctx, cue: Cue, s: int) -> Cue | None:
+    """The finite reporting verb a participle follows in its sentence (`X said, adding`)."""
+    cues = ctx.cues
+    j = _cue_index(ctx, cue.pos)
+    for c in reversed(cues[max(0, j - 20) : j]):
+        if c.pos < s:
+            break
+        if c.np.kind != "participle" and not c.after and c.np.kind in ("name", "newname", "pronoun"):
+            return c
+        if c.after and c.np.kind in ("name", "newname"):
+            return c
+    return None
+
+
 def resolve(ctx: _Ctx, cue: Cue, state) -> Resolved:
     np = cue.np
     if np.kind == "participle":
         s, _ = ctx.sentence(cue.pos)
+        main = _main_cue_before(ctx, cue, s)
+        if main is not None:
+            # `Nefzi said, adding, “...”`: the participle shares the main verb's subject
+            return resolve(ctx, main, state)
+        subj = _colon_subject(ctx, s, cue.pos)
+        if subj is not None and subj.np.kind == "name":
+            m = subj.np.mention
+            return Resolved(
+                m.entity,
+                m.entity.etype,
+                f"'{cue.verb}' takes the subject of its sentence, {m.entity.name}",
+                m.title,
+                m.title_span,
+            )
         for m in ctx.reg.mentions_between(s, cue.pos):
             if not m.in_quote:
                 return Resolved(
@@ -782,6 +1142,17 @@ def extract_attributions(text: str) -> list[Attribution]:
         q = speech[qi]
         qi += 1
         cue, how = _cue_for(ctx, q, cues, cue_pos)
+        prev_q = state.get("prev_quote")
+        if (
+            how == "paragraph"
+            and prev_q is not None
+            and prev_q[0] == ctx.para_of(q.open_at)
+        ):
+            # `“Q1,” Lieberman told the Journal, after de Blasio stated ... “Q2.”`: a quote in a
+            # paragraph whose earlier quote has a speaker continues that speaker, not a verb
+            # between them
+            cue, how = None, None
+            state["last"] = prev_q[2].entity
         if cue is not None:
             used.add(id(cue))
             res = resolve(ctx, cue, state)
@@ -833,7 +1204,10 @@ def extract_attributions(text: str) -> list[Attribution]:
         made[id(q)] = a
         if res is not None and res.entity is not None:
             state["last"], state["last_para"] = res.entity, ctx.para_of(q.start)
+            if a.verb is not None:
+                state["prev_quote"] = (ctx.para_of(q.start), q.open_at, res)
     _share_multi_paragraph_speakers(speech, made)
+    _link_split_quotes(text, speech, made)
     out.sort(key=lambda a: (a.start, a.end))
     return _drop_crossing(out)
 
@@ -878,8 +1252,33 @@ def _share_multi_paragraph_speakers(speech: list[QuoteSpan], made: dict) -> None
             chain = []
 
 
+def _link_split_quotes(text: str, speech: list[QuoteSpan], made: dict) -> None:
+    """`“It is early,” she said, “but the numbers are good.”`: the second part `continues` the
+    first (one sentence split around its attribution, both parts with the same speaker)."""
+    for q1, q2 in zip(speech, speech[1:]):
+        a1, a2 = made.get(id(q1)), made.get(id(q2))
+        if a1 is None or a2 is None or a1.kind != "direct" or a2.kind != "direct":
+            continue
+        if q1.close_at is None or q1.para != q2.para or not q1.comma_before_close:
+            continue
+        between = text[q1.outer_end : q2.open_at]
+        if not between.rstrip().endswith(",") or len(between.split()) > 10:
+            continue
+        if a2.verb_start is None or not (q1.outer_end <= a2.verb_start < q2.open_at):
+            continue
+        if a1.speaker_name != a2.speaker_name:
+            continue
+        a2.continues = a1.start
+
+
 def _join(a, b):
     return "; ".join(x for x in (a, b) if x)
+
+
+def _cue_before_in_sentence(ctx: _Ctx, cues: list, cue_pos: list[int], q: QuoteSpan, s: int) -> bool:
+    """Whether a cue stands before quote q in its sentence and paragraph."""
+    j = bisect.bisect_left(cue_pos, q.open_at) - 1
+    return j >= 0 and cues[j].pos >= max(s, q.para[0])
 
 
 def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
@@ -890,6 +1289,8 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     _, e2 = ctx.sentence(max(q.outer_end - 1, q.open_at))
     # 0. an attribution line (`” — Pamela Padilla`) or a transcript speaker (`“WALLACE: ...`)
     m = _DASH_NAME.match(text, q.outer_end, para[1]) if q.close_at is not None else None
+    if m is not None and not m.group("name")[:1].isupper():
+        m = None  # `” — and more.`: no name
     if m is None:
         m = _TRANSCRIPT.match(text, q.start, q.end)
     if m is not None:
@@ -916,12 +1317,24 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
             and ctx.sent_ends[k1] == q.outer_end
             and len(gap.split()) <= 5
             and (k1 + 1 >= len(ctx.sent_ends) or ctx.sent_ends[k1 + 1] > c.pos)
+            and not text[s : q.open_at].strip()
+            and len(text[c.pos : ctx.sentence(c.pos)[1]].split()) <= 8
         ):
             crosses = (
                 False  # “Too forced?” He tweeted: the quote ends its sentence, the cue follows
             )
         if c.tok.low in PARTICIPLES:
             crosses = True  # “...,” adding ...: a participle introduces what follows it
+        conj = re.search(r"\b(?:and|but|while|whereas|although|though|until|before|after)\s", gap)
+        if (
+            conj is not None
+            and c.np.start >= q.outer_end + conj.end()
+            and (
+                conj.group().strip() not in ("and", "but")
+                or _cue_before_in_sentence(ctx, cues, cue_pos, q, s)
+            )
+        ):
+            crosses = True  # `X said, “...,” and Y replied`: Y's verb opens a new clause
         if c.pos < end_limit and len(gap.split()) <= 12 and not crosses:
             return c, "after"
     # 2. before the quote in its sentence
@@ -933,11 +1346,24 @@ def _cue_for(ctx: _Ctx, q: QuoteSpan, cues: list[Cue], cue_pos: list[int]):
     # 3. a clause ending in a colon just before the quote
     before = text[para[0] : q.open_at].rstrip()
     if before.endswith(":"):
+        np = _name_before_colon(ctx, para[0] + len(before) - 1)
+        if np is not None:
+            return np, "colon"
+        np = _nearest_clause_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "colon"
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "colon"
-    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`)
+    # 4. the subject of the quote's own sentence (`Bush called Trump “unhinged.”`), or the
+    # agent of a passive (`Trump was called “unhinged” by Bush`)
     if s < q.open_at:
+        np = _passive_agent(ctx, q, s, e2)
+        if np is not None:
+            return np, "subject"
+        np = _nearest_clause_subject(ctx, s, q.open_at)
+        if np is not None:
+            return np, "subject"
         np = _colon_subject(ctx, s, q.open_at)
         if np is not None:
             return np, "subject"
@@ -989,12 +1415,31 @@ def _head_person(ctx: _Ctx, m: Mention, limit: int) -> Mention:
         m2 = ctx.reg.by_start.get(u.start)
         if m2 is not None and m2.entity.etype == "person":
             return m2
-        if not (is_title_word(u.text) or _ROLE_NOUN.search(u.low) and not u.cap):
+        if not (is_title_word(u.text) or _role_word(u.low) and not u.cap):
             break
     return m
 
 
 _ROLE_NOUN = re.compile(r"(?:ist|ster|er|or|ant|ent|ian|man|woman|person)$")
+
+
+def _role_word(low: str) -> bool:
+    """A noun naming someone's role (`journalist`, `lawmaker`), not `for`, `under` or `after`."""
+    return (
+        len(low) > 4
+        and low not in PREPOSITIONS
+        and low not in BOUNDARY
+        and low not in NOT_ROLES
+        and bool(_ROLE_NOUN.search(low))
+    )
+
+
+# fmt: off
+NOT_ROLES = {
+    "either", "earlier", "later", "meant", "never", "other", "over", "rather", "sent", "spent",
+    "together", "whether"
+}
+# fmt: on
 
 
 def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
@@ -1004,19 +1449,210 @@ def _is_dateline(ctx: _Ctx, m: Mention) -> bool:
     return m.start == para[0] and m.text.isupper() and after[:1] in ("—", "–", "-", "(", ",")
 
 
-def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+# fmt: off
+NOT_VERBS = {
+    "always", "amendments", "as", "basis", "bias", "business", "campus", "census", "chaos",
+    "congress", "crisis", "during", "embed", "hundred", "indeed", "its", "less", "news", "perhaps",
+    "plus", "process", "red", "seems", "series", "speed", "status", "thus", "various", "was", "yes"
+}
+# fmt: on
+
+
+# fmt: off
+IRREGULAR = {
+    "began", "brought", "call", "calls", "came", "cast", "fought", "felt", "gave", "got", "held", "kept",
+    "led", "left", "lost", "made", "met", "paid", "ran", "sat", "sent", "sought", "spent", "spoke",
+    "stood", "took", "thought", "won"
+}
+# fmt: on
+
+
+def _verb_like(t: Token) -> bool:
+    low = t.low
+    if not t.word or not t.text.islower() or len(low) < 3 or low in NOT_VERBS:
+        return False
+    if low in PREPOSITIONS or low in DETERMINERS or low in BOUNDARY or low in AUX:
+        return False
+    return low in VERBS or low in IRREGULAR or low.endswith("ed") or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is", "ous", "’s", "'s"))
+    )
+
+
+def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
+    """The subject of the clause nearest before a quote with no reporting verb (`At a gala with
+    the actor Ann Vell, Quint called the rivals “cowards.”`, `what Ruiz called “a mess”`): the
+    name right before the last verb-like word before the quote."""
+    toks = ctx.toks
+    k = ctx.tok_index(limit) - 1
+    while k >= 0 and toks[k].start >= s:
+        t = toks[k]
+        if (
+            not ctx.in_quote(t.start)
+            and t.low.endswith("ing")
+            and t.text.islower()
+            and k > 0
+            and toks[k - 1].text == ","
+        ):
+            return _colon_subject(ctx, s, toks[k - 1].start)  # `X ..., calling him “...”`
+        if not ctx.in_quote(t.start) and t.low.endswith("ing") and t.text.islower():
+            np = _with_subject(ctx, k, s)  # `with the Teachers Union calling her “...”`
+            if np is not None and np.kind == "name":
+                c = Cue(k, t, np, False)
+                c.verb, c.verb_start = None, None
+                return c
+        if (
+            not ctx.in_quote(t.start)
+            and _verb_like(t)
+            and k > 0
+            and toks[k - 1].low not in ("who", "which", "that", "was", "were", "been", "being")
+        ):
+            np = _np_before(ctx, k, s)
+            if np is not None and np.kind == "name" and not ctx.in_quote(np.start):
+                b = ctx.tok_index(np.start) - 1
+                while b >= 0 and toks[b].start >= s and (
+                    toks[b].cap or toks[b].low in DETERMINERS or is_title_word(toks[b].text)
+                ):
+                    b -= 1  # `that Clinton’s lawyer Cheryl Mills`: the words before the name
+                if not (
+                    b >= 0 and toks[b].low in PREPOSITIONS | {"that", "whether", "if", "because"}
+                ):
+                    m = _head_person(ctx, np.mention, limit)
+                    c = Cue(k, t, NP("name", m.start, m.end, m.text, m), False)
+                    c.verb, c.verb_start = None, None
+                    return c
+            if (
+                np is not None
+                and np.kind == "newname"
+                and (
+                    ctx.tok_index(np.start) == ctx.tok_index(s)
+                    or toks[ctx.tok_index(np.start) - 1].text == ","
+                )
+            ):
+                c = Cue(k, t, np, False)  # `Velia branded it an “outlaw state”`: a name the
+                c.verb, c.verb_start = None, None  # registry does not know opens the clause
+                return c
+        k -= 1
+    return None
+
+
+def _passive_agent(ctx: _Ctx, q: QuoteSpan, s: int, e: int) -> Cue | None:
+    """`Quint was called “a disgrace” by Ender`: the name after 'by' speaks, not the subject."""
+    toks = ctx.toks
+    i0, i1 = ctx.tok_index(s), ctx.tok_index(q.open_at)
+    passive = any(
+        toks[k].low in ("was", "were", "been", "being", "is", "are") and toks[k + 1].low.endswith("ed")
+        for k in range(i0, max(i0, i1 - 1))
+        if not ctx.in_quote(toks[k].start)
+    )
+    if not passive:
+        return None
+    k = ctx.tok_index(q.outer_end)
+    while k < len(toks) and toks[k].start < e and k < ctx.tok_index(q.outer_end) + 4:
+        if toks[k].low == "by" and k + 1 < len(toks):
+            j = k + 1
+            while j < k + 4 and j + 1 < len(toks) and ctx.reg.by_start.get(toks[j].start) is None:
+                if not (is_title_word(toks[j].text) or toks[j].low == "the"):
+                    break
+                j += 1  # `by Governor Paul Ender`: the title before the name
+            m = ctx.reg.by_start.get(toks[j].start)
+            if m is not None and m.entity.etype == "person":
+                c = Cue(k + 1, toks[k + 1], NP("name", m.start, m.end, m.text, m), True)
+                c.verb, c.verb_start = None, None
+                return c
+            return None
+        k += 1
+    return None
+
+
+def _name_before_colon(ctx: _Ctx, colon: int) -> Cue | None:
+    """`... - Mark Ruiz and Ena Vos: “...”`: a name standing right before the colon, after a
+    dash or at the start of its paragraph (a digest's credit line)."""
+    toks = ctx.toks
+    k = ctx.tok_index(colon) - 1
+    if k < 0:
+        return None
+    np = _np_ending(ctx, k)
+    if np is None or np.kind not in ("name", "newname"):
+        return None
+    b = ctx.tok_index(np.start) - 1
+    if b >= 0 and toks[b].low == "and":
+        b2 = ctx.tok_index(np.start) - 2
+        other = _np_ending(ctx, b2) if b2 >= 0 else None
+        if other is not None and other.kind in ("name", "newname"):
+            b = ctx.tok_index(other.start) - 1
+    para = ctx.paras[ctx.para_of(colon)]
+    if b >= 0 and toks[b].start >= para[0] and toks[b].text not in ("-", "—", "–"):
+        return None
+    c = Cue(k, toks[k], np, False)
+    c.verb, c.verb_start = None, None
+    return c
+
+
+def _colon_subject(ctx: _Ctx, s: int, limit: int, strict: bool = True) -> Cue | None:
     """The first name (or he/she) in text[s:limit] that is not after a preposition."""
     toks = ctx.toks
     i = ctx.tok_index(s)
     skipped_before = -1
+    first = toks[i] if i < len(toks) else None
+    # `Speaking at a town hall in Salem, New Hampshire, Trump went ...`: in a sentence opening
+    # with a preposition or a participle, the subject is a name followed by its verb
+    intro = (
+        strict
+        and first is not None
+        and first.cap
+        and (first.low in PREPOSITIONS or first.low.endswith("ing"))
+    )
+    fallback = None
     while i < len(toks) and toks[i].start < limit:
         t = toks[i]
         if ctx.in_quote(t.start):
             i += 1
             continue
         m = ctx.reg.by_start.get(t.start)
-        prev = toks[i - 1].low if i > 0 else ""
-        if m is not None and (prev in PREPOSITIONS or (prev == "," and skipped_before == i - 1)):
+        if m is not None and intro and not _is_dateline(ctx, m):
+            nx = ctx.tok_index(m.end)
+            while nx < len(toks) and (
+                toks[nx].low in ("also", "still", "then", "never", "just", "again", "later")
+                or toks[nx].low.endswith("ly") and toks[nx].text.islower()
+            ):
+                nx += 1  # `Clinton also misjudged`
+            u = toks[nx] if nx < len(toks) else None
+            w = toks[nx + 1] if nx + 1 < len(toks) else None
+            followed = u is not None and (
+                u.word
+                and u.text.islower()
+                and u.low not in PREPOSITIONS
+                and u.low not in TIME_WORDS
+                and u.low not in ("and", "or", "but", "who", "which", "that", "whose")
+                or u.text in (",", "(") and w is not None and _opens_appositive(w)
+            )
+            if not followed:
+                if fallback is None:
+                    fallback = i
+                i = nx
+                continue
+        b = i - 1
+        while (
+            b >= 0
+            and i - b <= 3
+            and (
+                toks[b].low in DETERMINERS
+                or toks[b].low in ("first", "own", "new")
+                or toks[b].text.islower()
+                and toks[b].low not in PREPOSITIONS
+                and len(toks[b].low) > 4
+                and (is_title_word(toks[b].text) or _role_word(toks[b].low))
+            )
+        ):
+            b -= 1  # `with the Ostend Herald`, `in his first YouTube videos`, `with journalist X`
+        prev = toks[b].low if b >= 0 else ""
+        nxt = ctx.tok_index(m.end) if m is not None else i
+        place_pair = (
+            prev == ","
+            and skipped_before == i - 1
+            and (nxt >= len(toks) or not toks[nxt].text.islower())
+        )  # `in Salem, New Hampshire, Trump`, not `with the Herald, Quint defended`
+        if m is not None and (prev in PREPOSITIONS or prev == "(" or place_pair):
             # "in Salem, New Hampshire, Trump ...": places after a preposition are no subject
             i = ctx.tok_index(m.end)
             skipped_before = i
@@ -1034,6 +1670,8 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
             c.verb, c.verb_start = None, None
             return c
         i += 1
+    if fallback is not None:
+        return _colon_subject(ctx, s, limit, strict=False)
     return None
 
 
