@@ -208,8 +208,11 @@ class ArchiveIndex:
             conn.execute("delete from forms where section = ? and id = ?", [section, key])
             if not rows:
                 continue
-            merged, problem = {}, None
+            merged, problem, seen = {}, None, set()
             for folder, row in rows:
+                if row in seen:  # merging a row again changes nothing: most articles repeat one
+                    continue
+                seen.add(row)
                 try:
                     merge_entity(merged, json.loads(row), section, self.seeds_dir / folder)
                 except BuildError as e:
