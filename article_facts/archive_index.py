@@ -136,9 +136,11 @@ class ArchiveIndex:
                 elif version[0] != VERSION:
                     raise sqlite3.DatabaseError("index of another version")
                 return conn
-            except sqlite3.Error:
+            except sqlite3.Error as e:
                 if conn is not None:
                     conn.close()
+                if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):  # in use: never removed
+                    raise BuildError(f"{path}: another add is updating the archive index; try again when it is done")
                 if attempt == "file" and on_disk:
                     try:  # corrupt or older: start again from a full parse
                         path.unlink(missing_ok=True)

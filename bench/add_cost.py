@@ -6,7 +6,8 @@ synthetic archives (bench/synth.py) of each --sizes, each with the seed article 
 Each repetition runs the real command, `python build_db.py add ARTICLE --seeds DIR --slug ...`,
 in a new process (wall time: imports, drafting, the add-time check, the index), then removes
 the added folder and brings the index up to date again (untimed), so every repetition starts
-from the same archive. Also timed, once per archive: building the index from nothing (the
+from the same archive; repetitions go round-robin over the archives, so the load of a shared
+machine falls on each alike. Also timed, once per archive: building the index from nothing (the
 first add into an archive that has none: a full parse, like `make check`), and an add right
 after a reviewer rewrote one older facts.yml (that folder is re-read and its entities merged
 again). Medians and ratios against (a) go to stdout and to a section of bench/results.md
@@ -82,27 +83,36 @@ def timed_index(archive):
     return time.perf_counter() - started
 
 
-def measure(name, archive, reps):
+def prepare(name, archive):
+    """Count the archive and time building its index from nothing (the first add's extra)."""
     index_path(archive).unlink(missing_ok=True)
     shutil.rmtree(archive / SLUG, ignore_errors=True)
     articles = sum(1 for p in archive.iterdir() if p.is_dir() and not p.name.startswith("."))
     print(f"bench-add: {name}: {articles:,} articles, building the index", file=sys.stderr, flush=True)
-    cold = timed_index(archive)
-    times, output = [], ""
+    return {"name": name, "archive": archive, "articles": articles, "cold": timed_index(archive), "times": []}
+
+
+def measure(results, reps):
+    """Repetitions round-robin over the archives (a, b, c, a, b, c, ...), so a change in the
+    load of this shared machine falls on every archive alike; then, once each, the freshness
+    sweep alone and an add after a rewrite of an older facts.yml."""
     for rep in range(reps):
+        for r in results:
+            settle(r["archive"])
+            elapsed, output = timed_add(r["archive"])
+            r["times"].append(elapsed)
+            r["check"] = next((line for line in output.splitlines() if line.startswith("check passed")), "")
+            print(f"bench-add: {r['name']}: add {rep + 1}/{reps}: {elapsed:.3f} s", file=sys.stderr, flush=True)
+    for r in results:
+        archive = r["archive"]
         settle(archive)
-        elapsed, output = timed_add(archive)
-        times.append(elapsed)
-        print(f"bench-add: {name}: add {rep + 1}/{reps}: {elapsed:.3f} s", file=sys.stderr, flush=True)
-    settle(archive)
-    fresh = min(timed_index(archive) for _ in range(3))  # the freshness sweep alone: list + stat
-    older = sorted(p for p in archive.iterdir() if p.is_dir() and not p.name.startswith("."))[0] / "facts.yml"
-    older.write_bytes(older.read_bytes())  # a reviewer saves an older file: it must be re-read
-    edited, _ = timed_add(archive)
-    settle(archive)
-    check = next((line for line in output.splitlines() if line.startswith("check passed")), "")
-    return {"name": name, "articles": articles, "cold": cold, "times": times, "median": statistics.median(times),
-            "sweep": fresh, "edited": edited, "check": check}
+        r["median"] = statistics.median(r["times"])
+        r["sweep"] = min(timed_index(archive) for _ in range(3))  # the freshness sweep alone: list + stat
+        older = sorted(p for p in archive.iterdir() if p.is_dir() and not p.name.startswith("."))[0] / "facts.yml"
+        older.write_bytes(older.read_bytes())  # a reviewer saves an older file: it must be re-read
+        r["edited"], _ = timed_add(archive)
+        settle(archive)
+    return results
 
 
 def section(results, reps, sizes):
@@ -115,7 +125,7 @@ def section(results, reps, sizes):
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). "
         f"The same follow-up article ({ARTICLE.name}) added with the real command "
         "(`build_db.py add`, a new process each time: imports, drafting, the add-time check and the "
-        f"archive index), {reps} times into each archive, median. Issue 15 measured the old add at 0.6 s "
+        f"archive index), {reps} times into each archive, round-robin, median. Issue 15 measured the old add at 0.6 s "
         "into the seeds and 88 s into 10,000 articles (a full parse of every facts.yml, then two full checks).",
         "",
         "| archive | articles | add, median | ratio to (a) | all runs | index from nothing (once) | freshness sweep | add after one older facts.yml was rewritten |",
@@ -131,7 +141,7 @@ def section(results, reps, sizes):
         "- index from nothing: the first add into an archive without its index (`.NAME.archive-index.sqlite` beside it) parses and "
         "checks every folder once (like `make check`, on every core); later adds reuse it.",
         "- freshness sweep: what every add spends making sure the index is current (list the seeds "
-        "folder, stat each folder's two files); the part that still grows with the archive.",
+        "folder, stat each facts.yml); the part that still grows with the archive.",
         "- after a rewrite: one older facts.yml saved again (new ctime), so that folder is re-read and "
         "every entity it names merged again from all its articles.",
         "",
@@ -157,10 +167,9 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [measure("seeds only", seeds_only(args.work), args.reps)]
-    for size in args.sizes:
-        archive = synthesised(args.work, size)
-        results.append(measure(f"{size:,} synthetic + seeds", archive, args.reps))
+    archives = [("seeds only", seeds_only(args.work))]
+    archives += [(f"{size:,} synthetic + seeds", synthesised(args.work, size)) for size in args.sizes]
+    results = measure([prepare(name, archive) for name, archive in archives], args.reps)
     text = section(results, args.reps, args.sizes)
     print(text)
     if args.out:
