@@ -22,8 +22,9 @@ an edit to an older article.txt cannot make the index wrong; whether that articl
 matches its facts is for `make check` (a second stat a folder would double the sweep).
 
 A folder that fails the check, or a merge conflict between articles, is recorded with the
-build's own one-line error, so `add` refuses (as `make check` would) until it is fixed, without
-reading the unchanged folder again. A missing, unreadable or older-format index is rebuilt from
+build's own one-line error, so `add` refuses (as `make check` would) until it is fixed; a
+folder that failed is read again at every add until it passes (few, and its fix may be in
+article.txt, which is not stat'ed). A missing, unreadable or older-format index is rebuilt from
 scratch (the first add into a large archive costs one full check); a seeds folder that cannot
 be written gets an index in memory (correct, slow).
 """
@@ -154,15 +155,17 @@ class ArchiveIndex:
     # --- keeping it up to date -------------------------------------------------------------
 
     def refresh(self):
-        """Re-read every folder that is new or changed since the index last saw it, forget the
-        ones that are gone, and merge again every entity they touched. Returns how many
-        folders were read."""
+        """Re-read every folder that is new or changed since the index last saw it, or that
+        failed its check then (its fix may be in a file that is not stat'ed, such as an
+        article.txt that was missing), forget the ones that are gone, and merge again every
+        entity they touched. Returns how many folders were read."""
         on_disk = self.seeds_dir is not None and self.seeds_dir.is_dir()
         names = list(real_folders(self.seeds_dir).names) if on_disk else []
         stored = dict(self.conn.execute("select name, stamp from folders"))
+        failed = {name for name, in self.conn.execute("select name from folders where problem is not null")}
         base = str(self.seeds_dir)
         current = {name: stamp(os.path.join(base, name)) for name in names}
-        changed = [name for name in names if stored.get(name) != current[name]]
+        changed = [name for name in names if stored.get(name) != current[name] or name in failed]
         gone = [name for name in stored if name not in current]
         if not changed and not gone:
             return 0

@@ -238,3 +238,20 @@ def test_a_corrupt_or_foreign_index_is_rebuilt(tmp_path, seeds_dir):
     conn.close()
     assert "claudia-sheinbaum" in draft.load_archive(seeds)["people"]
     assert sqlite3.connect(index_path(seeds)).execute("select value from meta").fetchall() == [("1",)]
+
+
+def test_a_folder_that_failed_is_read_again_until_it_passes(tmp_path, seeds_dir, write_article):
+    """A folder made by hand, facts.yml first: add refuses while article.txt is missing, and
+    works once it is there, though facts.yml itself never changed."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, seeds)
+    folder = write_article(seeds, "zz-by-hand", "Nothing to see.\n",
+                           "article: {headline: x, headline_source: editorial, language: en}\npeople: []\nquotes: []\n")
+    text = (folder / "article.txt").read_bytes()
+    (folder / "article.txt").unlink()
+    result = add(seeds)
+    assert result.returncode == 1 and "zz-by-hand/article.txt: missing" in result.stderr
+    (folder / "article.txt").write_bytes(text)
+    result = add(seeds)
+    assert result.returncode == 0, result.stderr
+    assert "check passed: 3 articles" in result.stdout
