@@ -77,9 +77,13 @@ def add_command(article, seeds_dir, slug):
         index = draft.open_archive(seeds_dir)
     except (BuildError, sqlite3.Error) as e:
         raise click.ClickException(f"check failed, so nothing was added: {e}")
+    except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
+        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
     try:
         result = run_draft(draft, article, seeds_dir, slug, index)
         counts = add_checked(index, article, folder, result.yaml)
+    except KeyboardInterrupt:  # the folder is gone again and the index rolled back
+        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
     finally:
         index.close()
     click.echo(f"added {folder}: article.txt and a machine-drafted facts.yml")
