@@ -15,8 +15,9 @@ the ctime, whatever the editor does and whatever mtime it sets, so a hand edit, 
 or removed by hand, or a `git pull` makes that folder "changed": it alone is re-read with the
 build's own article check (article.parse_article), its old entity rows dropped and every
 entity it touched merged again from all its articles (archive.merge_entity, in folder order,
-as a build does). The cost is one listing and one stat a folder (about 0.6 s at 100,000
-articles on the benchmark machine) plus the changed folders; an unchanged folder is not read.
+as a build does). The cost is one listing and one stat a folder (about a second at 100,000
+articles on the shared benchmark machine) plus the changed folders; an unchanged folder is not
+read.
 article.txt is not stat'ed: people, organizations and countries come from facts.yml alone, so
 an edit to an older article.txt cannot make the index wrong; whether that article still
 matches its facts is for `make check` (a second stat a folder would double the sweep).
