@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds
+.PHONY: serve serve-prod lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -79,6 +79,14 @@ ARTICLES ?= 2000
 BENCH_WORK ?= bench/work
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(ARTICLES) --work $(BENCH_WORK) --out bench/results.md
+
+# What `add` costs as the archive grows (bench/add_cost.py): the same article added to the seeds
+# alone and to synthetic archives of each size in ADD_SIZES, REPS times each; median, ratios.
+# Appends a section to bench/results.md. Long at 100,000: not in test.
+ADD_SIZES ?= 10000 100000
+REPS ?= 5
+bench-add: $(VENV)/.installed
+	$(BIN)/python bench/add_cost.py --sizes $(ADD_SIZES) --reps $(REPS) --work $(BENCH_WORK)/add --out bench/results.md
 
 # Fuzz (tests/test_fuzz.py): `make test` runs 2,000 seeded requests; this runs FUZZ_REQUESTS.
 FUZZ_REQUESTS ?= 20000

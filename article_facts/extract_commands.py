@@ -6,6 +6,7 @@ building the database never loads the extractor or needs its optional dependenci
 `extract` extra).
 """
 import shutil
+import sqlite3
 from pathlib import Path
 
 import click
@@ -53,9 +54,10 @@ def extract_command(article, seeds_dir, output, slug):
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True, help="The seeds folder to add to")
 @click.option("--slug", default=None, help="Folder name (default: from the file name or first line)")
 def add_command(article, seeds_dir, slug):
-    """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check the archive."""
+    """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check it with the
+    archive (the new article, and the archive's entities and ids it meets; folders changed since
+    the last add are checked again, unchanged ones are not read: see archive_index)."""
     draft = load_drafting()
-    from .build import check as check_archive
     from .schema import SLUG_RE
 
     seeds_dir = Path(seeds_dir)
@@ -71,15 +73,19 @@ def add_command(article, seeds_dir, slug):
     folder = seeds_dir / slug
     if folder.exists():
         raise click.ClickException(f"{folder}: already exists; give another SLUG=... or remove that folder first")
-    result = run_draft(draft, article, seeds_dir, slug)
     try:
-        folder.mkdir()
-        shutil.copyfile(article, folder / "article.txt")
-        (folder / "facts.yml").write_text(result.yaml, encoding="utf-8")
-        counts = check_archive(seeds_dir)
-    except (BuildError, OSError) as e:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise click.ClickException(f"check failed, so {folder} was removed again: {e}")
+        index = draft.open_archive(seeds_dir)
+    except (BuildError, sqlite3.Error) as e:
+        raise click.ClickException(f"check failed, so nothing was added: {e}")
+    except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
+        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
+    try:
+        result = run_draft(draft, article, seeds_dir, slug, index)
+        counts = add_checked(index, article, folder, result.yaml)
+    except KeyboardInterrupt:  # the folder is gone again and the index rolled back
+        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
+    finally:
+        index.close()
     click.echo(f"added {folder}: article.txt and a machine-drafted facts.yml")
     click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
     click.echo(report(result, draft))
@@ -87,11 +93,28 @@ def add_command(article, seeds_dir, slug):
     click.echo(f"Article view (after `make serve`): {SITE}/articles/{slug}")
 
 
-def run_draft(draft, article, seeds_dir, slug):
+def add_checked(index, article, folder, facts_yaml):
+    """Write the new folder and check it with the archive index; on any failure remove it
+    again (a failed add leaves nothing behind, in the seeds or in the index)."""
+    try:
+        folder.mkdir()
+        shutil.copyfile(article, folder / "article.txt")
+        (folder / "facts.yml").write_text(facts_yaml, encoding="utf-8")
+        index.add(folder)
+        return index.counts()
+    except (BuildError, OSError, sqlite3.Error) as e:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise click.ClickException(f"check failed, so {folder} was removed again: {e}")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def run_draft(draft, article, seeds_dir, slug, index=None):
     """The draft, or a one-line error: a text the extractor cannot handle must never end in a
     traceback (the error names the file so it can be reported)."""
     try:
-        return draft.make_draft(article, seeds_dir, slug)
+        return draft.make_draft(article, seeds_dir, slug, index=index)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))
     except Exception as e:  # a bug in the extractor: one line, not a traceback

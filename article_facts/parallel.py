@@ -21,8 +21,8 @@ BATCH = 16  # folders per task: fewer round trips between processes
 WINDOW = 8  # batches in flight per worker
 
 
-def parse_batch(folders):
-    return [parse_article(folder) for folder in folders]
+def parse_batch(folders, parse=parse_article):
+    return [parse(folder) for folder in folders]
 
 
 def watch_parent(parent):
@@ -51,17 +51,18 @@ def workers():
         return os.cpu_count() or 1
 
 
-def parsed_articles(folders):
-    """parse_article(folder) for each folder, in order."""
+def parsed_articles(folders, parse=parse_article):
+    """parse(folder) for each folder, in order (parse: parse_article, or a module-level
+    function around it, such as the archive index's)."""
     count = workers()
     if count < 2 or len(folders) < MIN_FOLDERS:
-        yield from map(parse_article, folders)
+        yield from map(parse, folders)
         return
     context = multiprocessing.get_context("fork")  # spawn would re-run the caller's __main__
     with context.Pool(count, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending = collections.deque()
         for start in range(0, len(folders), BATCH):  # batches made as they are sent: memory stays flat
-            pending.append(pool.apply_async(parse_batch, (folders[start:start + BATCH],)))
+            pending.append(pool.apply_async(parse_batch, (folders[start:start + BATCH], parse)))
             if len(pending) >= WINDOW * count:
                 yield from pending.popleft().get()
         while pending:

@@ -1,10 +1,11 @@
 """A machine draft of facts.yml for a new article, in the format the build reads.
 
-The draft reuses the archive (every seeds/<slug>/facts.yml): a person, organization or country
-already there keeps its id and fields, so new quotes land on the same speaker page. A person is
-matched by full name only (identity.same_person), never by a surname alone; a person row is made
-only for a person's name, cut clean (people.py), and a surname two people of the article share
-is given to neither. Every
+The draft reuses the archive (its people, organizations and countries, from the archive index
+beside the seeds, which re-reads only the folders that changed): a person, organization or
+country already there keeps its id and fields, so new quotes land on the same speaker page. A
+person is matched by full name only (identity.same_person), never by a surname alone; a person
+row is made only for a person's name, cut clean (people.py), and a surname two people of the
+article share is given to neither. Every
 drafted entry carries `review: draft`. The draft is checked with the build's own code before
 it is returned: an entry the build would reject is dropped and listed in the file's header
 comment, so the build always accepts the draft unedited.
@@ -18,10 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from ..article import parse_article
-from ..build import check_folders
+from ..archive_index import open_index
 from ..errors import BuildError
-from ..reading import load_facts, read_article
+from ..reading import read_article
 from ..safe_text import check_article_text
 from ..schema import SLUG_RE
 from ..text import find_mentions, split_paragraphs
@@ -65,29 +65,38 @@ def refuse_unstorable(where, text):
         raise ExtractError(str(e))
 
 
+def open_archive(seeds_dir):
+    """The archive index of seeds_dir (archive_index: kept up to date by every add, re-reading
+    only the folders that changed), or an empty one when there is no seeds folder."""
+    return open_index(Path(seeds_dir) if seeds_dir else None)
+
+
 def load_archive(seeds_dir):
-    """People, organizations and countries of every article in seeds_dir, by id, with their
-    name forms unioned; plus the archive's folder names. A folder whose facts.yml cannot be
-    read is skipped (the build will name it)."""
-    archive = {"people": {}, "organizations": {}, "countries": {}, "folders": set(), "skipped": []}
-    seeds_dir = Path(seeds_dir) if seeds_dir else None
-    if seeds_dir is None or not seeds_dir.is_dir():
-        return archive
-    for folder in sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        archive["folders"].add(folder.name)
-        try:
-            facts = load_facts(folder / "facts.yml")
-        except BuildError as e:
-            archive["skipped"].append(str(e))
-            continue
-        for section in ("people", "organizations", "countries"):
-            for entry in facts.get(section) or []:
-                if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                    continue
-                known = archive[section].setdefault(entry["id"], dict(entry, names=[]))
-                for form in entry.get("names") or [entry.get("name")]:
-                    if isinstance(form, str) and form not in known["names"]:
-                        known["names"].append(form)
+    """Every person, organization and country of the archive in seeds_dir, by id, with the
+    name forms of all its articles, and what a build of the archive would reject ("problems":
+    a folder that fails its check is left out of the entities). From the index, not from
+    parsing every facts.yml."""
+    index = open_archive(seeds_dir)
+    try:
+        archive = index.entities()
+        archive["problems"] = index.problems()
+    finally:
+        index.close()
+    return archive
+
+
+def archive_for(index, text):
+    """The archive as the drafter of this text needs it: every country, the people and
+    organizations whose names the text can contain (ArchiveIndex.entities), any the drafter
+    asks for by a name the text does not spell out ("named"), and every id to avoid ("known_id").
+    The matching in Entities is the same as with the whole archive; only its input is smaller."""
+    archive = index.entities(text)
+
+    def named(section, name):
+        for entry in index.named(section, name):
+            archive[section].setdefault(entry["id"], entry)
+
+    archive.update(named=named, known_id=index.has_speaker_id, problems=index.problems())
     return archive
 
 
@@ -102,11 +111,13 @@ class Entities:
         self.archive = archive
         self.items = {"people": {}, "organizations": {}, "countries": {}}
         self.taken = set(archive["people"]) | set(archive["organizations"])
+        self.known_id = archive.get("known_id", lambda key: False)  # ids beyond those loaded
 
     def new_id(self, name, section):
         base = slugify(name) or ("person" if section == "people" else "organization")
         candidate, n = base, 2
-        while candidate in self.taken or candidate in self.items["people"] or candidate in self.items["organizations"]:
+        while (candidate in self.taken or self.known_id(candidate) or candidate in self.items["people"]
+               or candidate in self.items["organizations"]):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
@@ -182,6 +193,8 @@ class Entities:
     def add(self, section, name, forms, fields=None, note=None, key=None):
         """The id of the entity with this name, reusing the archive's or the draft's."""
         forms = [f for f in forms if f and occurs(f, self.text)]
+        if "named" in self.archive and name:
+            self.archive["named"](section, name)
         known, match_note = self.match_archive(section, name, forms)
         if known:
             return self.from_archive(section, known, forms, match_note or note)
@@ -853,38 +866,32 @@ def drop(facts, section, index):
                 del quote["continues"]
 
 
-def check(facts, text, slug, seeds_dir, header):
+def check(facts, text, slug, index, header):
     """The build's own verdict on the draft: None if accepted, else its one-line error.
-    The draft is checked alone, then with the archive (shared entities must agree)."""
+    The draft is checked with the add-time check (ArchiveIndex.check_article: the article
+    itself, and the archive's entities and ids it meets). When the archive itself would not
+    build, the draft is judged alone and the header says so."""
     with tempfile.TemporaryDirectory(prefix="article-facts-draft-") as tmp:
         folder = Path(tmp) / "seeds" / slug
         folder.mkdir(parents=True)
         (folder / "article.txt").write_text(text, encoding="utf-8")
         (folder / "facts.yml").write_text(dump(facts, header, slug), encoding="utf-8")
-        seeds_dir = Path(seeds_dir) if seeds_dir else None
-        others = [p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
-                  and p.name != slug] if seeds_dir and seeds_dir.is_dir() else []
-        folders = sorted([folder] + others, key=lambda p: p.name)  # the archive's own order
         try:
-            check_folders(folders, Path(tmp) / "seeds")
+            index.check_article(folder)
         except BuildError as e:
-            if str(folder) in str(e) or not others:
-                return str(e)
-            # The archive itself fails: judge the draft alone, and say so.
-            try:
-                parse_article(folder)
-            except BuildError as alone:
-                return str(alone)
-            note = f"the archive itself does not build: {one_line(str(e).replace(tmp + '/seeds', str(seeds_dir)))}"
-            if note not in header:
-                header.append(note)
+            return str(e)
+    problem = index.problem()
+    if problem:
+        note = f"the archive itself does not build: {one_line(problem)}"
+        if note not in header:
+            header.append(note)
     return None
 
 
-def make_valid(facts, text, slug, seeds_dir, header):
+def make_valid(facts, text, slug, index, header):
     """Repair until the build accepts the draft; as a last resort an empty draft."""
     for _ in range(MAX_REPAIRS):
-        error = check(facts, text, slug, seeds_dir, header)
+        error = check(facts, text, slug, index, header)
         if error is None:
             return facts
         note = repair(facts, error)
@@ -966,23 +973,37 @@ class Draft:
     yaml: str
 
 
-def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None):
+def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None, index=None):
     """The draft facts.yml for the article at article_path; the build accepts it unedited."""
     text = read_text(article_path)
     slug = slug or slug_for(article_path, text)
-    return draft_text(text, slug, seeds_dir, attributions)
+    return draft_text(text, slug, seeds_dir, attributions, index)
 
 
-def draft_text(text, slug, seeds_dir="seeds", attributions=None):
-    """The draft for an article text that will live in seeds_dir/slug."""
+def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None):
+    """The draft for an article text that will live in seeds_dir/slug (index: the archive
+    index of seeds_dir, already open and up to date; `add` passes the one it then checks with)."""
     refuse_unstorable(f"{slug}/article.txt", text)
-    archive = load_archive(seeds_dir)
-    if attributions is None:
-        from . import extract_attributions
-        attributions = extract_attributions(text)
-    facts, header = draft_facts(text, slug, archive, attributions)
-    header += uncross(facts, text, slug)
-    facts = make_valid(facts, text, slug, seeds_dir, header)
+    own = index is None
+    if own:
+        try:
+            index = open_archive(seeds_dir)
+        except BuildError as e:  # a seeds folder the build refuses: draft without it, and say so
+            index = open_archive(None)
+            early = [f"the archive itself does not build: {one_line(str(e))}"]
+        else:
+            early = []
+    try:
+        archive = archive_for(index, text)
+        if attributions is None:
+            from . import extract_attributions
+            attributions = extract_attributions(text)
+        facts, header = draft_facts(text, slug, archive, attributions)
+        header = (early if own else []) + header + uncross(facts, text, slug)
+        facts = make_valid(facts, text, slug, index, header)
+    finally:
+        if own:
+            index.close()
     return Draft(facts, header, dump(facts, header, slug))
 
 
