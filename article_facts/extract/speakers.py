@@ -34,6 +34,8 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
+from .reported import reported_clause
+from .sources import is_unnamed, unnamed_subject
 
 # fmt: off
 VERBS = {
@@ -740,6 +742,8 @@ def _make(
         a.title_evidence = res.title_span
     elif res is not None:
         a.speaker_type = res.stype
+        if res.stype == "unnamed":
+            a.speaker_name = res.name_override
     if cue is not None:
         a.verb = cue.verb
         a.verb_start = cue.verb_start
@@ -752,7 +756,7 @@ def extract_attributions(text: str) -> list[Attribution]:
         return []
     quotes = [q for q in find_quote_marks(text)]
     ctx = _Ctx(text, quotes)
-    cues = find_cues(ctx)
+    cues = _with_reported_cues(ctx, find_cues(ctx))
     cue_pos = [c.pos for c in cues]
     speech = []
     for q in quotes:
@@ -771,8 +775,8 @@ def extract_attributions(text: str) -> list[Attribution]:
             ci += 1
             if id(c) in used:
                 continue
-            ind = _indirect(ctx, c)
-            res = resolve(ctx, c, state)
+            ind = reported_clause(ctx, c)
+            res = _speaker(ctx, c, state)
             if res.entity is not None:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
@@ -784,7 +788,7 @@ def extract_attributions(text: str) -> list[Attribution]:
         cue, how = _cue_for(ctx, q, cues, cue_pos)
         if cue is not None:
             used.add(id(cue))
-            res = resolve(ctx, cue, state)
+            res = _speaker(ctx, cue, state)
             note = res.note
             explicit = res.entity is not None or res.stype is not None
             if how == "paragraph":
@@ -1037,71 +1041,45 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
     return None
 
 
-# fmt: off
-BARE_COMPLEMENT = {
-    "acknowledged", "added", "adds", "argued", "argues", "believes", "claimed", "claims",
-    "conceded", "emphasised", "emphasized", "explained", "insisted", "insists", "maintained",
-    "maintains", "noted", "notes", "predicted", "recalled", "said", "says", "stressed",
-    "suggested", "suggests", "warned", "warns"
-}
-# fmt: on
-# fmt: off
-TIME_WORDS = {
-    "a", "afternoon", "again", "also", "an", "at", "earlier", "evening", "friday", "in",
-    "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
-    "repeatedly", "saturday", "statement", "sunday", "the", "this", "thursday", "time", "today",
-    "tuesday", "wednesday", "week", "year", "yesterday"
-}
-# fmt: on
+# -- reported speech and unnamed sources (article_facts.extract.reported / .sources) --------
+def _with_reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
+    """Cues the speaker rules leave out that reported speech needs: an unnamed subject
+    ("Legal experts say", "two people familiar with the talks said") and a second verb of a
+    subject already given ("Smith praised the plan and said ...")."""
+    have = {c.v for c in cues}
+    toks = ctx.toks
+    extra = []
+    for v, t in enumerate(toks):
+        if v in have or t.low not in VERBS or not t.text.islower() or t.low in PARTICIPLES:
+            continue
+        if t.low in ("according", "put", "summed", "pointed", "went") or ctx.in_quote(t.start):
+            continue
+        s, _ = ctx.sentence(t.start)
+        span = unnamed_subject(toks, v, s)
+        if span is not None:
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
+        elif v > 0 and toks[v - 1].low in ("and", "but") and toks[v - 1].start > s:
+            extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+    return sorted(cues + extra, key=lambda c: c.pos)
 
 
-def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
-    """The reported clause of a cue not used by a quote: `X said (that) ...`, `..., X said.`"""
-    low = c.tok.low
-    if low in ("according", "put", "summed", "pointed", "went", "asked") or c.after:
-        return None
-    toks, text = ctx.toks, ctx.text
-    v = c.v
-    s, e = ctx.sentence(c.pos)
-    start = None
-    j = v + 1
-    if low in ("told", "tells", "telling"):
-        k = j  # told reporters that ...
-        while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
-            k += 1
-        j = k
-    k = j
-    while k < len(toks) and k < j + 6 and toks[k].low in TIME_WORDS and toks[k].start < e:
-        k += 1  # said on Tuesday that ..., said in a statement that ...
-    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
-        start = toks[k + 1].start if k + 1 < len(toks) else None
-    elif (
-        low in BARE_COMPLEMENT
-        and j < len(toks)
-        and toks[j].word
-        and toks[j].start < e
-        and toks[j].low not in PREPOSITIONS
-        and toks[j].low not in ("to", "so", "yes", "no", "nothing")
-    ):
-        start = toks[j].start
-    end = e
-    if start is None:
-        # "..., Sheinbaum clarified.": the clause before the speaker
-        nb = ctx.tok_index(c.np.start) - 1
-        rest = [t for t in toks[v + 1 : ctx.tok_index(e)] if t.word]
-        if nb >= 0 and toks[nb].text == "," and len(rest) <= 4 and toks[nb].start > s:
-            start, end = s, toks[nb].start
+def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
+    """`resolve`, except that a subject describing someone the text does not name is kept as
+    an unnamed source, described as written, rather than given to a name nearby."""
+    np = cue.np
+    if np.kind == "desc" or (np.kind == "newname" and not cue.after):
+        desc = None
+        if cue.after:
+            if is_unnamed(np.text):
+                desc = (np.start, np.end)
         else:
-            return None
-    while start < end and text[start] in " \t,":
-        start += 1
-    while end > start and text[end - 1] in ".!?,; \t":
-        end -= 1
-    # an indirect statement never crosses a quote's marks (it may hold a partial quote)
-    i = bisect.bisect_left(ctx.outer_starts, start) - 1
-    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
-        if o < end and oe > start and not (start <= o and oe <= end):
-            return None
-    if end - start < 8 or ctx.in_quote(start):
-        return None
-    return start, end
+            span = unnamed_subject(ctx.toks, cue.v, ctx.sentence(cue.pos)[0])
+            if span is not None:
+                desc = (ctx.toks[span[0]].start, ctx.toks[span[1] - 1].end)
+        if desc is not None:
+            words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
+            return Resolved(
+                None, "unnamed", f"an unnamed source: '{words}'", name_override=words
+            )
+    return resolve(ctx, cue, state)

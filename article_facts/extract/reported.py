@@ -1,0 +1,272 @@
+"""Reported speech: the clause a verb of saying reports (`X said (that) ...`, `..., X said.`,
+`according to X, ...`), as offsets into the text.
+
+The functions read the speaker stage's context (`ctx`: tokens, sentences, quote marks) and cues
+(`cue`: the verb's token index `v`, its token `tok`, its subject phrase `np`, `after` for an
+inverted `said X`) without importing that stage, so the two modules import in one direction.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+# fmt: off
+# verbs whose reported clause may follow without "that": "said the plan failed"
+BARE_COMPLEMENT = {
+    "acknowledged", "acknowledges", "added", "adds", "admits", "admitted", "announced",
+    "announces", "argue", "argued", "argues", "asserted", "claim", "claimed", "claims",
+    "conceded", "confirmed", "contend", "contended", "contends", "declared", "emphasised",
+    "emphasized", "estimated", "explained", "insist", "insisted", "insists", "maintained",
+    "maintains", "note", "noted", "notes", "predicted", "predicts", "recalled", "reported",
+    "reports", "said", "say", "says", "stated", "stressed", "suggest", "suggested", "suggests",
+    "warn", "warned", "warns", "wrote", "writes", "tweeted", "testified", "complained",
+    "speculated", "revealed", "reiterated", "promised", "vowed", "conceded", "countered",
+    "adding", "arguing", "claiming", "declaring", "insisting", "noting", "saying", "stating",
+    "warning", "writing", "emphasizing", "stressing", "recalling", "explaining",
+}
+# verbs whose object, not a clause, is what they report: "announced a new tariff"
+OBJECT_REPORTED = {
+    "announced", "announces", "reported", "reports", "revealed", "confirmed", "predicted",
+    "acknowledged", "promised", "vowed", "reiterated", "estimated",
+}
+# verbs with a listener before the clause: "told reporters (that) ..."
+WITH_LISTENER = {
+    "told", "tells", "telling", "informed", "assured", "warned", "warns", "reminded", "promised",
+}
+# no reported clause of their own (asking is not stating; "put it", "summed up", "went on")
+NO_CLAUSE = {"put", "summed", "pointed", "went", "asked", "asking", "asks", "answered"}
+# words that may stand between a verb of saying and its clause: "said on Tuesday that"
+ADVERBIAL = {
+    "a", "afternoon", "again", "also", "an", "at", "during", "earlier", "evening", "friday",
+    "in", "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
+    "repeatedly", "saturday", "statement", "sunday", "the", "this", "thursday", "time",
+    "today", "tuesday", "wednesday", "week", "year", "yesterday", "privately", "publicly",
+    "flatly", "previously", "separately", "then", "now", "too", "once", "twice", "briefly",
+    "tonight", "statements", "speech", "remarks", "email", "e-mail", "post", "conference",
+    "call", "news", "press", "release", "blog", "his", "her", "their", "its", "to", "reporters",
+    "told", "with", "after", "before", "debate", "rally", "weekend", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "recent", "televised", "written", "radio", "tv", "television", "phone",
+    "telephone", "brief", "lengthy", "joint", "same", "early", "late", "over", "days", "ago",
+}
+# first words that cannot open a reported clause
+NOT_CLAUSE_START = {
+    "so", "yes", "no", "nothing", "something", "anything", "little", "much", "more", "goodbye",
+    "hello", "thanks", "otherwise", "as", "of", "about", "for", "to", "by", "with", "from",
+    "at", "in", "on", "into", "over", "under", "after", "before", "during", "through", "than",
+    "against", "among", "between", "toward", "towards", "upon", "out", "up", "down", "off",
+    "what", "how", "why", "when", "where", "whether", "who", "which", "whom", "if", "and", "or",
+    "but", "this", "that", "these", "those", "too", "also", "only", "just", "very", "again",
+    "repeatedly", "recently", "later", "earlier", "privately", "publicly", "himself", "herself",
+    "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
+    "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,",
+}
+SUBORDINATORS = {
+    "while", "although", "though", "as", "because", "when", "if", "since", "whereas", "after",
+    "before", "once", "until", "unless",
+}
+# fmt: on
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
+_END_PUNCT = ".!?,;: \t\n"
+
+
+def reported_clause(ctx, cue) -> tuple[int, int] | None:
+    """The reported clause of a cue not used by a quote, or None when the cue reports none."""
+    low = cue.tok.low
+    if low == "according":
+        return _according(ctx, cue)
+    if low in NO_CLAUSE:
+        return None
+    if cue.after:
+        return _before_inverted(ctx, cue)
+    span = _complement(ctx, cue)
+    if span is None:
+        span = _before_subject(ctx, cue)
+    return _checked(ctx, span)
+
+
+def _checked(ctx, span):
+    """Trim the span's edges; refuse spans that cross a quote's marks, start inside one, or are
+    too short to be a statement."""
+    if span is None:
+        return None
+    text = ctx.text
+    start, end = span
+    while start < end and text[start] in " \t,—–-:":
+        start += 1
+    while end > start and text[end - 1] in _END_PUNCT + "—–-":
+        end -= 1
+    i = bisect.bisect_left(ctx.outer_starts, start) - 1
+    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
+        if o < end and oe > start and not (start <= o and oe <= end):
+            return None  # a reported statement may hold a partial quote, never cut one
+    if end - start < 8 or ctx.in_quote(start) or text[start] == "?":
+        return None
+    if text[start:end].rstrip().endswith("?") or _question_ends(text, end):
+        return None
+    return start, end
+
+
+def _question_ends(text: str, end: int) -> bool:
+    rest = text[end : end + 2]
+    return rest[:1] == "?"
+
+
+def _skip_adverbial(toks, j: int, e: int, limit: int = 10) -> int:
+    """Past words like "on Tuesday", "in a statement", "to reporters", "this week" after a verb."""
+    k = j
+    while k < len(toks) and k < j + limit and toks[k].start < e:
+        t = toks[k]
+        if t.low in ADVERBIAL or (t.word and t.text[:1].isdigit()):
+            k += 1
+            continue
+        if t.text == "," and k + 1 < len(toks) and toks[k + 1].low in ADVERBIAL:
+            k += 1
+            continue
+        # "in an interview with Fox News", "at a rally in Ohio": capitalised words after a
+        # preposition already skipped belong to the adverbial
+        if t.word and t.cap and k > j and toks[k - 1].low in ADVERBIAL:
+            k += 1
+            continue
+        break
+    return k
+
+
+def _complement(ctx, cue) -> tuple[int, int] | None:
+    """`X said (that) CLAUSE`, `X told reporters (that) CLAUSE`: the words after the verb."""
+    toks = ctx.toks
+    low = cue.tok.low
+    v = cue.v
+    s, e = ctx.sentence(cue.pos)
+    j = v + 1
+    if low in WITH_LISTENER:
+        k = j
+        while k < len(toks) and k < j + 10 and toks[k].start < e and toks[k].low != "that":
+            if toks[k].text in ",;:“”\"" or toks[k].low in ("to", "about", "of", "how", "why"):
+                break
+            k += 1
+        if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+            return _to_clause_end(ctx, cue, toks[k + 1].start if k + 1 < len(toks) else e, e)
+        # "told reporters he would ...": a short listener, then a pronoun subject
+        for k in range(j + 1, min(j + 4, len(toks))):
+            if toks[k].low in ("he", "she", "they", "we", "i", "it", "there") and toks[k].start < e:
+                if all(u.word for u in toks[j:k]):
+                    return _to_clause_end(ctx, cue, toks[k].start, e)
+        return None
+    k = _skip_adverbial(toks, j, e)
+    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is None or nxt.start >= e or nxt.text in ".,;:!?":
+            return None  # "he said that.": a pronoun, no clause
+        return _to_clause_end(ctx, cue, nxt.start, e)
+    if low not in BARE_COMPLEMENT:
+        return None
+    if j < len(toks) and toks[j].low in _DETERMINERS:
+        k = j  # "said the plan failed": the clause opens with its subject
+    if k < len(toks) and toks[k].text == "," and k > j:
+        k += 1  # "said Tuesday, the plan ..."
+    if k >= len(toks) or toks[k].start >= e or not toks[k].word:
+        if k < len(toks) and toks[k].text in "“\"" and toks[k].start < e:
+            return _to_clause_end(ctx, cue, toks[k].start, e)
+        return None
+    if toks[k].low in NOT_CLAUSE_START or (toks[k].low.endswith("ly") and not toks[k].cap):
+        if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")):
+            return None
+    if k > j and ctx.text[toks[k - 1].end : toks[k].start].strip() == "" and toks[k - 1].low in (
+        "in",
+        "on",
+        "at",
+    ):
+        return None
+    return _to_clause_end(ctx, cue, toks[k].start, e)
+
+
+def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
+    """The clause runs to the sentence's end, cut before a second reporting clause ("and said",
+    ", and Smith said") and, after "While X said ...", before the main clause."""
+    toks = ctx.toks
+    end = e
+    i = ctx.tok_index(start)
+    subordinate = _in_subordinate(ctx, cue)
+    k = i
+    while k < len(toks) and toks[k].start < e:
+        t = toks[k]
+        if ctx.in_quote(t.start):
+            k += 1
+            continue
+        if subordinate and t.text == "," and k > i + 2:
+            return start, t.start
+        if t.low in ("and", "but") and k + 1 < len(toks):
+            nxt = toks[k + 1]
+            if nxt.low in _SAYING and nxt.text.islower():
+                return start, t.start
+        if t.text == ";":
+            return start, t.start
+        k += 1
+    return start, end
+
+
+def _in_subordinate(ctx, cue) -> bool:
+    """"While Ramos said that ..., he ...": the cue's subject follows a subordinating word."""
+    toks = ctx.toks
+    np_start = cue.np.start if cue.np is not None and cue.np.kind != "participle" else cue.pos
+    b = ctx.tok_index(np_start) - 1
+    return b >= 0 and toks[b].low in SUBORDINATORS
+
+
+def _before_subject(ctx, cue) -> tuple[int, int] | None:
+    """"..., Sheinbaum clarified." and "The plan, a source said, is ...": the words before the
+    speaker (and after the verb when the attribution stands inside the sentence)."""
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    if cue.np is None or cue.np.kind == "participle":
+        return None
+    nb = ctx.tok_index(cue.np.start) - 1
+    if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
+        return None
+    k = _skip_adverbial(toks, cue.v + 1, e, limit=6)
+    rest = [t for t in toks[k : ctx.tok_index(e)] if t.word]
+    if not rest:
+        return s, toks[nb].start
+    if k < len(toks) and toks[k].text == "," and len(rest) >= 3:
+        return s, e  # the attribution stands inside the sentence it reports
+    if len(rest) <= 4:
+        return s, toks[nb].start
+    return None
+
+
+def _before_inverted(ctx, cue) -> tuple[int, int] | None:
+    """"..., said Larry Sabato." : the words before the inverted verb."""
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    b = cue.v - 1
+    while b >= 0 and toks[b].low in ADVERBIAL and toks[b].start > s:
+        b -= 1
+    if b < 0 or toks[b].text != "," or toks[b].start <= s:
+        return None
+    return _checked(ctx, (s, toks[b].start))
+
+
+def _according(ctx, cue) -> tuple[int, int] | None:
+    """`according to X, CLAUSE.` and `CLAUSE, according to X.`"""
+    toks, text = ctx.toks, ctx.text
+    s, e = ctx.sentence(cue.pos)
+    v = cue.v
+    before = text[s : cue.pos].strip()
+    if len(before.split()) >= 3:
+        return _checked(ctx, (s, cue.pos))
+    # the source runs to the next comma; the clause follows it
+    src_end = cue.np.end if cue.np is not None else toks[v + 1].end
+    k = ctx.tok_index(src_end)
+    while k < len(toks) and toks[k].start < e and toks[k].text != ",":
+        k += 1
+    if k + 1 >= len(toks) or toks[k].start >= e:
+        return None
+    return _checked(ctx, (toks[k + 1].start, e))
+
+
+_SAYING = {
+    "said", "says", "say", "told", "added", "noted", "argued", "claimed", "warned", "insisted",
+    "announced", "acknowledged", "wrote", "explained", "stressed", "suggested", "predicted",
+    "declared", "stated", "tells", "adds", "notes", "argues", "claims", "warns", "insists",
+}  # fmt: skip
