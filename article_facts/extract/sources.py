@@ -39,7 +39,7 @@ SKIP = {
 NOT_SPEAKER_HEADS = {
     "time", "times", "years", "days", "weeks", "months", "hours", "minutes", "things", "ways",
     "reasons", "percent", "points", "dollars", "votes", "questions", "issues", "words", "ones",
-    "lot", "bit", "way", "day", "thing", "so",
+    "lot", "bit", "way", "day", "thing", "so", "news", "dozen", "number", "part", "rest",
 }
 # heads that hold a share of people: "55 percent of voters", "half of Republicans"
 SHARE_HEADS = {"percent", "half", "third", "quarter", "majority", "minority", "plurality"}
@@ -57,6 +57,9 @@ def _head_ok(tok) -> bool:
         and low not in NOT_SPEAKER_HEADS
         and not low.endswith("ly")
         and not low.endswith("ing")
+        and not low.endswith("ed")
+        and low not in INDEFINITE
+        and low not in _PREPS
         and len(low) > 2
     )
 
@@ -97,6 +100,8 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
             break
     head = words[head_idx]
     first = words[0].low
+    if words[-1].low in _PREPS or words[-1].low in DEFINITE:
+        return None
     if first in ("of", "at", "in", "from", "with", "for", "on", "to", "by"):
         return None
     share = head.low in SHARE_HEADS or (

@@ -756,8 +756,10 @@ def extract_attributions(text: str) -> list[Attribution]:
         return []
     quotes = [q for q in find_quote_marks(text)]
     ctx = _Ctx(text, quotes)
-    cues = _with_reported_cues(ctx, find_cues(ctx))
-    cue_pos = [c.pos for c in cues]
+    quote_cues = find_cues(ctx)
+    cue_pos = [c.pos for c in quote_cues]
+    extra_cues = _reported_cues(ctx, quote_cues)
+    cues = sorted(quote_cues + extra_cues, key=lambda c: c.pos)
     speech = []
     for q in quotes:
         if q.kind in ("direct", "partial"):
@@ -777,7 +779,7 @@ def extract_attributions(text: str) -> list[Attribution]:
                 continue
             ind = reported_clause(ctx, c)
             res = _speaker(ctx, c, state)
-            if res.entity is not None:
+            if res.entity is not None and c not in extra_cues:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
                 s, e = ind
@@ -785,7 +787,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             continue
         q = speech[qi]
         qi += 1
-        cue, how = _cue_for(ctx, q, cues, cue_pos)
+        cue, how = _cue_for(ctx, q, quote_cues, cue_pos)
         if cue is not None:
             used.add(id(cue))
             res = _speaker(ctx, cue, state)
@@ -1042,7 +1044,7 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
 
 
 # -- reported speech and unnamed sources (article_facts.extract.reported / .sources) --------
-def _with_reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
+def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
     subject already given ("Smith praised the plan and said ...")."""
@@ -1061,7 +1063,7 @@ def _with_reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
         elif v > 0 and toks[v - 1].low in ("and", "but") and toks[v - 1].start > s:
             extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
-    return sorted(cues + extra, key=lambda c: c.pos)
+    return extra
 
 
 def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
