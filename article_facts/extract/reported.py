@@ -61,6 +61,18 @@ NOT_CLAUSE_START = {
     "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
     "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,",
 }
+# forms that are as often nouns: "the states", "news reports", "his claims"
+NOUN_LIKE = {"states", "reports", "claims", "notes", "reads", "tweets"}
+# a clause's subject comes first: "what they say was ...", "that he said would ..."
+VERB_FIRST = {
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+    "did", "will", "would", "can", "could", "should", "shall", "may", "might", "must",
+}
+# after a comma, these open words that are not part of the reported clause:
+# "..., while 22 percent said ...", "..., compared with ...", "..., which ..."
+CLAUSE_AFTER = {
+    "while", "whereas", "compared", "where", "although", "though", "according",
+}
 SUBORDINATORS = {
     "while", "although", "though", "as", "because", "when", "if", "since", "whereas", "after",
     "before", "once", "until", "unless",
@@ -79,10 +91,28 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
         return None
     if cue.after:
         return _before_inverted(ctx, cue)
+    if cue.np is not None and cue.np.kind == "participle" and not _participle_ok(ctx, cue):
+        return None
+    if low in NOUN_LIKE and cue.np is not None and cue.np.kind not in ("name", "pronoun"):
+        return None  # "the states that ...", "credit reports each year": nouns, not verbs
     span = _complement(ctx, cue)
     if span is None:
         span = _before_subject(ctx, cue)
     return _checked(ctx, span)
+
+
+def _participle_ok(ctx, cue) -> bool:
+    """", saying (that) ...": a participle reports a clause only after a comma or dash and
+    before "that" or a clause's subject ("..., claiming his third victory" reports none)."""
+    toks = ctx.toks
+    v = cue.v
+    if v == 0 or toks[v - 1].low in ("without", "of", "the", "a", "an", "is", "was", "keep"):
+        return False
+    nxt = toks[v + 1] if v + 1 < len(toks) else None
+    return nxt is not None and (
+        nxt.low in ("that", "he", "she", "they", "it", "we", "i", "there") or nxt.text in "“\""
+        or (nxt.cap and nxt.low not in NOT_CLAUSE_START)
+    )
 
 
 def _checked(ctx, span):
@@ -100,11 +130,19 @@ def _checked(ctx, span):
     for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
         if o < end and oe > start and not (start <= o and oe <= end):
             return None  # a reported statement may hold a partial quote, never cut one
-    if end - start < 8 or ctx.in_quote(start) or text[start] == "?":
+    if end - start < 8 or len(text[start:end].split()) < 2 or text[start] == "?":
+        return None
+    if ctx.in_quote(start) and not _quote_inside(ctx, start, end):
         return None
     if text[start:end].rstrip().endswith("?") or _question_ends(text, end):
         return None
     return start, end
+
+
+def _quote_inside(ctx, start: int, end: int) -> bool:
+    """"said “it gets me mad” every time ...": a clause may open with a partial quote."""
+    i = bisect.bisect_right(ctx.outer_starts, start) - 1
+    return i >= 0 and ctx.outer[i][1] + 10 < end
 
 
 def _question_ends(text: str, end: int) -> bool:
@@ -169,6 +207,8 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
         if k < len(toks) and toks[k].text in "“\"" and toks[k].start < e:
             return _to_clause_end(ctx, cue, toks[k].start, e)
         return None
+    if toks[k].low in VERB_FIRST:
+        return None
     if toks[k].low in NOT_CLAUSE_START or (toks[k].low.endswith("ly") and not toks[k].cap):
         if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")):
             return None
@@ -202,6 +242,13 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
                 return start, t.start
         if t.text == ";":
             return start, t.start
+        if (
+            t.text == ","
+            and k + 1 < len(toks)
+            and toks[k + 1].low in CLAUSE_AFTER
+            and k > i + 2
+        ):
+            return start, t.start
         k += 1
     return start, end
 
@@ -209,8 +256,9 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
 def _in_subordinate(ctx, cue) -> bool:
     """"While Ramos said that ..., he ...": the cue's subject follows a subordinating word."""
     toks = ctx.toks
-    np_start = cue.np.start if cue.np is not None and cue.np.kind != "participle" else cue.pos
-    b = ctx.tok_index(np_start) - 1
+    if cue.np is None or cue.np.kind == "participle":
+        return False
+    b = ctx.tok_index(cue.np.start) - 1
     return b >= 0 and toks[b].low in SUBORDINATORS
 
 
@@ -224,14 +272,15 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     nb = ctx.tok_index(cue.np.start) - 1
     if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
         return None
-    k = _skip_adverbial(toks, cue.v + 1, e, limit=6)
-    rest = [t for t in toks[k : ctx.tok_index(e)] if t.word]
-    if not rest:
+    rest = [t for t in toks[cue.v + 1 : ctx.tok_index(e)] if t.word or t.text == ","]
+    if not rest or rest[0].text == ",":
+        if len([t for t in rest if t.word]) >= 3:
+            return s, e  # "The plan, a source said, is to ...": the attribution stands inside
         return s, toks[nb].start
-    if k < len(toks) and toks[k].text == "," and len(rest) >= 3:
-        return s, e  # the attribution stands inside the sentence it reports
-    if len(rest) <= 4:
-        return s, toks[nb].start
+    if len(rest) <= 5 and all(
+        t.low in ADVERBIAL or t.cap or t.text[:1].isdigit() for t in rest if t.word
+    ):
+        return s, toks[nb].start  # "..., Smith said in a statement on Tuesday."
     return None
 
 
@@ -255,6 +304,8 @@ def _according(ctx, cue) -> tuple[int, int] | None:
     before = text[s : cue.pos].strip()
     if len(before.split()) >= 3:
         return _checked(ctx, (s, cue.pos))
+    if before.endswith(",") and len(before.split()) >= 1:
+        return _checked(ctx, (s, e))  # "His criticism, according to X, was ...": around it
     # the source runs to the next comma; the clause follows it
     src_end = cue.np.end if cue.np is not None else toks[v + 1].end
     k = ctx.tok_index(src_end)

@@ -160,6 +160,8 @@ class _Ctx:
         for i, t in enumerate(toks):
             if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if _decimal_point(toks, i):
+                    continue  # "$3.2 billion": no sentence ends inside a number
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
                         ends.add(nxt.end)
@@ -1044,6 +1046,17 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
 
 
 # -- reported speech and unnamed sources (article_facts.extract.reported / .sources) --------
+def _decimal_point(toks: list[Token], i: int) -> bool:
+    """The '.' at token i stands between two digits with no space: "3.2", "2.5"."""
+    return (
+        0 < i < len(toks) - 1
+        and toks[i - 1].end == toks[i].start
+        and toks[i + 1].start == toks[i].end
+        and toks[i - 1].text[-1:].isdigit()
+        and toks[i + 1].text[:1].isdigit()
+    )
+
+
 def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
