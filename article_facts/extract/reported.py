@@ -21,6 +21,9 @@ BARE_COMPLEMENT = {
     "reports", "said", "say", "says", "stated", "stressed", "suggest", "suggested", "suggests",
     "warn", "warned", "warns", "wrote", "writes", "tweeted", "testified", "complained",
     "speculated", "revealed", "reiterated", "promised", "vowed", "conceded", "countered",
+    "contend", "maintain", "assert", "asserted", "asserts", "declare", "confirm", "admit",
+    "concede", "recall", "emphasize", "state", "mention", "mentioned", "mentions", "add",
+    "write", "report", "allege", "alleged", "alleges", "predict", "stress", "acknowledge",
     "adding", "arguing", "claiming", "declaring", "insisting", "noting", "saying", "stating",
     "warning", "writing", "emphasizing", "stressing", "recalling", "explaining",
 }
@@ -28,6 +31,12 @@ BARE_COMPLEMENT = {
 OBJECT_REPORTED = {
     "announced", "announces", "reported", "reports", "revealed", "confirmed", "predicted",
     "acknowledged", "promised", "vowed", "reiterated", "estimated",
+}
+# verbs of saying the speaker rules do not list (plain forms after "they", "critics")
+MORE_VERBS = {
+    "argue", "insist", "contend", "suggest", "warn", "acknowledge", "predict", "maintain",
+    "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
+    "stress", "recall", "mentioned", "declare", "admit", "claim",
 }
 # verbs with a listener before the clause: "told reporters (that) ..."
 WITH_LISTENER = {
@@ -56,7 +65,7 @@ NOT_CLAUSE_START = {
     "at", "in", "on", "into", "over", "under", "after", "before", "during", "through", "than",
     "against", "among", "between", "toward", "towards", "upon", "out", "up", "down", "off",
     "what", "how", "why", "when", "where", "whether", "who", "which", "whom", "if", "and", "or",
-    "but", "this", "that", "these", "those", "too", "also", "only", "just", "very", "again",
+    "but", "that", "too", "also", "only", "just", "very", "again",
     "repeatedly", "recently", "later", "earlier", "privately", "publicly", "himself", "herself",
     "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
     "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,",
@@ -78,6 +87,10 @@ SUBORDINATORS = {
     "before", "once", "until", "unless",
 }
 # fmt: on
+_PREPOSITIONS = {
+    "from", "during", "in", "at", "on", "after", "before", "since", "for", "with", "about",
+    "throughout", "over", "via", "through",
+}
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
 _END_PUNCT = ".!?,;: \t\n"
 
@@ -112,7 +125,19 @@ def _participle_ok(ctx, cue) -> bool:
     return nxt is not None and (
         nxt.low in ("that", "he", "she", "they", "it", "we", "i", "there") or nxt.text in "“\""
         or (nxt.cap and nxt.low not in NOT_CLAUSE_START)
+        or (nxt.low in _DETERMINERS and toks[v - 1].text == "," and _has_verb_soon(toks, v + 1))
     )
+
+
+def _has_verb_soon(toks, i: int) -> bool:
+    """A finite verb among the next few words: "saying his campaign doesn't want ..." holds a
+    clause, "claiming his third victory in ..." does not."""
+    for t in toks[i : i + 6]:
+        if t.low in VERB_FIRST or t.low.endswith(("n't", "n’t")) or t.low in ("wants", "want"):
+            return True
+        if not t.word:
+            return False
+    return False
 
 
 def _checked(ctx, span):
@@ -187,13 +212,24 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
             return _to_clause_end(ctx, cue, toks[k + 1].start if k + 1 < len(toks) else e, e)
         # "told reporters he would ...": a short listener, then a pronoun subject
         for k in range(j + 1, min(j + 4, len(toks))):
-            if toks[k].low in ("he", "she", "they", "we", "i", "it", "there") and toks[k].start < e:
+            first = toks[k].low.replace("’", "'").split("'")[0]
+            if first in ("he", "she", "they", "we", "i", "it", "there") and toks[k].start < e:
                 if all(u.word for u in toks[j:k]):
                     return _to_clause_end(ctx, cue, toks[k].start, e)
         return None
     k = _skip_adverbial(toks, j, e)
+    if k < len(toks) and toks[k].low in _PREPOSITIONS:
+        # "has said from the start that ...": past a phrase to its "that"
+        f = k + 1
+        while f < len(toks) and f < k + 9 and toks[f].start < e and toks[f].word:
+            if toks[f].low == "that":
+                k = f
+                break
+            f += 1
     if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
         nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and nxt.text == "," and k + 2 < len(toks):
+            nxt = toks[k + 2]  # "added that, ..."
         if nxt is None or nxt.start >= e or nxt.text in ".,;:!?":
             return None  # "he said that.": a pronoun, no clause
         return _to_clause_end(ctx, cue, nxt.start, e)

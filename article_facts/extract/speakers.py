@@ -34,7 +34,7 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
-from .reported import reported_clause
+from .reported import MORE_VERBS, reported_clause
 from .sources import is_unnamed, unnamed_subject
 
 # fmt: off
@@ -1065,17 +1065,30 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     toks = ctx.toks
     extra = []
     for v, t in enumerate(toks):
-        if v in have or t.low not in VERBS or not t.text.islower() or t.low in PARTICIPLES:
+        if v in have or not t.text.islower() or t.low in PARTICIPLES:
+            continue
+        if t.low not in VERBS and t.low not in MORE_VERBS:
             continue
         if t.low in ("according", "put", "summed", "pointed", "went") or ctx.in_quote(t.start):
             continue
         s, _ = ctx.sentence(t.start)
         span = unnamed_subject(toks, v, s)
+        prev = toks[v - 1] if v > 0 and toks[v - 1].start >= s else None
         if span is not None:
             a, b = toks[span[0]].start, toks[span[1] - 1].end
             extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
-        elif v > 0 and toks[v - 1].low in ("and", "but") and toks[v - 1].start > s:
+        elif prev is not None and prev.low in ("and", "but"):
             extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+        elif prev is not None and prev.low in ("who", "which") and v >= 2:
+            # "Thomas Perez, who said he expects ...": the speaker is the phrase before "who"
+            k = v - 3 if toks[v - 2].text == "," else v - 2
+            np = _np_ending(ctx, k) if k >= 0 and toks[k].start >= s else None
+            if np is not None:
+                extra.append(Cue(v, t, np, False))
+        elif t.low in MORE_VERBS and prev is not None and prev.low not in AUX | DETERMINERS:
+            np = _np_before(ctx, v, s)
+            if np is not None:
+                extra.append(Cue(v, t, np, False))
     return extra
 
 
