@@ -82,6 +82,10 @@ VERB_FIRST = {
 CLAUSE_AFTER = {
     "while", "whereas", "compared", "where", "although", "though", "according",
 }
+PARTICIPLE_AFTER = {
+    "saying", "adding", "noting", "arguing", "claiming", "insisting", "warning", "explaining",
+    "stressing", "calling", "accusing", "asking", "telling", "declaring", "suggesting",
+}
 SUBORDINATORS = {
     "while", "although", "though", "as", "because", "when", "if", "since", "whereas", "after",
     "before", "once", "until", "unless",
@@ -121,11 +125,17 @@ def _participle_ok(ctx, cue) -> bool:
     v = cue.v
     if v == 0 or toks[v - 1].low in ("without", "of", "the", "a", "an", "is", "was", "keep"):
         return False
+    if cue.tok.low in WITH_LISTENER:
+        return True  # "telling the host that ...": the listener rule finds the clause
     nxt = toks[v + 1] if v + 1 < len(toks) else None
     return nxt is not None and (
         nxt.low in ("that", "he", "she", "they", "it", "we", "i", "there") or nxt.text in "“\""
         or (nxt.cap and nxt.low not in NOT_CLAUSE_START)
-        or (nxt.low in _DETERMINERS and toks[v - 1].text == "," and _has_verb_soon(toks, v + 1))
+        or (
+            nxt.low in _DETERMINERS
+            and toks[v - 1].low in (",", "by")
+            and _has_verb_soon(toks, v + 1)
+        )
     )
 
 
@@ -276,8 +286,22 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
             nxt = toks[k + 1]
             if nxt.low in _SAYING and nxt.text.islower():
                 return start, t.start
+            if (
+                toks[k - 1].text == ","
+                and nxt.low in ("he", "she")
+                and k + 2 < len(toks)
+                and toks[k + 2].low in _SAYING | {"also"}
+            ):
+                return start, toks[k - 1].start  # ", and he also ...": the speaker goes on
         if t.text == ";":
             return start, t.start
+        if (
+            t.text in (",", "—", "–", "-")
+            and k + 1 < len(toks)
+            and toks[k + 1].low in PARTICIPLE_AFTER
+            and k > i + 2
+        ):
+            return start, t.start  # "..., adding that ...": a new statement begins
         if (
             t.text == ","
             and k + 1 < len(toks)
@@ -306,9 +330,16 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     if cue.np is None or cue.np.kind == "participle":
         return None
     nb = ctx.tok_index(cue.np.start) - 1
+    if nb >= 0 and toks[nb].low == "the":
+        nb -= 1  # "..., the Tax Foundation said."
+    if nb >= 1 and toks[nb].text in "”\"" and toks[nb - 1].text == ",":
+        nb -= 1  # '... “overrun with critics,” Hoover said.': the comma inside the marks
     if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
         return None
-    rest = [t for t in toks[cue.v + 1 : ctx.tok_index(e)] if t.word or t.text == ","]
+    r = cue.v + 1
+    while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
+        r += 1  # "The truth, the senator said then, was ..."
+    rest = [t for t in toks[r : ctx.tok_index(e)] if t.word or t.text == ","]
     if not rest or rest[0].text == ",":
         if len([t for t in rest if t.word]) >= 3:
             return s, e  # "The plan, a source said, is to ...": the attribution stands inside

@@ -777,11 +777,11 @@ def extract_attributions(text: str) -> list[Attribution]:
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
             ci += 1
-            if id(c) in used:
+            ind = reported_clause(ctx, c)  # may hold the partial quote that used the cue
+            if id(c) in used and not _holds_partial(ctx, ind):
                 continue
-            ind = reported_clause(ctx, c)
             res = _speaker(ctx, c, state)
-            if res.entity is not None and c not in extra_cues:
+            if res.entity is not None and c not in extra_cues and id(c) not in used:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
                 s, e = ind
@@ -1046,6 +1046,17 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
 
 
 # -- reported speech and unnamed sources (article_facts.extract.reported / .sources) --------
+def _holds_partial(ctx: _Ctx, span) -> bool:
+    """A reported clause around a quote ("the plan is “dead” for now") states more than the
+    quote: the words in quotation marks are less than half of it."""
+    if span is None:
+        return False
+    s, e = span
+    i = bisect.bisect_left(ctx.outer_starts, s)
+    inside = sum(min(oe, e) - o for o, oe in ctx.outer[i:] if o < e)
+    return 0 < inside * 2 < e - s
+
+
 def _decimal_point(toks: list[Token], i: int) -> bool:
     """The '.' at token i stands between two digits with no space: "3.2", "2.5"."""
     return (
