@@ -68,7 +68,8 @@ NOT_CLAUSE_START = {
     "but", "that", "too", "also", "only", "just", "very", "again",
     "repeatedly", "recently", "later", "earlier", "privately", "publicly", "himself", "herself",
     "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
-    "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,",
+    "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,", "while",
+    "although", "though", "unless", "until", "whereas",
 }
 # forms that are as often nouns: "the states", "news reports", "his claims"
 NOUN_LIKE = {"states", "reports", "claims", "notes", "reads", "tweets"}
@@ -94,6 +95,13 @@ SUBORDINATORS = {
 _PREPOSITIONS = {
     "from", "during", "in", "at", "on", "after", "before", "since", "for", "with", "about",
     "throughout", "over", "via", "through",
+}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "there"}
+_COMMON_VERBS = {
+    "wants", "needs", "plans", "thinks", "knows", "believes", "remains", "looks", "seems",
+    "supports", "opposes", "leads", "won", "lost", "made", "got", "went", "came", "became",
+    "gave", "took", "saw", "knew", "thought", "felt", "left", "kept", "began", "brought",
+    "deserves", "means", "makes", "takes", "gets", "goes", "comes", "keeps", "shows", "works",
 }
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
 _END_PUNCT = ".!?,;: \t\n"
@@ -165,7 +173,7 @@ def _checked(ctx, span):
     for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
         if o < end and oe > start and not (start <= o and oe <= end):
             return None  # a reported statement may hold a partial quote, never cut one
-    if end - start < 8 or len(text[start:end].split()) < 2 or text[start] == "?":
+    if end - start < 8 or len(text[start:end].split()) < 2 or text[start] in "?)]":
         return None
     if ctx.in_quote(start) and not _quote_inside(ctx, start, end):
         return None
@@ -258,13 +266,36 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
     if toks[k].low in NOT_CLAUSE_START or (toks[k].low.endswith("ly") and not toks[k].cap):
         if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")):
             return None
-    if k > j and ctx.text[toks[k - 1].end : toks[k].start].strip() == "" and toks[k - 1].low in (
-        "in",
-        "on",
-        "at",
-    ):
-        return None
+    skipped = toks[j:k]
+    if any(t.low in _PREPOSITIONS for t in skipped) and toks[k - 1].text != ",":
+        # "said in his office overlooking the bay": after a phrase, only a clause's subject
+        if toks[k].low not in _SUBJECT_PRONOUNS and not toks[k].cap:
+            return None
+    if v > 0 and toks[v - 1].text == "," and k == j and toks[j].cap and _name_then_comma(toks, j, e):
+        return None  # ", said Dan Gerstein, ...": the speaker follows the verb, not a clause
+    if low not in OBJECT_REPORTED and low not in ("said", "says", "say", "told", "tells"):
+        if toks[k].low in _DETERMINERS and not _clause_like(toks, k + 1):
+            return None  # "maintained his double-digit lead": an object, not a statement
     return _to_clause_end(ctx, cue, toks[k].start, e)
+
+
+def _name_then_comma(toks, j: int, e: int) -> bool:
+    """Capitalised words from token j up to a comma or the sentence's end: a name."""
+    k = j
+    while k < len(toks) and toks[k].start < e and (toks[k].cap or toks[k].text == "."):
+        k += 1
+    return k >= len(toks) or toks[k].start >= e or toks[k].text in ",("
+
+
+def _clause_like(toks, i: int, window: int = 9) -> bool:
+    """A finite verb among the next words, before any punctuation."""
+    for t in toks[i : i + window]:
+        if not t.word:
+            return False
+        low = t.low
+        if low in VERB_FIRST or low in _COMMON_VERBS or low.endswith(("n't", "n’t", "ed")):
+            return True
+    return False
 
 
 def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
@@ -336,6 +367,8 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
         nb -= 1  # '... “overrun with critics,” Hoover said.': the comma inside the marks
     if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
         return None
+    if not _statement_before(ctx, s, toks[nb].start):
+        return None
     r = cue.v + 1
     while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
         r += 1  # "The truth, the senator said then, was ..."
@@ -349,6 +382,25 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     ):
         return s, toks[nb].start  # "..., Smith said in a statement on Tuesday."
     return None
+
+
+def _statement_before(ctx, s: int, end: int) -> bool:
+    """The words before "..., X said" are a statement, not the speaker's own introduction:
+    not "Jillian Chase, 27, a Tinder user" (a name and its appositive)."""
+    toks = ctx.toks
+    words = [t for t in toks[ctx.tok_index(s) : ctx.tok_index(end)]]
+    if not words:
+        return False
+    first_comma = next((n for n, t in enumerate(words) if t.text == ","), None)
+    if first_comma is not None and 0 < first_comma <= 5:
+        head = [t for t in words[:first_comma] if t.word]
+        nxt = words[first_comma + 1] if first_comma + 1 < len(words) else None
+        appositive = nxt is not None and (
+            nxt.text[:1].isdigit() or nxt.low in ("a", "an", "who", "the")
+        )
+        if head and all(t.cap for t in head) and appositive:
+            return False
+    return True
 
 
 def _before_inverted(ctx, cue) -> tuple[int, int] | None:
