@@ -8,6 +8,8 @@ Works on the tokenizer's tokens only (no speaker stage imports), so any stage ma
 
 from __future__ import annotations
 
+import re
+
 # fmt: off
 # words that open a description of someone not named
 INDEFINITE = {
@@ -114,7 +116,7 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
     if head.cap and not (initial and head_idx == 0):
         return None
     indefinite = first in INDEFINITE or words[0].text[:1].isdigit()
-    plural = head.low.endswith("s") and not head.low.endswith("ss")
+    plural = (head.low.endswith("s") and not head.low.endswith("ss")) or head.low in _IRREGULAR
     if share:
         return i, e
     if not (plural or indefinite):
@@ -122,6 +124,41 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
     if head_idx == len(words) - 1 and words[-1].cap:
         return None
     return i, e
+
+
+_CUT = {
+    "of", "at", "in", "from", "with", "familiar", "close", "for", "by", "released", "conducted",
+    "published", "taken", "obtained", "on", "last", "this",
+}
+# plurals without an s
+_IRREGULAR = {"police", "people", "staff", "personnel", "clergy"}
+
+
+def according_source(toks, v: int, end: int) -> tuple[int, int] | None:
+    """Token range of the source after "according to" (token v is "according"), up to a comma
+    or the sentence's end `end`, when it names nobody: "a count by The Associated Press",
+    "Federal Election Commission filings", "people familiar with the plans"."""
+    i = v + 2
+    j = i
+    while j < len(toks) and toks[j].start < end and toks[j].text not in ",;:()“”\"—" and j < i + 14:
+        j += 1
+    while j > i and not toks[j - 1].word:
+        j -= 1
+    if j <= i:
+        return None
+    desc = " ".join(t.text for t in toks[i:j])
+    return (i, j) if is_unnamed(desc) else None
+
+
+def common_noun(text: str, word: str) -> bool:
+    """A capitalised word (a sentence's first) that the text also writes in lowercase, or a
+    known plural without an s: "Officials said", "Police said"."""
+    low = word.lower()
+    if low in _IRREGULAR:
+        return True
+    if low == word:
+        return False
+    return re.search(r"(?<![\w’'])" + re.escape(low) + r"(?![\w’'])", text) is not None
 
 
 def is_unnamed(desc: str) -> bool:
@@ -132,10 +169,12 @@ def is_unnamed(desc: str) -> bool:
     first = words[0].lower()
     cut = []
     for w in words:
-        if cut and w.lower() in ("of", "at", "in", "from", "with", "familiar", "close", "for"):
+        if cut and w.lower() in _CUT:
             break
         cut.append(w)
     head = cut[-1].strip(",.;:").lower()
     if not head or cut[-1][:1].isupper() or head in NOT_SPEAKER_HEADS - SHARE_HEADS:
         return False
-    return first in INDEFINITE or first[:1].isdigit() or head.endswith("s")
+    if head in INDEFINITE or head.endswith(("ing", "ly")):
+        return False
+    return first in INDEFINITE or first[:1].isdigit() or head.endswith("s") or head in _IRREGULAR

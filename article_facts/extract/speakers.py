@@ -35,7 +35,7 @@ from .names import (
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
 from .reported import MORE_VERBS, reported_clause
-from .sources import is_unnamed, unnamed_subject
+from .sources import according_source, common_noun, is_unnamed, unnamed_subject
 
 # fmt: off
 VERBS = {
@@ -1107,18 +1107,26 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     """`resolve`, except that a subject describing someone the text does not name is kept as
     an unnamed source, described as written, rather than given to a name nearby."""
     np = cue.np
-    if np.kind == "desc" or (np.kind == "newname" and not cue.after):
-        desc = None
-        if cue.after:
-            if is_unnamed(np.text):
-                desc = (np.start, np.end)
-        else:
-            span = unnamed_subject(ctx.toks, cue.v, ctx.sentence(cue.pos)[0])
-            if span is not None:
-                desc = (ctx.toks[span[0]].start, ctx.toks[span[1] - 1].end)
-        if desc is not None:
-            words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
-            return Resolved(
-                None, "unnamed", f"an unnamed source: '{words}'", name_override=words
-            )
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    desc = None
+    if cue.tok.low == "according":
+        span = according_source(toks, cue.v, e)
+        if span is not None:
+            desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    elif cue.after:
+        if np.kind == "desc" and is_unnamed(np.text):
+            desc = (np.start, np.end)
+    elif np.kind in ("desc", "newname", "name"):
+        span = unnamed_subject(toks, cue.v, s)
+        if span is not None and np.kind == "name":
+            # "Officials said": a common noun opening the sentence, not a name
+            words = toks[span[0] : span[1]]
+            if len(words) != 1 or not common_noun(ctx.text, words[0].text):
+                span = None
+        if span is not None:
+            desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    if desc is not None:
+        words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
+        return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
     return resolve(ctx, cue, state)
