@@ -38,6 +38,11 @@ MORE_VERBS = {
     "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
     "stress", "recall", "mentioned", "declare", "admit", "claim",
 }
+# what a person's words are called: "Ruiz's statement said ..."
+STATEMENT_NOUNS = {
+    "statement", "statements", "comments", "comment", "remarks", "letter", "tweet", "tweets",
+    "post", "email", "memo", "testimony", "speech", "spokesman", "spokeswoman", "spokesperson",
+}
 # verbs with a listener before the clause: "told reporters (that) ..."
 WITH_LISTENER = {
     "told", "tells", "telling", "informed", "assured", "warned", "warns", "reminded", "promised",
@@ -142,7 +147,7 @@ def _participle_ok(ctx, cue) -> bool:
         or (
             nxt.low in _DETERMINERS
             and toks[v - 1].low in (",", "by")
-            and _has_verb_soon(toks, v + 1)
+            and (_has_verb_soon(toks, v + 1) or _clause_like(toks, v + 2, 5))
         )
     )
 
@@ -363,11 +368,15 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     nb = ctx.tok_index(cue.np.start) - 1
     if nb >= 0 and toks[nb].low == "the":
         nb -= 1  # "..., the Tax Foundation said."
+    stop = None
     if nb >= 1 and toks[nb].text in "”\"" and toks[nb - 1].text == ",":
-        nb -= 1  # '... “overrun with critics,” Hoover said.': the comma inside the marks
+        stop = toks[nb].end  # '... “overrun with critics,” Hoover said.': the clause ends
+        nb -= 1  # after the closing mark, its comma inside
     if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
         return None
-    if not _statement_before(ctx, s, toks[nb].start):
+    if stop is None:
+        stop = toks[nb].start
+    if not _statement_before(ctx, s, stop):
         return None
     r = cue.v + 1
     while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
@@ -376,11 +385,11 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     if not rest or rest[0].text == ",":
         if len([t for t in rest if t.word]) >= 3:
             return s, e  # "The plan, a source said, is to ...": the attribution stands inside
-        return s, toks[nb].start
+        return s, stop
     if len(rest) <= 5 and all(
         t.low in ADVERBIAL or t.cap or t.text[:1].isdigit() for t in rest if t.word
     ):
-        return s, toks[nb].start  # "..., Smith said in a statement on Tuesday."
+        return s, stop  # "..., Smith said in a statement on Tuesday."
     return None
 
 

@@ -106,7 +106,8 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
         return None
     if first in ("of", "at", "in", "from", "with", "for", "on", "to", "by"):
         return None
-    share = head.low in SHARE_HEADS or (
+    of_follows = head_idx + 1 < len(words) and words[head_idx + 1].low == "of"
+    share = head.low in SHARE_HEADS or (of_follows and head.low in INDEFINITE) or (
         words[0].text[:1].isdigit() and head.low in ("in", "percent")
     )
     if head.low == "percent" or (words[0].text[:1].isdigit() and len(words) > 1):
@@ -121,7 +122,7 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
         return i, e
     if not (plural or indefinite):
         return None
-    if head_idx == len(words) - 1 and words[-1].cap:
+    if head_idx == len(words) - 1 and words[-1].cap and not (initial and head_idx == 0):
         return None
     return i, e
 

@@ -34,7 +34,7 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
-from .reported import MORE_VERBS, reported_clause
+from .reported import MORE_VERBS, STATEMENT_NOUNS, reported_clause
 from .sources import according_source, common_noun, is_unnamed, unnamed_subject
 
 # fmt: off
@@ -1090,6 +1090,16 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
         elif prev is not None and prev.low in ("and", "but"):
             extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+        elif (
+            prev is not None
+            and prev.low in STATEMENT_NOUNS
+            and v >= 3
+            and toks[v - 2].low in ("'s", "’s")
+        ):
+            # "Ruiz's statement said ...": the statement's author speaks
+            np = _np_ending(ctx, v - 3)
+            if np is not None and np.kind in ("name", "newname"):
+                extra.append(Cue(v, t, np, False))
         elif prev is not None and prev.low in ("who", "which") and v >= 2:
             # "Thomas Perez, who said he expects ...": the speaker is the phrase before "who"
             k = v - 3 if toks[v - 2].text == "," else v - 2
@@ -1117,12 +1127,17 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     elif cue.after:
         if np.kind == "desc" and is_unnamed(np.text):
             desc = (np.start, np.end)
+    elif np.kind == "desc" and ctx.toks[ctx.tok_index(np.end) - 1].low in ("and", "but"):
+        # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
+        return resolve(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
     elif np.kind in ("desc", "newname", "name"):
         span = unnamed_subject(toks, cue.v, s)
         if span is not None and np.kind == "name":
             # "Officials said": a common noun opening the sentence, not a name
             words = toks[span[0] : span[1]]
-            if len(words) != 1 or not common_noun(ctx.text, words[0].text):
+            if len(words) != 1 or not (
+                words[0].low in GROUP_NOUNS or common_noun(ctx.text, words[0].text)
+            ):
                 span = None
         if span is not None:
             desc = (toks[span[0]].start, toks[span[1] - 1].end)
