@@ -69,7 +69,7 @@ NOT_CLAUSE_START = {
     "hello", "thanks", "otherwise", "as", "of", "about", "for", "to", "by", "with", "from",
     "at", "in", "on", "into", "over", "under", "after", "before", "during", "through", "than",
     "against", "among", "between", "toward", "towards", "upon", "out", "up", "down", "off",
-    "what", "how", "why", "when", "where", "whether", "who", "which", "whom", "if", "and", "or",
+    "what", "how", "why", "when", "where", "whether", "who", "which", "whom", "and", "or",
     "but", "that", "too", "also", "only", "just", "very", "again",
     "repeatedly", "recently", "later", "earlier", "privately", "publicly", "himself", "herself",
     "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
@@ -120,6 +120,9 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
     if low in NO_CLAUSE:
         return None
     if cue.after:
+        if _pronoun_opens_clause(ctx, cue):
+            # "Sen. Ruiz, one of its authors, said he supports the bill": not inverted
+            return _checked(ctx, _to_clause_end(ctx, cue, cue.np.start, ctx.sentence(cue.pos)[1]))
         return _before_inverted(ctx, cue)
     if cue.np is not None and cue.np.kind == "participle" and not _participle_ok(ctx, cue):
         return None
@@ -131,12 +134,24 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
     return _checked(ctx, span)
 
 
+def _pronoun_opens_clause(ctx, cue) -> bool:
+    """A pronoun right after the verb with more words after it is the subject of the reported
+    clause ("said he supports ..."), not an inverted speaker ("..., said he.")."""
+    toks = ctx.toks
+    if cue.np is None or cue.np.kind != "pronoun" or cue.tok.low == "according":
+        return False
+    i = ctx.tok_index(cue.np.end)
+    return i + 1 < len(toks) and toks[i].word and toks[i + 1].word
+
+
 def _participle_ok(ctx, cue) -> bool:
     """", saying (that) ...": a participle reports a clause only after a comma or dash and
     before "that" or a clause's subject ("..., claiming his third victory" reports none)."""
     toks = ctx.toks
     v = cue.v
-    if v == 0 or toks[v - 1].low in ("without", "of", "the", "a", "an", "is", "was", "keep"):
+    if v > 0 and toks[v - 1].low in ("is", "are", "was", "were", "been"):
+        return True  # "Clinton is declaring that ...": a verb in the progressive
+    if v == 0 or toks[v - 1].low in ("without", "of", "the", "a", "an", "keep"):
         return False
     if cue.tok.low in WITH_LISTENER:
         return True  # "telling the host that ...": the listener rule finds the clause
@@ -227,8 +242,8 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
     j = v + 1
     if low in WITH_LISTENER:
         k = j
-        while k < len(toks) and k < j + 10 and toks[k].start < e and toks[k].low != "that":
-            if toks[k].text in ",;:“”\"" or toks[k].low in ("to", "about", "of", "how", "why"):
+        while k < len(toks) and k < j + 12 and toks[k].start < e and toks[k].low != "that":
+            if toks[k].text in ";:“”\"" or toks[k].low in ("to", "about", "of", "how", "why"):
                 break
             k += 1
         if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
