@@ -56,6 +56,17 @@ def one(text):
         # ", saying ..." with a clause
         ("Ana Ruiz won the vote, saying the result proved her point.\n",
          "the result proved her point"),
+        # a second verb after auxiliaries, a participle the speaker rules do not list, the
+        # progressive, a pronoun subject after an appositive, a clause opening with "if"
+        ("Ana Ruiz backed the plan but has long said the harbor needs more money.\n",
+         "the harbor needs more money"),
+        ("Ana Ruiz won the vote, suggesting that the harbor plan was popular.\n",
+         "the harbor plan was popular"),
+        ("Ana Ruiz is warning that the harbor plan will fail.\n", "the harbor plan will fail"),
+        ("Mayor Ana Ruiz, one of the plan's authors, said she supports the harbor deal.\n",
+         "she supports the harbor deal"),
+        ("Mayor Ana Ruiz said if elected again she would rebuild the harbor.\n",
+         "if elected again she would rebuild the harbor"),
         # the clause before the speaker, and a quote's comma inside its closing mark
         ("The ferry is too slow for the island, Ana Ruiz said.\n", "The ferry is too slow for the island"),
         ("The ferry to the island is “far too slow,” Ana Ruiz said.\n",
@@ -112,6 +123,9 @@ def test_attribution_inside_the_sentence():
         "Two people familiar with the matter",
         "Some economists",
         "55 percent of voters",
+        "At least half of voters in each district",
+        "Pentagon spokesmen",
+        "Some Democrats",
     ],
 )
 def test_unnamed_sources_keep_their_description(subject):

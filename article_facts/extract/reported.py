@@ -26,6 +26,8 @@ BARE_COMPLEMENT = {
     "write", "report", "allege", "alleged", "alleges", "predict", "stress", "acknowledge",
     "adding", "arguing", "claiming", "declaring", "insisting", "noting", "saying", "stating",
     "warning", "writing", "emphasizing", "stressing", "recalling", "explaining",
+    "suggesting", "asserting", "acknowledging", "predicting", "contending", "maintaining",
+    "confirming", "admitting", "alleging", "conceding",
 }
 # verbs whose object, not a clause, is what they report: "announced a new tariff"
 OBJECT_REPORTED = {
@@ -37,6 +39,12 @@ MORE_VERBS = {
     "argue", "insist", "contend", "suggest", "warn", "acknowledge", "predict", "maintain",
     "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
     "stress", "recall", "mentioned", "declare", "admit", "claim",
+}
+# participles of saying the speaker rules do not list: ", suggesting that ..."
+MORE_PARTICIPLES = {
+    "suggesting", "asserting", "acknowledging", "announcing", "predicting", "contending",
+    "maintaining", "confirming", "admitting", "reporting", "vowing", "promising", "alleging",
+    "conceding",
 }
 # what a person's words are called: "Ruiz's statement said ..."
 STATEMENT_NOUNS = {
@@ -124,7 +132,7 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
             # "Sen. Ruiz, one of its authors, said he supports the bill": not inverted
             return _checked(ctx, _to_clause_end(ctx, cue, cue.np.start, ctx.sentence(cue.pos)[1]))
         return _before_inverted(ctx, cue)
-    if cue.np is not None and cue.np.kind == "participle" and not _participle_ok(ctx, cue):
+    if low.endswith("ing") and not _participle_ok(ctx, cue):
         return None
     if low in NOUN_LIKE and cue.np is not None and cue.np.kind not in ("name", "pronoun"):
         return None  # "the states that ...", "credit reports each year": nouns, not verbs

@@ -104,7 +104,9 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
     first = words[0].low
     if words[-1].low in _PREPS or words[-1].low in DEFINITE:
         return None
-    if first in ("of", "at", "in", "from", "with", "for", "on", "to", "by"):
+    if first in ("of", "at", "in", "from", "with", "for", "on", "to", "by") and not (
+        first == "at" and len(words) > 1 and words[1].low in ("least", "most")
+    ):
         return None
     of_follows = head_idx + 1 < len(words) and words[head_idx + 1].low == "of"
     share = head.low in SHARE_HEADS or (of_follows and head.low in INDEFINITE) or (
@@ -114,15 +116,20 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
         share = True
     if not share and not _head_ok(head):
         return None
-    if head.cap and not (initial and head_idx == 0):
+    group = first in INDEFINITE and head_idx > 0 and head.low.endswith("s")  # "Some Democrats"
+    if head.cap and not (initial and head_idx == 0) and not group:
         return None
     indefinite = first in INDEFINITE or words[0].text[:1].isdigit()
-    plural = (head.low.endswith("s") and not head.low.endswith("ss")) or head.low in _IRREGULAR
+    plural = (
+        (head.low.endswith("s") and not head.low.endswith("ss"))
+        or head.low.endswith("men")
+        or head.low in _IRREGULAR
+    )
     if share:
         return i, e
     if not (plural or indefinite):
         return None
-    if head_idx == len(words) - 1 and words[-1].cap and not (initial and head_idx == 0):
+    if head_idx == len(words) - 1 and words[-1].cap and not (initial and head_idx == 0) and not group:
         return None
     return i, e
 

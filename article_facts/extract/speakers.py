@@ -34,7 +34,7 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
-from .reported import MORE_VERBS, STATEMENT_NOUNS, reported_clause
+from .reported import MORE_PARTICIPLES, MORE_VERBS, STATEMENT_NOUNS, reported_clause
 from .sources import according_source, common_noun, is_unnamed, unnamed_subject
 
 # fmt: off
@@ -1068,6 +1068,12 @@ def _decimal_point(toks: list[Token], i: int) -> bool:
     )
 
 
+_BETWEEN = {
+    "has", "have", "had", "also", "long", "reportedly", "only", "would", "did", "publicly",
+    "repeatedly", "previously", "often", "later", "then", "privately", "since",
+}
+
+
 def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
@@ -1078,13 +1084,20 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     for v, t in enumerate(toks):
         if v in have or not t.text.islower() or t.low in PARTICIPLES:
             continue
+        if t.low in MORE_PARTICIPLES and not ctx.in_quote(t.start):
+            # ", suggesting that ...": the participles the speaker rules do not list
+            extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+            continue
         if t.low not in VERBS and t.low not in MORE_VERBS:
             continue
         if t.low in ("according", "put", "summed", "pointed", "went") or ctx.in_quote(t.start):
             continue
         s, _ = ctx.sentence(t.start)
         span = unnamed_subject(toks, v, s)
-        prev = toks[v - 1] if v > 0 and toks[v - 1].start >= s else None
+        p = v - 1
+        while p > 0 and toks[p].low in _BETWEEN and toks[p].start > s:
+            p -= 1  # "... but has long said ...": back past auxiliaries and adverbs
+        prev = toks[p] if v > 0 and toks[p].start >= s else None
         if span is not None:
             a, b = toks[span[0]].start, toks[span[1] - 1].end
             extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
