@@ -115,6 +115,15 @@ _COMMON_VERBS = {
     "supports", "opposes", "leads", "won", "lost", "made", "got", "went", "came", "became",
     "gave", "took", "saw", "knew", "thought", "felt", "left", "kept", "began", "brought",
     "deserves", "means", "makes", "takes", "gets", "goes", "comes", "keeps", "shows", "works",
+    "held", "ran", "met", "paid", "sent", "spent", "stood", "understood", "wrote", "built",
+    "bought", "caught", "fought", "sought", "taught", "led", "fell", "rose", "grew", "drew",
+    "threw", "hit", "meant", "told", "said", "tells", "says", "calls", "tries", "gives",
+    "helps", "hopes", "expects", "intends", "faces", "lacks", "owes", "pays", "runs",
+    "stands", "holds", "violates", "poses", "represents", "includes", "requires",
+    "continues", "favors", "lies", "exists", "matters", "depends", "knows", "feels", "likes",
+    "loves", "hates", "fears", "sees", "owns", "uses", "puts", "sets", "lets", "cost",
+    "costs", "hurt", "hurts", "ought", "win", "lose", "want", "need", "know", "think",
+    "believe", "support", "oppose", "deserve", "mean", "plan", "hope", "expect", "intend",
 }
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
 _END_PUNCT = ".!?,;: \t\n"
@@ -302,7 +311,7 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
     if v > 0 and toks[v - 1].text == "," and k == j and toks[j].cap and _name_then_comma(toks, j, e):
         return None  # ", said Dan Gerstein, ...": the speaker follows the verb, not a clause
     if low not in OBJECT_REPORTED and low not in ("said", "says", "say", "told", "tells"):
-        if toks[k].low in _DETERMINERS and not _clause_like(toks, k + 1):
+        if toks[k].low not in _SUBJECT_PRONOUNS and not _clause_like(toks, k + 1):
             return None  # "maintained his double-digit lead": an object, not a statement
     return _to_clause_end(ctx, cue, toks[k].start, e)
 
@@ -357,7 +366,7 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
         if (
             t.text in (",", "—", "–", "-")
             and k + 1 < len(toks)
-            and toks[k + 1].low in PARTICIPLE_AFTER
+            and (toks[k + 1].low in PARTICIPLE_AFTER)
             and k > i + 2
         ):
             return start, t.start  # "..., adding that ...": a new statement begins
@@ -407,6 +416,9 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     rest = [t for t in toks[r : ctx.tok_index(e)] if t.word or t.text == ","]
     if not rest or rest[0].text == ",":
         if len([t for t in rest if t.word]) >= 3:
+            after = toks[r + 1] if r + 1 < len(toks) else None
+            if ctx.in_quote(toks[ctx.tok_index(s)].start) or (after and after.text in "“\"'"):
+                return None  # a quote and its attribution: the quote is the statement
             return s, e  # "The plan, a source said, is to ...": the attribution stands inside
         return s, stop
     if len(rest) <= 5 and all(
