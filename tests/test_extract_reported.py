@@ -180,6 +180,8 @@ def test_no_sentence_end_inside_a_number():
         "Ana Ruiz maintained her lead in the polls.\n",  # an object, no clause
         "It goes without saying that the bridge is old.\n",  # an idiom
         "They said that.\n",  # a pronoun, no clause
+        "On Tuesday, Ana Ruiz said, “We will rebuild the harbor before winter comes.”\n",  # a quote
+        "Ana Ruiz explained the harbor plan to the council.\n",  # an object, no clause
     ],
 )
 def test_not_reported_speech(text):

@@ -122,8 +122,7 @@ _COMMON_VERBS = {
     "stands", "holds", "violates", "poses", "represents", "includes", "requires",
     "continues", "favors", "lies", "exists", "matters", "depends", "knows", "feels", "likes",
     "loves", "hates", "fears", "sees", "owns", "uses", "puts", "sets", "lets", "cost",
-    "costs", "hurt", "hurts", "ought", "win", "lose", "want", "need", "know", "think",
-    "believe", "support", "oppose", "deserve", "mean", "plan", "hope", "expect", "intend",
+    "hurts", "ought", "know", "think", "believe", "oppose", "deserve", "expect", "intend",
 }
 _DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
 _END_PUNCT = ".!?,;: \t\n"
