@@ -63,6 +63,7 @@ def one(text):
         ("Ana Ruiz won the vote, suggesting that the harbor plan was popular.\n",
          "the harbor plan was popular"),
         ("Ana Ruiz is warning that the harbor plan will fail.\n", "the harbor plan will fail"),
+        ("Ana Ruiz is warning the voters will pay more.\n", "the voters will pay more"),
         ("Mayor Ana Ruiz, one of the plan's authors, said she supports the harbor deal.\n",
          "she supports the harbor deal"),
         ("Mayor Ana Ruiz said if elected again she would rebuild the harbor.\n",
@@ -89,6 +90,11 @@ def test_verbs_of_saying(verb):
     got, speaker, a = one(text)
     assert got == "the club would sign two players" and speaker == "Omar Diallo"
     assert a.verb == verb.split()[0]
+
+
+def test_plain_verb_forms_after_a_named_subject():
+    got, speaker, _ = one("Ruiz and Diallo contend that the harbor plan is costly.\n")
+    assert got == "the harbor plan is costly" and speaker == "Diallo"
 
 
 def test_according_to_before_and_after():
@@ -203,3 +209,49 @@ def test_unnamed_subject_rules():
     assert subject("The plan turned to primary contests in said so") is None
     assert is_unnamed("a senior official") and is_unnamed("people familiar with the talks")
     assert not is_unnamed("the minister") and not is_unnamed("Ana Ruiz")
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # the clause ends before a second verb of saying, a contrast, a participle, a new
+        # clause of the same speaker, a semicolon, and the main clause after "While X said"
+        ("Ana Ruiz said the harbor was safe and said the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, while critics said it was not.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, adding that the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, and she also said the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe; the council disagreed.\n", "the harbor was safe"),
+        ("While Ana Ruiz said the harbor was safe, the council closed it.\n",
+         "the harbor was safe"),
+        # "..., the X said." and a subject with an appositive before "said"
+        ("The harbor is safe again, the Harbor Authority said.\n", "The harbor is safe again"),
+        ("Jillian Chase, 27, a teacher in Lima, said the harbor was safe.\n",
+         "the harbor was safe"),
+        # "said then," inside the sentence, "according to" inside it, a leading partial quote
+        ("The truth, the mayor said then, was that the harbor was safe.\n",
+         "The truth, the mayor said then, was that the harbor was safe"),
+        ("The plan, according to Ana Ruiz, was approved in May.\n",
+         "The plan, according to Ana Ruiz, was approved in May"),
+        ("Ana Ruiz said “it gets me angry” every time the harbor floods.\n",
+         "“it gets me angry” every time the harbor floods"),
+    ],
+)
+def test_clause_boundaries(text, first):
+    assert reported(text)[0][0] == first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flooding hit the states that border the river last spring.\n",  # a noun, not a verb
+        "Ana Ruiz defended the plan, which she says was approved by the council.\n",
+        "Did Ana Ruiz say the harbor was safe?\n",  # a question
+        "Ana Ruiz said “the harbor is safe” again.\n",  # a quote, hardly more
+    ],
+)
+def test_not_reported_speech_either(text):
+    assert reported(text) == []

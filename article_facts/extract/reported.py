@@ -84,8 +84,6 @@ NOT_CLAUSE_START = {
     "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,", "while",
     "although", "though", "unless", "until", "whereas",
 }
-# forms that are as often nouns: "the states", "news reports", "his claims"
-NOUN_LIKE = {"states", "reports", "claims", "notes", "reads", "tweets"}
 # a clause's subject comes first: "what they say was ...", "that he said would ..."
 VERB_FIRST = {
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
@@ -142,8 +140,6 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
         return _before_inverted(ctx, cue)
     if low.endswith("ing") and not _participle_ok(ctx, cue):
         return None
-    if low in NOUN_LIKE and cue.np is not None and cue.np.kind not in ("name", "pronoun"):
-        return None  # "the states that ...", "credit reports each year": nouns, not verbs
     span = _complement(ctx, cue)
     if span is None:
         span = _before_subject(ctx, cue)
@@ -151,13 +147,23 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
 
 
 def _pronoun_opens_clause(ctx, cue) -> bool:
-    """A pronoun right after the verb with more words after it is the subject of the reported
-    clause ("said he supports ..."), not an inverted speaker ("..., said he.")."""
-    toks = ctx.toks
-    if cue.np is None or cue.np.kind != "pronoun" or cue.tok.low == "according":
+    """What follows an apparently inverted verb is the subject of the reported clause, not the
+    speaker: a pronoun with more words after it ("..., said he supports ...") or a phrase
+    holding a verb ("Chase, 27, a teacher, said the harbor was safe")."""
+    return inverted_is_clause(ctx.toks, ctx.tok_index, cue)
+
+
+def inverted_is_clause(toks, tok_index, cue) -> bool:
+    """See `_pronoun_opens_clause`; shared with the speaker hook, which then looks for the
+    subject before the verb."""
+    if cue.np is None or cue.tok.low == "according":
         return False
-    i = ctx.tok_index(cue.np.end)
-    return i + 1 < len(toks) and toks[i].word and toks[i + 1].word
+    i = tok_index(cue.np.end)
+    if cue.np.kind == "pronoun":
+        return i + 1 < len(toks) and toks[i].word and toks[i + 1].word
+    if cue.np.kind == "desc":
+        return _clause_like(toks, tok_index(cue.np.start) + 1)
+    return False
 
 
 def _participle_ok(ctx, cue) -> bool:
@@ -307,20 +313,10 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
         # "said in his office overlooking the bay": after a phrase, only a clause's subject
         if toks[k].low not in _SUBJECT_PRONOUNS and not toks[k].cap:
             return None
-    if v > 0 and toks[v - 1].text == "," and k == j and toks[j].cap and _name_then_comma(toks, j, e):
-        return None  # ", said Dan Gerstein, ...": the speaker follows the verb, not a clause
     if low not in OBJECT_REPORTED and low not in ("said", "says", "say", "told", "tells"):
         if toks[k].low not in _SUBJECT_PRONOUNS and not _clause_like(toks, k + 1):
             return None  # "maintained his double-digit lead": an object, not a statement
     return _to_clause_end(ctx, cue, toks[k].start, e)
-
-
-def _name_then_comma(toks, j: int, e: int) -> bool:
-    """Capitalised words from token j up to a comma or the sentence's end: a name."""
-    k = j
-    while k < len(toks) and toks[k].start < e and (toks[k].cap or toks[k].text == "."):
-        k += 1
-    return k >= len(toks) or toks[k].start >= e or toks[k].text in ",("
 
 
 def _clause_like(toks, i: int, window: int = 9) -> bool:
@@ -407,8 +403,6 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
         return None
     if stop is None:
         stop = toks[nb].start
-    if not _statement_before(ctx, s, stop):
-        return None
     r = cue.v + 1
     while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
         r += 1  # "The truth, the senator said then, was ..."
@@ -425,25 +419,6 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
     ):
         return s, stop  # "..., Smith said in a statement on Tuesday."
     return None
-
-
-def _statement_before(ctx, s: int, end: int) -> bool:
-    """The words before "..., X said" are a statement, not the speaker's own introduction:
-    not "Jillian Chase, 27, a Tinder user" (a name and its appositive)."""
-    toks = ctx.toks
-    words = [t for t in toks[ctx.tok_index(s) : ctx.tok_index(end)]]
-    if not words:
-        return False
-    first_comma = next((n for n, t in enumerate(words) if t.text == ","), None)
-    if first_comma is not None and 0 < first_comma <= 5:
-        head = [t for t in words[:first_comma] if t.word]
-        nxt = words[first_comma + 1] if first_comma + 1 < len(words) else None
-        appositive = nxt is not None and (
-            nxt.text[:1].isdigit() or nxt.low in ("a", "an", "who", "the")
-        )
-        if head and all(t.cap for t in head) and appositive:
-            return False
-    return True
 
 
 def _before_inverted(ctx, cue) -> tuple[int, int] | None:

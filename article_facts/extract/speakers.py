@@ -34,7 +34,13 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
-from .reported import MORE_PARTICIPLES, MORE_VERBS, STATEMENT_NOUNS, reported_clause
+from .reported import (
+    MORE_PARTICIPLES,
+    MORE_VERBS,
+    STATEMENT_NOUNS,
+    inverted_is_clause,
+    reported_clause,
+)
 from .sources import according_source, common_noun, is_unnamed, unnamed_subject
 
 # fmt: off
@@ -1137,6 +1143,11 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
         span = according_source(toks, cue.v, e)
         if span is not None:
             desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    elif cue.after and np.kind == "desc" and inverted_is_clause(toks, ctx.tok_index, cue):
+        # "Chase, 27, a teacher, said the harbor was safe": the subject stands before the verb
+        before = _np_before(ctx, cue.v, s)
+        if before is not None:
+            return _speaker(ctx, Cue(cue.v, cue.tok, before, False), state)
     elif cue.after:
         if np.kind == "desc" and is_unnamed(np.text):
             desc = (np.start, np.end)
@@ -1148,9 +1159,7 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
         if span is not None and np.kind == "name":
             # "Officials said": a common noun opening the sentence, not a name
             words = toks[span[0] : span[1]]
-            if len(words) != 1 or not (
-                words[0].low in GROUP_NOUNS or common_noun(ctx.text, words[0].text)
-            ):
+            if len(words) != 1 or not common_noun(ctx.text, words[0].text):
                 span = None
         if span is not None:
             desc = (toks[span[0]].start, toks[span[1] - 1].end)
