@@ -132,6 +132,7 @@ def test_attribution_inside_the_sentence():
         "At least half of voters in each district",
         "Pentagon spokesmen",
         "Some Democrats",
+        "Others",
     ],
 )
 def test_unnamed_sources_keep_their_description(subject):
@@ -140,6 +141,13 @@ def test_unnamed_sources_keep_their_description(subject):
     got, speaker, a = one(text)
     assert got == "the harbor deal would fail"
     assert a.speaker_type == "unnamed" and speaker == subject
+
+
+def test_a_common_noun_opening_the_sentence_is_no_name():
+    text = "Police arrived on Monday.\nPolice said the harbor would close.\n"
+    got, speaker, a = one(text)
+    assert got == "the harbor would close"
+    assert (speaker, a.speaker_type) == ("Police", "unnamed")
 
 
 def test_inverted_unnamed_source():

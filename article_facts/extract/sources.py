@@ -60,7 +60,7 @@ def _head_ok(tok) -> bool:
         and not low.endswith("ly")
         and not low.endswith("ing")
         and not low.endswith("ed")
-        and low not in INDEFINITE
+        and (low not in INDEFINITE or low == "others")
         and low not in _PREPS
         and len(low) > 2
     )
