@@ -133,6 +133,8 @@ def test_attribution_inside_the_sentence():
         "Pentagon spokesmen",
         "Some Democrats",
         "Others",
+        "Aides to Ruiz",
+        "A spokesman for Ruiz",
     ],
 )
 def test_unnamed_sources_keep_their_description(subject):
@@ -141,6 +143,15 @@ def test_unnamed_sources_keep_their_description(subject):
     got, speaker, a = one(text)
     assert got == "the harbor deal would fail"
     assert a.speaker_type == "unnamed" and speaker == subject
+
+
+def test_a_participle_takes_the_sentence_subject_not_a_dateline_or_listener():
+    text = (
+        "LIMA (AP) — Ana Ruiz praised the crews in an interview with ABC News, "
+        "saying the storm had passed.\n"
+    )
+    got, speaker, _ = one(text)
+    assert got == "the storm had passed" and speaker == "Ana Ruiz"
 
 
 def test_a_common_noun_opening_the_sentence_is_no_name():

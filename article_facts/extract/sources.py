@@ -97,7 +97,7 @@ def unnamed_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
     # the phrase's head: the last word before a trailing modifier ("officials at the ministry")
     head_idx = len(words) - 1
     for n, t in enumerate(words):
-        if n > 0 and t.low in ("of", "at", "in", "from", "with", "familiar", "close", "for", "on"):
+        if n > 0 and t.low in ("of", "at", "in", "from", "with", "familiar", "close", "for", "on", "to"):
             head_idx = n - 1
             break
     head = words[head_idx]

@@ -1153,13 +1153,22 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
             desc = (np.start, np.end)
     elif np.kind == "desc" and ctx.toks[ctx.tok_index(np.end) - 1].low in ("and", "but"):
         # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
-        return resolve(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
+        return _speaker(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
+    elif np.kind == "participle":
+        # the sentence's subject, not a dateline or a name after a preposition ("told ABC")
+        subject = _colon_subject(ctx, s, cue.pos)
+        if subject is not None:
+            return resolve(ctx, subject, state)
     elif np.kind in ("desc", "newname", "name"):
         span = unnamed_subject(toks, cue.v, s)
         if span is not None and np.kind == "name":
             # "Officials said": a common noun opening the sentence, not a name
             words = toks[span[0] : span[1]]
-            if len(words) != 1 or not common_noun(ctx.text, words[0].text):
+            modifier = any(
+                w.low in ("of", "to", "for", "at", "with", "from") and w.start < np.start
+                for w in words
+            )  # "Aides to Ruiz": the name is in the description, not its head
+            if not modifier and (len(words) != 1 or not common_noun(ctx.text, words[0].text)):
                 span = None
         if span is not None:
             desc = (toks[span[0]].start, toks[span[1] - 1].end)
