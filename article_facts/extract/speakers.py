@@ -43,6 +43,14 @@ from .names import (
     STOP_CAPS,
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
+from .reported import (
+    MORE_PARTICIPLES,
+    MORE_VERBS,
+    STATEMENT_NOUNS,
+    inverted_is_clause,
+    reported_clause,
+)
+from .sources import according_source, common_noun, is_unnamed, unnamed_subject
 
 # fmt: off
 VERBS = {
@@ -177,6 +185,8 @@ class _Ctx:
         for i, t in enumerate(toks):
             if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if _decimal_point(toks, i):
+                    continue  # "$3.2 billion": no sentence ends inside a number
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
                         after = toks[i + 2] if i + 2 < len(toks) else None
@@ -1100,6 +1110,8 @@ def _make(
         a.title_evidence = res.title_span
     elif res is not None:
         a.speaker_type = res.stype
+        if res.stype == "unnamed":
+            a.speaker_name = res.name_override
     if cue is not None:
         a.verb = cue.verb
         a.verb_start = cue.verb_start
@@ -1112,8 +1124,10 @@ def extract_attributions(text: str) -> list[Attribution]:
         return []
     quotes = [q for q in find_quote_marks(text)]
     ctx = _Ctx(text, quotes)
-    cues = find_cues(ctx)
-    cue_pos = [c.pos for c in cues]
+    quote_cues = find_cues(ctx)
+    cue_pos = [c.pos for c in quote_cues]
+    extra_cues = _reported_cues(ctx, quote_cues)
+    cues = sorted(quote_cues + extra_cues, key=lambda c: c.pos)
     speech = []
     for q in quotes:
         if q.kind in ("direct", "partial"):
@@ -1129,11 +1143,11 @@ def extract_attributions(text: str) -> list[Attribution]:
         if ci < len(cues) and (qi >= len(speech) or cues[ci].pos < speech[qi].open_at):
             c = cues[ci]
             ci += 1
-            if id(c) in used:
+            ind = reported_clause(ctx, c)  # may hold the partial quote that used the cue
+            if id(c) in used and not _holds_partial(ctx, ind):
                 continue
-            ind = _indirect(ctx, c)
-            res = resolve(ctx, c, state)
-            if res.entity is not None:
+            res = _speaker(ctx, c, state)
+            if res.entity is not None and c not in extra_cues and id(c) not in used:
                 state["last"], state["last_para"] = res.entity, ctx.para_of(c.pos)
             if ind is not None:
                 s, e = ind
@@ -1141,7 +1155,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             continue
         q = speech[qi]
         qi += 1
-        cue, how = _cue_for(ctx, q, cues, cue_pos)
+        cue, how = _cue_for(ctx, q, quote_cues, cue_pos)
         prev_q = state.get("prev_quote")
         if (
             how == "paragraph"
@@ -1155,7 +1169,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             state["last"] = prev_q[2].entity
         if cue is not None:
             used.add(id(cue))
-            res = resolve(ctx, cue, state)
+            res = _speaker(ctx, cue, state)
             note = res.note
             explicit = res.entity is not None or res.stype is not None
             if how == "paragraph":
@@ -1675,15 +1689,135 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int, strict: bool = True) -> Cue | 
     return None
 
 
-# fmt: off
-BARE_COMPLEMENT = {
-    "acknowledged", "added", "adds", "argued", "argues", "believes", "claimed", "claims",
-    "conceded", "emphasised", "emphasized", "explained", "insisted", "insists", "maintained",
-    "maintains", "noted", "notes", "predicted", "recalled", "said", "says", "stressed",
-    "suggested", "suggests", "warned", "warns"
+# -- reported speech and unnamed sources (article_facts.extract.reported / .sources) --------
+def _holds_partial(ctx: _Ctx, span) -> bool:
+    """A reported clause around a quote ("the plan is “dead” for now") states more than the
+    quote: the words in quotation marks are less than half of it."""
+    if span is None:
+        return False
+    s, e = span
+    i = bisect.bisect_left(ctx.outer_starts, s)
+    inside = sum(min(oe, e) - o for o, oe in ctx.outer[i:] if o < e)
+    return 0 < inside * 2 < e - s
+
+
+def _decimal_point(toks: list[Token], i: int) -> bool:
+    """The '.' at token i stands between two digits with no space: "3.2", "2.5"."""
+    return (
+        0 < i < len(toks) - 1
+        and toks[i - 1].end == toks[i].start
+        and toks[i + 1].start == toks[i].end
+        and toks[i - 1].text[-1:].isdigit()
+        and toks[i + 1].text[:1].isdigit()
+    )
+
+
+_BETWEEN = {
+    "has", "have", "had", "also", "long", "reportedly", "only", "would", "did", "publicly",
+    "repeatedly", "previously", "often", "later", "then", "privately", "since",
 }
-# fmt: on
+
+
+def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
+    """Cues the speaker rules leave out that reported speech needs: an unnamed subject
+    ("Legal experts say", "two people familiar with the talks said") and a second verb of a
+    subject already given ("Smith praised the plan and said ...")."""
+    have = {c.v for c in cues}
+    toks = ctx.toks
+    extra = []
+    for v, t in enumerate(toks):
+        if v in have or not t.text.islower() or t.low in PARTICIPLES:
+            continue
+        if t.low in MORE_PARTICIPLES and not ctx.in_quote(t.start):
+            # ", suggesting that ...": the participles the speaker rules do not list
+            extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+            continue
+        if t.low not in VERBS and t.low not in MORE_VERBS:
+            continue
+        if t.low in ("according", "put", "summed", "pointed", "went") or ctx.in_quote(t.start):
+            continue
+        s, _ = ctx.sentence(t.start)
+        span = unnamed_subject(toks, v, s)
+        p = v - 1
+        while p > 0 and toks[p].low in _BETWEEN and toks[p].start > s:
+            p -= 1  # "... but has long said ...": back past auxiliaries and adverbs
+        prev = toks[p] if v > 0 and toks[p].start >= s else None
+        if span is not None:
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            extra.append(Cue(v, t, NP("desc", a, b, ctx.text[a:b]), False))
+        elif prev is not None and prev.low in ("and", "but"):
+            extra.append(Cue(v, t, NP("participle", t.start, t.start, ""), False))
+        elif (
+            prev is not None
+            and prev.low in STATEMENT_NOUNS
+            and v >= 3
+            and toks[v - 2].low in ("'s", "’s")
+        ):
+            # "Ruiz's statement said ...": the statement's author speaks
+            np = _np_ending(ctx, v - 3)
+            if np is not None and np.kind in ("name", "newname"):
+                extra.append(Cue(v, t, np, False))
+        elif prev is not None and prev.low in ("who", "which") and v >= 2:
+            # "Thomas Perez, who said he expects ...": the speaker is the phrase before "who"
+            k = v - 3 if toks[v - 2].text == "," else v - 2
+            np = _np_ending(ctx, k) if k >= 0 and toks[k].start >= s else None
+            if np is not None:
+                extra.append(Cue(v, t, np, False))
+        elif t.low in MORE_VERBS and prev is not None and prev.low not in AUX | DETERMINERS:
+            np = _np_before(ctx, v, s)
+            if np is not None:
+                extra.append(Cue(v, t, np, False))
+    return extra
+
+
+def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
+    """`resolve`, except that a subject describing someone the text does not name is kept as
+    an unnamed source, described as written, rather than given to a name nearby."""
+    np = cue.np
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    desc = None
+    if cue.tok.low == "according":
+        span = according_source(toks, cue.v, e)
+        if span is not None:
+            desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    elif cue.after and np.kind == "desc" and inverted_is_clause(toks, ctx.tok_index, cue):
+        # "Chase, 27, a teacher, said the harbor was safe": the subject stands before the verb
+        before = _np_before(ctx, cue.v, s)
+        if before is not None:
+            return _speaker(ctx, Cue(cue.v, cue.tok, before, False), state)
+    elif cue.after:
+        if np.kind == "desc" and is_unnamed(np.text):
+            desc = (np.start, np.end)
+    elif np.kind == "desc" and ctx.toks[ctx.tok_index(np.end) - 1].low in ("and", "but"):
+        # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
+        return _speaker(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
+    elif np.kind == "participle":
+        # the sentence's subject, not a dateline or a name after a preposition ("told ABC")
+        subject = _colon_subject(ctx, s, cue.pos)
+        if subject is not None:
+            return resolve(ctx, subject, state)
+    elif np.kind in ("desc", "newname", "name"):
+        span = unnamed_subject(toks, cue.v, s)
+        if span is not None and np.kind == "name":
+            # "Officials said": a common noun opening the sentence, not a name
+            words = toks[span[0] : span[1]]
+            modifier = any(
+                w.low in ("of", "to", "for", "at", "with", "from") and w.start < np.start
+                for w in words
+            )  # "Aides to Ruiz": the name is in the description, not its head
+            if not modifier and (len(words) != 1 or not common_noun(ctx.text, words[0].text)):
+                span = None
+        if span is not None:
+            desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    if desc is not None:
+        words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
+        return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
+    return resolve(ctx, cue, state)
+
+
 # fmt: off
+# words between a name and the rest of its clause that are no part of the subject ("X on Monday")
 TIME_WORDS = {
     "a", "afternoon", "again", "also", "an", "at", "earlier", "evening", "friday", "in",
     "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
@@ -1691,55 +1825,3 @@ TIME_WORDS = {
     "tuesday", "wednesday", "week", "year", "yesterday"
 }
 # fmt: on
-
-
-def _indirect(ctx: _Ctx, c: Cue) -> tuple[int, int] | None:
-    """The reported clause of a cue not used by a quote: `X said (that) ...`, `..., X said.`"""
-    low = c.tok.low
-    if low in ("according", "put", "summed", "pointed", "went", "asked") or c.after:
-        return None
-    toks, text = ctx.toks, ctx.text
-    v = c.v
-    s, e = ctx.sentence(c.pos)
-    start = None
-    j = v + 1
-    if low in ("told", "tells", "telling"):
-        k = j  # told reporters that ...
-        while k < len(toks) and k < j + 5 and toks[k].low != "that" and toks[k].word:
-            k += 1
-        j = k
-    k = j
-    while k < len(toks) and k < j + 6 and toks[k].low in TIME_WORDS and toks[k].start < e:
-        k += 1  # said on Tuesday that ..., said in a statement that ...
-    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
-        start = toks[k + 1].start if k + 1 < len(toks) else None
-    elif (
-        low in BARE_COMPLEMENT
-        and j < len(toks)
-        and toks[j].word
-        and toks[j].start < e
-        and toks[j].low not in PREPOSITIONS
-        and toks[j].low not in ("to", "so", "yes", "no", "nothing")
-    ):
-        start = toks[j].start
-    end = e
-    if start is None:
-        # "..., Sheinbaum clarified.": the clause before the speaker
-        nb = ctx.tok_index(c.np.start) - 1
-        rest = [t for t in toks[v + 1 : ctx.tok_index(e)] if t.word]
-        if nb >= 0 and toks[nb].text == "," and len(rest) <= 4 and toks[nb].start > s:
-            start, end = s, toks[nb].start
-        else:
-            return None
-    while start < end and text[start] in " \t,":
-        start += 1
-    while end > start and text[end - 1] in ".!?,; \t":
-        end -= 1
-    # an indirect statement never crosses a quote's marks (it may hold a partial quote)
-    i = bisect.bisect_left(ctx.outer_starts, start) - 1
-    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
-        if o < end and oe > start and not (start <= o and oe <= end):
-            return None
-    if end - start < 8 or ctx.in_quote(start):
-        return None
-    return start, end

@@ -1,0 +1,460 @@
+"""Reported speech: the clause a verb of saying reports (`X said (that) ...`, `..., X said.`,
+`according to X, ...`), as offsets into the text.
+
+The functions read the speaker stage's context (`ctx`: tokens, sentences, quote marks) and cues
+(`cue`: the verb's token index `v`, its token `tok`, its subject phrase `np`, `after` for an
+inverted `said X`) without importing that stage, so the two modules import in one direction.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+# fmt: off
+# verbs whose reported clause may follow without "that": "said the plan failed"
+BARE_COMPLEMENT = {
+    "acknowledged", "acknowledges", "added", "adds", "admits", "admitted", "announced",
+    "announces", "argue", "argued", "argues", "asserted", "claim", "claimed", "claims",
+    "conceded", "confirmed", "contend", "contended", "contends", "declared", "emphasised",
+    "emphasized", "estimated", "explained", "insist", "insisted", "insists", "maintained",
+    "maintains", "note", "noted", "notes", "predicted", "predicts", "recalled", "reported",
+    "reports", "said", "say", "says", "stated", "stressed", "suggest", "suggested", "suggests",
+    "warn", "warned", "warns", "wrote", "writes", "tweeted", "testified", "complained",
+    "speculated", "revealed", "reiterated", "promised", "vowed", "conceded", "countered",
+    "contend", "maintain", "assert", "asserted", "asserts", "declare", "confirm", "admit",
+    "concede", "recall", "emphasize", "state", "mention", "mentioned", "mentions", "add",
+    "write", "report", "allege", "alleged", "alleges", "predict", "stress", "acknowledge",
+    "adding", "arguing", "claiming", "declaring", "insisting", "noting", "saying", "stating",
+    "warning", "writing", "emphasizing", "stressing", "recalling", "explaining",
+    "suggesting", "asserting", "acknowledging", "predicting", "contending", "maintaining",
+    "confirming", "admitting", "alleging", "conceding",
+}
+# verbs whose object, not a clause, is what they report: "announced a new tariff"
+OBJECT_REPORTED = {
+    "announced", "announces", "reported", "reports", "revealed", "confirmed", "predicted",
+    "acknowledged", "promised", "vowed", "reiterated", "estimated",
+}
+# verbs of saying the speaker rules do not list (plain forms after "they", "critics")
+MORE_VERBS = {
+    "argue", "insist", "contend", "suggest", "warn", "acknowledge", "predict", "maintain",
+    "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
+    "stress", "recall", "mentioned", "declare", "admit", "claim",
+}
+# participles of saying the speaker rules do not list: ", suggesting that ..."
+MORE_PARTICIPLES = {
+    "suggesting", "asserting", "acknowledging", "announcing", "predicting", "contending",
+    "maintaining", "confirming", "admitting", "reporting", "vowing", "promising", "alleging",
+    "conceding",
+}
+# what a person's words are called: "Ruiz's statement said ..."
+STATEMENT_NOUNS = {
+    "statement", "statements", "comments", "comment", "remarks", "letter", "tweet", "tweets",
+    "post", "email", "memo", "testimony", "speech", "spokesman", "spokeswoman", "spokesperson",
+}
+# verbs with a listener before the clause: "told reporters (that) ..."
+WITH_LISTENER = {
+    "told", "tells", "telling", "informed", "assured", "warned", "warns", "reminded", "promised",
+}
+# no reported clause of their own (asking is not stating; "put it", "summed up", "went on")
+NO_CLAUSE = {"put", "summed", "pointed", "went", "asked", "asking", "asks", "answered"}
+# words that may stand between a verb of saying and its clause: "said on Tuesday that"
+ADVERBIAL = {
+    "a", "afternoon", "again", "also", "an", "at", "during", "earlier", "evening", "friday",
+    "in", "interview", "last", "later", "monday", "month", "morning", "night", "on", "recently",
+    "repeatedly", "saturday", "statement", "sunday", "the", "this", "thursday", "time",
+    "today", "tuesday", "wednesday", "week", "year", "yesterday", "privately", "publicly",
+    "flatly", "previously", "separately", "then", "now", "too", "once", "twice", "briefly",
+    "tonight", "statements", "speech", "remarks", "email", "e-mail", "post", "conference",
+    "call", "news", "press", "release", "blog", "his", "her", "their", "its", "to", "reporters",
+    "told", "with", "after", "before", "debate", "rally", "weekend", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "recent", "televised", "written", "radio", "tv", "television", "phone",
+    "telephone", "brief", "lengthy", "joint", "same", "early", "late", "over", "days", "ago",
+}
+# first words that cannot open a reported clause
+NOT_CLAUSE_START = {
+    "so", "yes", "no", "nothing", "something", "anything", "little", "much", "more", "goodbye",
+    "hello", "thanks", "otherwise", "as", "of", "about", "for", "to", "by", "with", "from",
+    "at", "in", "on", "into", "over", "under", "after", "before", "during", "through", "than",
+    "against", "among", "between", "toward", "towards", "upon", "out", "up", "down", "off",
+    "what", "how", "why", "when", "where", "whether", "who", "which", "whom", "and", "or",
+    "but", "that", "too", "also", "only", "just", "very", "again",
+    "repeatedly", "recently", "later", "earlier", "privately", "publicly", "himself", "herself",
+    "themselves", "itself", "him", "her", "them", "me", "us", "goodbye", "hi", "amen", "okay",
+    "ok", "sorry", "nope", "yeah", "thank", "please", "there's", "here", "so,", "while",
+    "although", "though", "unless", "until", "whereas",
+}
+# a clause's subject comes first: "what they say was ...", "that he said would ..."
+VERB_FIRST = {
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+    "did", "will", "would", "can", "could", "should", "shall", "may", "might", "must",
+}
+# after a comma, these open words that are not part of the reported clause:
+# "..., while 22 percent said ...", "..., compared with ...", "..., which ..."
+CLAUSE_AFTER = {
+    "while", "whereas", "compared", "where", "although", "though", "according",
+}
+PARTICIPLE_AFTER = {
+    "saying", "adding", "noting", "arguing", "claiming", "insisting", "warning", "explaining",
+    "stressing", "calling", "accusing", "asking", "telling", "declaring", "suggesting",
+}
+SUBORDINATORS = {
+    "while", "although", "though", "as", "because", "when", "if", "since", "whereas", "after",
+    "before", "once", "until", "unless",
+}
+# fmt: on
+_PREPOSITIONS = {
+    "from", "during", "in", "at", "on", "after", "before", "since", "for", "with", "about",
+    "throughout", "over", "via", "through",
+}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "there"}
+_COMMON_VERBS = {
+    "wants", "needs", "plans", "thinks", "knows", "believes", "remains", "looks", "seems",
+    "supports", "opposes", "leads", "won", "lost", "made", "got", "went", "came", "became",
+    "gave", "took", "saw", "knew", "thought", "felt", "left", "kept", "began", "brought",
+    "deserves", "means", "makes", "takes", "gets", "goes", "comes", "keeps", "shows", "works",
+    "held", "ran", "met", "paid", "sent", "spent", "stood", "understood", "wrote", "built",
+    "bought", "caught", "fought", "sought", "taught", "led", "fell", "rose", "grew", "drew",
+    "threw", "hit", "meant", "told", "said", "tells", "says", "calls", "tries", "gives",
+    "helps", "hopes", "expects", "intends", "faces", "lacks", "owes", "pays", "runs",
+    "stands", "holds", "violates", "poses", "represents", "includes", "requires",
+    "continues", "favors", "lies", "exists", "matters", "depends", "knows", "feels", "likes",
+    "loves", "hates", "fears", "sees", "owns", "uses", "puts", "sets", "lets", "cost",
+    "hurts", "ought", "know", "think", "believe", "oppose", "deserve", "expect", "intend",
+}
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "our"}
+_END_PUNCT = ".!?,;: \t\n"
+
+
+def reported_clause(ctx, cue) -> tuple[int, int] | None:
+    """The reported clause of a cue not used by a quote, or None when the cue reports none."""
+    low = cue.tok.low
+    if low == "according":
+        return _according(ctx, cue)
+    if low in NO_CLAUSE:
+        return None
+    if cue.after:
+        if _pronoun_opens_clause(ctx, cue):
+            # "Sen. Ruiz, one of its authors, said he supports the bill": not inverted
+            return _checked(ctx, _to_clause_end(ctx, cue, cue.np.start, ctx.sentence(cue.pos)[1]))
+        return _before_inverted(ctx, cue)
+    if low.endswith("ing") and not _participle_ok(ctx, cue):
+        return None
+    span = _complement(ctx, cue)
+    if span is None:
+        span = _before_subject(ctx, cue)
+    return _checked(ctx, span)
+
+
+def _pronoun_opens_clause(ctx, cue) -> bool:
+    """What follows an apparently inverted verb is the subject of the reported clause, not the
+    speaker: a pronoun with more words after it ("..., said he supports ...") or a phrase
+    holding a verb ("Chase, 27, a teacher, said the harbor was safe")."""
+    return inverted_is_clause(ctx.toks, ctx.tok_index, cue)
+
+
+def inverted_is_clause(toks, tok_index, cue) -> bool:
+    """See `_pronoun_opens_clause`; shared with the speaker hook, which then looks for the
+    subject before the verb."""
+    if cue.np is None or cue.tok.low == "according":
+        return False
+    i = tok_index(cue.np.end)
+    if cue.np.kind == "pronoun":
+        return i + 1 < len(toks) and toks[i].word and toks[i + 1].word
+    if cue.np.kind == "desc":
+        return _clause_like(toks, tok_index(cue.np.start) + 1)
+    return False
+
+
+def _participle_ok(ctx, cue) -> bool:
+    """", saying (that) ...": a participle reports a clause only after a comma or dash and
+    before "that" or a clause's subject ("..., claiming his third victory" reports none)."""
+    toks = ctx.toks
+    v = cue.v
+    if v > 0 and toks[v - 1].low in ("is", "are", "was", "were", "been"):
+        return True  # "Clinton is declaring that ...": a verb in the progressive
+    if v == 0 or toks[v - 1].low in ("without", "of", "the", "a", "an", "keep"):
+        return False
+    if cue.tok.low in WITH_LISTENER:
+        return True  # "telling the host that ...": the listener rule finds the clause
+    nxt = toks[v + 1] if v + 1 < len(toks) else None
+    return nxt is not None and (
+        nxt.low in ("that", "he", "she", "they", "it", "we", "i", "there") or nxt.text in "“\""
+        or (nxt.cap and nxt.low not in NOT_CLAUSE_START)
+        or (
+            nxt.low in _DETERMINERS
+            and toks[v - 1].low in (",", "by")
+            and (_has_verb_soon(toks, v + 1) or _clause_like(toks, v + 2, 5))
+        )
+    )
+
+
+def _has_verb_soon(toks, i: int) -> bool:
+    """A finite verb among the next few words: "saying his campaign doesn't want ..." holds a
+    clause, "claiming his third victory in ..." does not."""
+    for t in toks[i : i + 6]:
+        if t.low in VERB_FIRST or t.low.endswith(("n't", "n’t")) or t.low in ("wants", "want"):
+            return True
+        if not t.word:
+            return False
+    return False
+
+
+def _checked(ctx, span):
+    """Trim the span's edges; refuse spans that cross a quote's marks, start inside one, or are
+    too short to be a statement."""
+    if span is None:
+        return None
+    text = ctx.text
+    start, end = span
+    while start < end and text[start] in " \t,—–-:":
+        start += 1
+    while end > start and text[end - 1] in _END_PUNCT + "—–-":
+        end -= 1
+    i = bisect.bisect_left(ctx.outer_starts, start) - 1
+    for o, oe in ctx.outer[max(i, 0) : bisect.bisect_left(ctx.outer_starts, end) + 1]:
+        if o < end and oe > start and not (start <= o and oe <= end):
+            return None  # a reported statement may hold a partial quote, never cut one
+    if end - start < 8 or len(text[start:end].split()) < 2 or text[start] in "?)]":
+        return None
+    if ctx.in_quote(start) and not _quote_inside(ctx, start, end):
+        return None
+    if text[start:end].rstrip().endswith("?") or _question_ends(text, end):
+        return None
+    return start, end
+
+
+def _quote_inside(ctx, start: int, end: int) -> bool:
+    """"said “it gets me mad” every time ...": a clause may open with a partial quote."""
+    i = bisect.bisect_right(ctx.outer_starts, start) - 1
+    return i >= 0 and ctx.outer[i][1] + 10 < end
+
+
+def _question_ends(text: str, end: int) -> bool:
+    rest = text[end : end + 2]
+    return rest[:1] == "?"
+
+
+def _skip_adverbial(toks, j: int, e: int, limit: int = 10) -> int:
+    """Past words like "on Tuesday", "in a statement", "to reporters", "this week" after a verb."""
+    k = j
+    while k < len(toks) and k < j + limit and toks[k].start < e:
+        t = toks[k]
+        if t.low in ADVERBIAL or (t.word and t.text[:1].isdigit()):
+            k += 1
+            continue
+        if t.text == "," and k + 1 < len(toks) and toks[k + 1].low in ADVERBIAL:
+            k += 1
+            continue
+        # "in an interview with Fox News", "at a rally in Ohio": capitalised words after a
+        # preposition already skipped belong to the adverbial
+        if t.word and t.cap and k > j and toks[k - 1].low in ADVERBIAL:
+            k += 1
+            continue
+        break
+    return k
+
+
+def _complement(ctx, cue) -> tuple[int, int] | None:
+    """`X said (that) CLAUSE`, `X told reporters (that) CLAUSE`: the words after the verb."""
+    toks = ctx.toks
+    low = cue.tok.low
+    v = cue.v
+    s, e = ctx.sentence(cue.pos)
+    j = v + 1
+    if low in WITH_LISTENER:
+        k = j
+        while k < len(toks) and k < j + 12 and toks[k].start < e and toks[k].low != "that":
+            if toks[k].text in ";:“”\"" or toks[k].low in ("to", "about", "of", "how", "why"):
+                break
+            k += 1
+        if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+            return _to_clause_end(ctx, cue, toks[k + 1].start if k + 1 < len(toks) else e, e)
+        # "told reporters he would ...": a short listener, then a pronoun subject
+        for k in range(j + 1, min(j + 4, len(toks))):
+            first = toks[k].low.replace("’", "'").split("'")[0]
+            if first in ("he", "she", "they", "we", "i", "it", "there") and toks[k].start < e:
+                if all(u.word for u in toks[j:k]):
+                    return _to_clause_end(ctx, cue, toks[k].start, e)
+        return None
+    k = _skip_adverbial(toks, j, e)
+    if k < len(toks) and toks[k].low in _PREPOSITIONS:
+        # "has said from the start that ...": past a phrase to its "that"
+        f = k + 1
+        while f < len(toks) and f < k + 9 and toks[f].start < e and toks[f].word:
+            if toks[f].low == "that":
+                k = f
+                break
+            f += 1
+    if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and nxt.text == "," and k + 2 < len(toks):
+            nxt = toks[k + 2]  # "added that, ..."
+        if nxt is None or nxt.start >= e or nxt.text in ".,;:!?":
+            return None  # "he said that.": a pronoun, no clause
+        return _to_clause_end(ctx, cue, nxt.start, e)
+    if low not in BARE_COMPLEMENT:
+        return None
+    if j < len(toks) and toks[j].low in _DETERMINERS:
+        k = j  # "said the plan failed": the clause opens with its subject
+    if k < len(toks) and toks[k].text == "," and k > j:
+        k += 1  # "said Tuesday, the plan ..."
+    if k >= len(toks) or toks[k].start >= e or not toks[k].word:
+        if k < len(toks) and toks[k].text in "“\"" and toks[k].start < e:
+            return _to_clause_end(ctx, cue, toks[k].start, e)
+        return None
+    if toks[k].low in VERB_FIRST:
+        return None
+    if toks[k].low in NOT_CLAUSE_START or (toks[k].low.endswith("ly") and not toks[k].cap):
+        if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")):
+            return None
+    skipped = toks[j:k]
+    if any(t.low in _PREPOSITIONS for t in skipped) and toks[k - 1].text != ",":
+        # "said in his office overlooking the bay": after a phrase, only a clause's subject
+        if toks[k].low not in _SUBJECT_PRONOUNS and not toks[k].cap:
+            return None
+    if low not in OBJECT_REPORTED and low not in ("said", "says", "say", "told", "tells"):
+        if toks[k].low not in _SUBJECT_PRONOUNS and not _clause_like(toks, k + 1):
+            return None  # "maintained his double-digit lead": an object, not a statement
+    return _to_clause_end(ctx, cue, toks[k].start, e)
+
+
+def _clause_like(toks, i: int, window: int = 9) -> bool:
+    """A finite verb among the next words, before any punctuation."""
+    for t in toks[i : i + window]:
+        if not t.word:
+            return False
+        low = t.low
+        if low in VERB_FIRST or low in _COMMON_VERBS or low.endswith(("n't", "n’t", "ed")):
+            return True
+    return False
+
+
+def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
+    """The clause runs to the sentence's end, cut before a second reporting clause ("and said",
+    ", and Smith said") and, after "While X said ...", before the main clause."""
+    toks = ctx.toks
+    end = e
+    i = ctx.tok_index(start)
+    subordinate = _in_subordinate(ctx, cue)
+    k = i
+    while k < len(toks) and toks[k].start < e:
+        t = toks[k]
+        if ctx.in_quote(t.start):
+            k += 1
+            continue
+        if subordinate and t.text == "," and k > i + 2:
+            return start, t.start
+        if t.low in ("and", "but") and k + 1 < len(toks):
+            nxt = toks[k + 1]
+            if nxt.low in _SAYING and nxt.text.islower():
+                return start, t.start
+            if (
+                toks[k - 1].text == ","
+                and nxt.low in ("he", "she")
+                and k + 2 < len(toks)
+                and toks[k + 2].low in _SAYING | {"also"}
+            ):
+                return start, toks[k - 1].start  # ", and he also ...": the speaker goes on
+        if t.text == ";":
+            return start, t.start
+        if (
+            t.text in (",", "—", "–", "-")
+            and k + 1 < len(toks)
+            and (toks[k + 1].low in PARTICIPLE_AFTER)
+            and k > i + 2
+        ):
+            return start, t.start  # "..., adding that ...": a new statement begins
+        if (
+            t.text == ","
+            and k + 1 < len(toks)
+            and toks[k + 1].low in CLAUSE_AFTER
+            and k > i + 2
+        ):
+            return start, t.start
+        k += 1
+    return start, end
+
+
+def _in_subordinate(ctx, cue) -> bool:
+    """"While Ramos said that ..., he ...": the cue's subject follows a subordinating word."""
+    toks = ctx.toks
+    if cue.np is None or cue.np.kind == "participle":
+        return False
+    b = ctx.tok_index(cue.np.start) - 1
+    return b >= 0 and toks[b].low in SUBORDINATORS
+
+
+def _before_subject(ctx, cue) -> tuple[int, int] | None:
+    """"..., Sheinbaum clarified." and "The plan, a source said, is ...": the words before the
+    speaker (and after the verb when the attribution stands inside the sentence)."""
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    if cue.np is None or cue.np.kind == "participle":
+        return None
+    nb = ctx.tok_index(cue.np.start) - 1
+    if nb >= 0 and toks[nb].low == "the":
+        nb -= 1  # "..., the Tax Foundation said."
+    stop = None
+    if nb >= 1 and toks[nb].text in "”\"" and toks[nb - 1].text == ",":
+        stop = toks[nb].end  # '... “overrun with critics,” Hoover said.': the clause ends
+        nb -= 1  # after the closing mark, its comma inside
+    if nb < 0 or toks[nb].text != "," or toks[nb].start <= s:
+        return None
+    if stop is None:
+        stop = toks[nb].start
+    r = cue.v + 1
+    while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
+        r += 1  # "The truth, the senator said then, was ..."
+    rest = [t for t in toks[r : ctx.tok_index(e)] if t.word or t.text == ","]
+    if not rest or rest[0].text == ",":
+        if len([t for t in rest if t.word]) >= 3:
+            after = toks[r + 1] if r + 1 < len(toks) else None
+            if ctx.in_quote(toks[ctx.tok_index(s)].start) or (after and after.text in "“\"'"):
+                return None  # a quote and its attribution: the quote is the statement
+            return s, e  # "The plan, a source said, is to ...": the attribution stands inside
+        return s, stop
+    if len(rest) <= 5 and all(
+        t.low in ADVERBIAL or t.cap or t.text[:1].isdigit() for t in rest if t.word
+    ):
+        return s, stop  # "..., Smith said in a statement on Tuesday."
+    return None
+
+
+def _before_inverted(ctx, cue) -> tuple[int, int] | None:
+    """"..., said Larry Sabato." : the words before the inverted verb."""
+    toks = ctx.toks
+    s, e = ctx.sentence(cue.pos)
+    b = cue.v - 1
+    while b >= 0 and toks[b].low in ADVERBIAL and toks[b].start > s:
+        b -= 1
+    if b < 0 or toks[b].text != "," or toks[b].start <= s:
+        return None
+    return _checked(ctx, (s, toks[b].start))
+
+
+def _according(ctx, cue) -> tuple[int, int] | None:
+    """`according to X, CLAUSE.` and `CLAUSE, according to X.`"""
+    toks, text = ctx.toks, ctx.text
+    s, e = ctx.sentence(cue.pos)
+    v = cue.v
+    before = text[s : cue.pos].strip()
+    if len(before.split()) >= 3:
+        return _checked(ctx, (s, cue.pos))
+    if before.endswith(",") and len(before.split()) >= 1:
+        return _checked(ctx, (s, e))  # "His criticism, according to X, was ...": around it
+    # the source runs to the next comma; the clause follows it
+    src_end = cue.np.end if cue.np is not None else toks[v + 1].end
+    k = ctx.tok_index(src_end)
+    while k < len(toks) and toks[k].start < e and toks[k].text != ",":
+        k += 1
+    if k + 1 >= len(toks) or toks[k].start >= e:
+        return None
+    return _checked(ctx, (toks[k + 1].start, e))
+
+
+_SAYING = {
+    "said", "says", "say", "told", "added", "noted", "argued", "claimed", "warned", "insisted",
+    "announced", "acknowledged", "wrote", "explained", "stressed", "suggested", "predicted",
+    "declared", "stated", "tells", "adds", "notes", "argues", "claims", "warns", "insists",
+}  # fmt: skip

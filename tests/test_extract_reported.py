@@ -1,0 +1,276 @@
+"""Reported speech and unnamed sources: one short made-up text per case the extractor handles."""
+
+import pytest
+
+from article_facts.extract import extract_attributions
+from article_facts.extract.sources import is_unnamed, unnamed_subject
+from article_facts.extract.names import tokenize
+
+
+def reported(text):
+    """(words, speaker, attribution) of every reported statement, checking the offsets."""
+    out = []
+    for a in extract_attributions(text):
+        assert 0 <= a.start < a.end <= len(text)
+        if a.verb is not None:
+            assert text[a.verb_start : a.verb_start + len(a.verb)] == a.verb
+        if a.speaker_type == "unnamed":
+            assert a.speaker_name and a.speaker_name in text  # copied from the text
+        if a.kind == "indirect":
+            out.append((text[a.start : a.end], a.speaker_name, a))
+    return out
+
+
+def one(text):
+    got = reported(text)
+    assert len(got) == 1, got
+    return got[0]
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # X said that ..., with words between the verb and "that"
+        ("Mayor Ana Ruiz said on Tuesday that the bridge would reopen in May.\n",
+         "the bridge would reopen in May"),
+        ("Mayor Ana Ruiz has said from the start that the bridge would reopen.\n",
+         "the bridge would reopen"),
+        # a clause without "that"
+        ("Mayor Ana Ruiz said the bridge would reopen in May.\n", "the bridge would reopen in May"),
+        # X said in a statement ...
+        ("Governor Lena Park said in a statement that the budget was balanced.\n",
+         "the budget was balanced"),
+        # X told reporters (that) ...
+        ("Governor Lena Park told reporters that the budget was balanced.\n",
+         "the budget was balanced"),
+        ("Governor Lena Park told reporters she would sign the budget.\n",
+         "she would sign the budget"),
+        # X's statement ...
+        ("Mayor Ana Ruiz's statement said the water was safe to drink.\n",
+         "the water was safe to drink"),
+        # a second verb of the sentence's subject
+        ("Mayor Ana Ruiz visited the bridge and said the repairs were finished.\n",
+         "the repairs were finished"),
+        # "who said"
+        ("The plan was drafted by Ana Ruiz, who said it would cut costs.\n", "it would cut costs"),
+        # ", saying ..." with a clause
+        ("Ana Ruiz won the vote, saying the result proved her point.\n",
+         "the result proved her point"),
+        # a second verb after auxiliaries, a participle the speaker rules do not list, the
+        # progressive, a pronoun subject after an appositive, a clause opening with "if"
+        ("Ana Ruiz backed the plan but has long said the harbor needs more money.\n",
+         "the harbor needs more money"),
+        ("Ana Ruiz won the vote, suggesting that the harbor plan was popular.\n",
+         "the harbor plan was popular"),
+        ("Ana Ruiz is warning that the harbor plan will fail.\n", "the harbor plan will fail"),
+        ("Ana Ruiz is warning the voters will pay more.\n", "the voters will pay more"),
+        ("Mayor Ana Ruiz, one of the plan's authors, said she supports the harbor deal.\n",
+         "she supports the harbor deal"),
+        ("Mayor Ana Ruiz said if elected again she would rebuild the harbor.\n",
+         "if elected again she would rebuild the harbor"),
+        # the clause before the speaker, and a quote's comma inside its closing mark
+        ("The ferry is too slow for the island, Ana Ruiz said.\n", "The ferry is too slow for the island"),
+        ("The ferry to the island is “far too slow,” Ana Ruiz said.\n",
+         "The ferry to the island is “far too slow,”"),
+    ],
+)
+def test_reported_clause_and_named_speaker(text, words):
+    got, speaker, a = one(text)
+    assert got == words
+    assert speaker in ("Ana Ruiz", "Lena Park") and a.speaker_type == "person"
+
+
+@pytest.mark.parametrize(
+    "verb",
+    ["says", "told the board", "added", "noted", "wrote", "argued", "claimed", "warned",
+     "insisted", "announced", "acknowledged", "stressed", "predicted", "explained"],
+)
+def test_verbs_of_saying(verb):
+    text = f"Coach Omar Diallo {verb} that the club would sign two players.\n"
+    got, speaker, a = one(text)
+    assert got == "the club would sign two players" and speaker == "Omar Diallo"
+    assert a.verb == verb.split()[0]
+
+
+def test_plain_verb_forms_after_a_named_subject():
+    got, speaker, _ = one("Ruiz and Diallo contend that the harbor plan is costly.\n")
+    assert got == "the harbor plan is costly" and speaker == "Diallo"
+
+
+def test_according_to_before_and_after():
+    for text in (
+        "According to Coach Omar Diallo, the club will sign two players.\n",
+        "The club will sign two players, according to Coach Omar Diallo.\n",
+    ):
+        got, speaker, a = one(text)
+        assert got.lower() == "the club will sign two players"
+        assert speaker == "Omar Diallo" and a.verb.lower() == "according to"
+
+
+def test_according_to_a_description_is_an_unnamed_source():
+    text = "The ferry will stop running in June, according to a report by the Harbor Gazette.\n"
+    got, speaker, a = one(text)
+    assert got == "The ferry will stop running in June"
+    assert a.speaker_type == "unnamed" and speaker == "a report by the Harbor Gazette"
+
+
+def test_attribution_inside_the_sentence():
+    got, speaker, a = one("The repairs, a city engineer said, will take two more weeks.\n")
+    assert got.startswith("The repairs") and got.endswith("two more weeks")
+    assert (speaker, a.speaker_type) == ("a city engineer", "unnamed")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "A senior administration official",
+        "Analysts",
+        "Officials at the ministry",
+        "Two people familiar with the matter",
+        "Some economists",
+        "55 percent of voters",
+        "At least half of voters in each district",
+        "Pentagon spokesmen",
+        "Some Democrats",
+        "Others",
+        "Aides to Ruiz",
+        "A spokesman for Ruiz",
+    ],
+)
+def test_unnamed_sources_keep_their_description(subject):
+    # a name nearby must not take the statement
+    text = f"Mayor Ana Ruiz spoke first.\n{subject} said the harbor deal would fail.\n"
+    got, speaker, a = one(text)
+    assert got == "the harbor deal would fail"
+    assert a.speaker_type == "unnamed" and speaker == subject
+
+
+def test_a_participle_takes_the_sentence_subject_not_a_dateline_or_listener():
+    text = (
+        "LIMA (AP) — Ana Ruiz praised the crews in an interview with ABC News, "
+        "saying the storm had passed.\n"
+    )
+    got, speaker, _ = one(text)
+    assert got == "the storm had passed" and speaker == "Ana Ruiz"
+
+
+def test_a_common_noun_opening_the_sentence_is_no_name():
+    text = "Police arrived on Monday.\nPolice said the harbor would close.\n"
+    got, speaker, a = one(text)
+    assert got == "the harbor would close"
+    assert (speaker, a.speaker_type) == ("Police", "unnamed")
+
+
+def test_inverted_unnamed_source():
+    got, speaker, a = one("The deal was signed on Friday, said a senior official.\n")
+    assert got == "The deal was signed on Friday"
+    assert (speaker, a.speaker_type) == ("a senior official", "unnamed")
+
+
+def test_direct_quote_with_an_unnamed_source():
+    text = "Mayor Ana Ruiz spoke first.\n“We are not worried,” a senior administration official said.\n"
+    (a,) = [a for a in extract_attributions(text) if a.kind == "direct"]
+    assert a.speaker_type == "unnamed" and a.speaker_name == "a senior administration official"
+
+
+def test_pronouns_still_resolve():
+    got, speaker, a = one("Senator Rui Costa spoke on Monday. He said the vote was fair.\n")
+    assert got == "the vote was fair" and speaker == "Rui Costa" and a.speaker_type == "person"
+
+
+def test_partial_quote_inside_a_reported_clause():
+    text = "Mayor Ana Ruiz said the plan was “a disaster” for the harbor and its workers.\n"
+    got, speaker, _ = one(text)
+    assert got == "the plan was “a disaster” for the harbor and its workers"
+    assert speaker == "Ana Ruiz"
+
+
+def test_a_quote_alone_is_not_also_a_reported_statement():
+    assert reported("“The bridge will reopen in May,” Ana Ruiz said.\n") == []
+
+
+def test_no_sentence_end_inside_a_number():
+    got, _, _ = one("Revenue rose to $3.2 billion last year, Mayor Ana Ruiz said.\n")
+    assert got == "Revenue rose to $3.2 billion last year"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mayor Ana Ruiz said on Tuesday.\n",  # nothing reported
+        "Mayor Ana Ruiz said in her office overlooking the harbor.\n",  # a place, no clause
+        "Mayor Ana Ruiz asked whether the bridge would reopen.\n",  # a question
+        "Mayor Ana Ruiz believes the bridge will reopen.\n",  # an opinion verb
+        "Ana Ruiz won the vote, claiming her third victory in a row.\n",  # an object, no clause
+        "Ana Ruiz maintained her lead in the polls.\n",  # an object, no clause
+        "It goes without saying that the bridge is old.\n",  # an idiom
+        "They said that.\n",  # a pronoun, no clause
+        "On Tuesday, Ana Ruiz said, “We will rebuild the harbor before winter comes.”\n",  # a quote
+        "Ana Ruiz explained the harbor plan to the council.\n",  # an object, no clause
+    ],
+)
+def test_not_reported_speech(text):
+    assert reported(text) == []
+
+
+def test_unnamed_subject_rules():
+    def subject(text):
+        toks = tokenize(text)
+        v = next(i for i, t in enumerate(toks) if t.low == "said")
+        span = unnamed_subject(toks, v, 0)
+        return None if span is None else text[toks[span[0]].start : toks[span[1] - 1].end]
+
+    assert subject("Two aides close to the mayor said so") == "Two aides close to the mayor"
+    assert subject("Three-quarters of the voters said so") == "Three-quarters of the voters"
+    assert subject("The senator said so") is None  # definite: someone named elsewhere
+    assert subject("His aides said so") is None
+    assert subject("Ana Ruiz said so") is None  # a name
+    assert subject("The plan turned to primary contests in said so") is None
+    assert is_unnamed("a senior official") and is_unnamed("people familiar with the talks")
+    assert not is_unnamed("the minister") and not is_unnamed("Ana Ruiz")
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # the clause ends before a second verb of saying, a contrast, a participle, a new
+        # clause of the same speaker, a semicolon, and the main clause after "While X said"
+        ("Ana Ruiz said the harbor was safe and said the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, while critics said it was not.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, adding that the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe, and she also said the bridge would reopen.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the harbor was safe; the council disagreed.\n", "the harbor was safe"),
+        ("While Ana Ruiz said the harbor was safe, the council closed it.\n",
+         "the harbor was safe"),
+        # "..., the X said." and a subject with an appositive before "said"
+        ("The harbor is safe again, the Harbor Authority said.\n", "The harbor is safe again"),
+        ("Jillian Chase, 27, a teacher in Lima, said the harbor was safe.\n",
+         "the harbor was safe"),
+        # "said then," inside the sentence, "according to" inside it, a leading partial quote
+        ("The truth, the mayor said then, was that the harbor was safe.\n",
+         "The truth, the mayor said then, was that the harbor was safe"),
+        ("The plan, according to Ana Ruiz, was approved in May.\n",
+         "The plan, according to Ana Ruiz, was approved in May"),
+        ("Ana Ruiz said “it gets me angry” every time the harbor floods.\n",
+         "“it gets me angry” every time the harbor floods"),
+    ],
+)
+def test_clause_boundaries(text, first):
+    assert reported(text)[0][0] == first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flooding hit the states that border the river last spring.\n",  # a noun, not a verb
+        "Ana Ruiz defended the plan, which she says was approved by the council.\n",
+        "Did Ana Ruiz say the harbor was safe?\n",  # a question
+        "Ana Ruiz said “the harbor is safe” again.\n",  # a quote, hardly more
+    ],
+)
+def test_not_reported_speech_either(text):
+    assert reported(text) == []
