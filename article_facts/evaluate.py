@@ -24,8 +24,8 @@ is only ever scored: `--misses` refuses to print its errors. The corpus's test s
 read.
 
 Direct quotes: the corpus does not tell direct from partial quotes, so every
-quotation-mark pair (paired mechanically: curly marks by shape, straight marks alternating,
-per paragraph) whose words lie at least half inside an attribution's content is a gold quote
+quotation-mark pair (paired mechanically: curly marks by shape, straight marks and the two
+apostrophes `''` that archive text writes for them alternating, per paragraph) whose words lie at least half inside an attribution's content is a gold quote
 with that attribution's source; pairs inside no content (scare quotes, titles) are not quotes.
 Predictions are the extractor's 'direct' and 'partial' quotes. Speaker accuracy counts the gold
 quotes whose source names someone (see `source_is_name`).
@@ -222,7 +222,7 @@ def evaluate_own(folder: Path, seeds: list[Path]) -> tuple[list[Score], Score, S
 
 
 # -- PolNeAR ------------------------------------------------------------------------------------
-_PAIR_MARK = re.compile(r'[“”"]')
+_PAIR_MARK = re.compile(r"''|[“”\"]")
 
 
 def mark_pairs(text: str) -> list[tuple[int, int]]:
@@ -233,17 +233,14 @@ def mark_pairs(text: str) -> list[tuple[int, int]]:
         open_at = None
         for m in _PAIR_MARK.finditer(text, ps, pe):
             ch = m.group()
-            if ch == "“" or (ch == '"' and open_at is None):
-                open_at = m.start()
+            if ch == "“" or (ch != "”" and open_at is None):
+                open_at = m.end()  # where the words start
             elif open_at is not None:
-                out.append((open_at + 1, m.start()))
+                out.append((open_at, m.start()))
                 open_at = None
-        if (
-            open_at is not None
-            and li + 1 < len(lines)
-            and text[lines[li + 1][0] :].lstrip()[:1] in '“"'
-        ):
-            out.append((open_at + 1, pe))
+        following = text[lines[li + 1][0] :].lstrip() if li + 1 < len(lines) else ""
+        if open_at is not None and (following[:1] in ('“', '"') or following.startswith("''")):
+            out.append((open_at, pe))
     cleaned = []
     for s, e in out:
         while s < e and text[s].isspace():

@@ -166,15 +166,17 @@ CLOSING_MARKS = ("”", '"')
 
 def quote_marks(body, start, end, paragraph_end):
     """Whether the words body[start:end] are just inside an opening and a closing quotation
-    mark, curly or straight. A comma before the closing mark stays outside the words; a quote
+    mark, curly or straight (or two apostrophes, as news archives write them). A comma before the closing mark stays outside the words; a quote
     that runs on into the next paragraph (English style) has no closing mark at the end of its
     paragraph, and the next paragraph opens with a mark instead."""
-    opens = body[start - 1:start] in OPENING_MARKS if start else False
-    after = body[end:end + 2]
-    closes = after[:1] in CLOSING_MARKS or (after[:1] == "," and after[1:2] in CLOSING_MARKS)
+    opens = (body[start - 1:start] in OPENING_MARKS or body[max(start - 2, 0):start] == "''") if start else False
+    after = body[end:end + 3]
+    closes = (after[:1] in CLOSING_MARKS or after.startswith("''")
+              or (after[:1] == "," and (after[1:2] in CLOSING_MARKS or after[1:3] == "''")))
     if not closes and end == paragraph_end:
         next_start = SPACE.match(body, end).end()
-        closes = body[next_start:next_start + 1] in OPENING_MARKS
+        closes = (body[next_start:next_start + 1] in OPENING_MARKS
+                  or body.startswith("''", next_start))
     return opens, closes
 
 

@@ -4,6 +4,11 @@ Works paragraph by paragraph (a paragraph is a non-empty line, as in article.txt
 over the marks, so it is linear in the text's length and cannot fail on unbalanced marks: an
 opening mark that never closes is dropped unless the next paragraph opens a quote again (the
 English convention for a quote running over several paragraphs).
+
+Two apostrophes (`''`) count as a straight quotation mark: news archives in plain text (the New
+York Times' among them) write every quotation mark that way. A `''` mark's `open_at` and
+`close_at` are its second apostrophe, so the words still start at open_at + 1 and the text
+after the quote at close_at + 1.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from dataclasses import dataclass
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
 STRAIGHT = '"'
-_MARK = re.compile(r'[“”"«»„]')
+DOUBLE_APOSTROPHE = "''"
+_MARK = re.compile(r"''|[“”\"«»„]")
 _DATE = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}"
 )
@@ -56,7 +62,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _starts_with_open(text: str, para: tuple[int, int]) -> bool:
     ch = text[para[0]]
-    return ch in OPEN_MARKS or ch == STRAIGHT
+    return ch in OPEN_MARKS or ch == STRAIGHT or text.startswith(DOUBLE_APOSTROPHE, para[0])
 
 
 def _words(text: str, start: int, end: int) -> int:
@@ -70,7 +76,7 @@ def find_quote_marks(text: str) -> list[QuoteSpan]:
     for i, para in enumerate(paras):
         open_at = None
         for m in _MARK.finditer(text, para[0], para[1]):
-            ch, pos = m.group(), m.start()
+            ch, pos = m.group(), m.end() - 1  # a '' mark stands at its second apostrophe
             if ch in OPEN_MARKS:
                 open_at = pos  # an unclosed earlier opening is dropped
             elif ch in CLOSE_MARKS:
@@ -80,8 +86,8 @@ def find_quote_marks(text: str) -> list[QuoteSpan]:
             else:  # straight mark: opens when nothing is open, else closes
                 if open_at is None:
                     after = text[pos + 1] if pos + 1 < para[1] else " "
-                    before = text[pos - 1] if pos > para[0] else " "
-                    if after.isspace() and not before.isspace() and pos > para[0]:
+                    before = text[m.start() - 1] if m.start() > para[0] else " "
+                    if after.isspace() and not before.isspace() and m.start() > para[0]:
                         continue  # looks like a stray closing mark
                     open_at = pos
                 else:
@@ -97,6 +103,8 @@ def find_quote_marks(text: str) -> list[QuoteSpan]:
 def _add(text, spans, open_at, close_at, para):
     s = open_at + 1
     e = close_at if close_at is not None else para[1]
+    if close_at is not None and text.startswith(DOUBLE_APOSTROPHE, close_at - 1):
+        e = close_at - 1  # the words end before the first apostrophe of a '' mark
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -134,7 +142,8 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "other"  # ids, handles, dates, numbers: markup, not speech
     if _DATE.fullmatch(content0.strip()) or re.fullmatch(r"[a-z]*[A-Z][a-z]+[A-Z]\w*", content0):
         return "other"  # a date line or a CamelCase handle from an embedded post
-    lead = text[max(q.para[0], q.open_at - 12) : q.open_at].rstrip().lower()
+    mark = q.open_at - 1 if text.startswith(DOUBLE_APOSTROPHE, q.open_at - 1) else q.open_at
+    lead = text[max(q.para[0], mark - 12) : mark].rstrip().lower()
     if _is_title_like(content0.rstrip(".,")) and _wordcount(content0) <= 6 and (
         re.search(r"(?:\bon|\bin|\bat|\bto|\bof|\bfrom|’s|'s|\btitled|\bcalled|\bnamed)[,:]?$", lead)
     ):
@@ -142,7 +151,7 @@ def classify(text: str, q: QuoteSpan) -> str:
     if content0.startswith("(") and content0.rstrip(".").endswith(")"):
         return "other"  # "(CROSSTALK.)": a transcript's stage direction
     para_start = q.para[0]
-    before = text[max(para_start, q.open_at - 120) : q.open_at]
+    before = text[max(para_start, mark - 120) : mark]
     after = text[q.outer_end : min(q.para[1], q.outer_end + 80)]
     content = text[q.start : q.end]
     words = _words(text, q.start, q.end)
