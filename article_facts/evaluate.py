@@ -286,17 +286,28 @@ _NOT_NAME = {
 def source_is_name(source: str) -> str | None:
     """The surname-like head of a PolNeAR source that names someone, else None.
 
-    The source is cut at its first comma or parenthesis (or ' who ', ' which ', ' that '), then
-    at ' of ', ' for ', ' at ', ' from ', ' on ', ' in ', ' to ', ' with ', ' about ', ' by ';
-    the first part that is not only titles is kept. It names someone when that part's last word
-    (the head of the phrase) is capitalised and not a pronoun or determiner: `Trump campaign
-    spokesman Jason Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New
-    York Times` -> 'Times'; `An Israeli official` or `the former Florida governor` name nobody.
+    The source is cut at ' who ', ' which ', ' that ', then at its commas and parentheses; the
+    first part is the phrase, and when it names nobody the part right after it is tried as its
+    appositive (`A top strategist, John Weaver,` -> 'Weaver'). See `phrase_head`.
+    """
+    clause = re.split(r" who | which | that ", source)[0]
+    parts = [x for x in re.split(r",|\(|\)", clause) if x.strip()]
+    if not parts:
+        return None
+    return phrase_head(parts[0]) or (phrase_head(parts[1]) if len(parts) > 1 else None)
+
+
+def phrase_head(phrase: str) -> str | None:
+    """The head of a phrase that names someone, else None. The phrase is cut at ' of ', ' for ',
+    ' at ', ' from ', ' on ', ' in ', ' to ', ' with ', ' about ', ' by '; the first part that is
+    not only titles is kept. It names someone when that part's last word (the head of the
+    phrase) is capitalised and not a pronoun or determiner: `Trump campaign spokesman Jason
+    Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New York Times` ->
+    'Times'; `An Israeli official` or `the former Florida governor` name nobody.
     """
     from .extract.names import is_title_word
 
-    s = re.split(r",|\(| who | which | that ", source)[0]
-    segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", s)
+    segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", phrase)
     # "Secretary of State John F. Kerry": a segment holding only titles is skipped
     seg = next(
         (

@@ -102,3 +102,16 @@ def test_validation_errors_are_never_printed(tmp_path, capsys):
 def test_test_split_is_refused(tmp_path):
     (tmp_path / "test.jsonl").write_text("{}\n", encoding="utf-8")
     assert evaluate.main(["--polnear", str(tmp_path / "test.jsonl")]) == 2
+
+
+@pytest.mark.parametrize("source,head", [
+    ("Trump campaign spokesman Jason Miller", "Miller"),
+    ("Secretary of State John F. Kerry", "Kerry"),
+    ("A top strategist, John Weaver,", "Weaver"),   # the appositive names the source
+    ("Dean Ruiz, a 55-year-old salesman from Sumter, Ohio", "Ruiz"),
+    ("An Israeli official", None),
+    ("the former Florida governor", None),
+    ("Officials, who spoke on condition of anonymity", None),
+])
+def test_source_is_name(source, head):
+    assert evaluate.source_is_name(source) == head
