@@ -113,10 +113,10 @@ test: facts.db chromium
 # ../shared/corpora/polnear is there (skips otherwise; the corpus's test split is never read).
 POLNEAR ?= ../shared/corpora/polnear
 eval: $(VENV)/.installed
-	$(BIN)/python -m article_facts.evaluate --set tests/extraction
+	$(BIN)/python -m article_facts.extract.evaluate --set tests/extraction
 
 eval-polnear: $(VENV)/.installed
-	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.evaluate --polnear $(POLNEAR); \
+	@if [ -f $(POLNEAR)/dev.jsonl ]; then $(BIN)/python -m article_facts.extract.evaluate --polnear $(POLNEAR); \
 	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:

@@ -10,7 +10,7 @@ import click
 from article_facts.build import append, build, check as check_seeds
 from article_facts.database import FTS_TABLES, TABLES, VIEWS
 from article_facts.errors import BuildError
-from article_facts.extract_commands import add_command, extract_command
+from article_facts.extract.commands import add_command, extract_command
 
 __all__ = ["BuildError", "FTS_TABLES", "TABLES", "VIEWS", "append", "build", "cli"]
 

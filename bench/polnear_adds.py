@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from article_facts.build import build  # noqa: E402
 from article_facts.errors import BuildError  # noqa: E402
-from article_facts.evaluate import polnear_docs  # noqa: E402
-from article_facts.extract_commands import add_command  # noqa: E402
+from article_facts.extract.evaluate import polnear_docs  # noqa: E402
+from article_facts.extract.commands import add_command  # noqa: E402
 
 
 def slug_of(doc_id: str) -> str:

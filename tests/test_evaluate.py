@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from article_facts import evaluate
+from article_facts.extract import evaluate
 from article_facts.extract import Attribution
 
 

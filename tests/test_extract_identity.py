@@ -8,7 +8,7 @@ import pytest
 from article_facts.build import check as check_archive
 from article_facts.extract import draft
 from article_facts.extract.identity import parts, same_person, short_for
-from article_facts.extract.names import Registry, non_person_reason, tokenize
+from article_facts.extract.mentions import Registry, non_person_reason, tokenize
 from article_facts.extract.people import clean_name, one_word_person, refusal, role_title
 
 
@@ -76,7 +76,7 @@ def test_of_a_state_is_no_part_of_the_name():
     assert same_person("Dana Whitfield of Ohio", "Dana Whitfield")
 
 
-# --- names.py: the registry's shared surnames ------------------------------------------
+# --- mentions.py: the registry's shared surnames ------------------------------------------
 
 
 def test_a_shared_surname_is_resolved_by_mrs():

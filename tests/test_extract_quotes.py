@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from article_facts.evaluate import evaluate_own, Score, GoldQuote, score
+from article_facts.extract.evaluate import evaluate_own, Score, GoldQuote, score
 from article_facts.extract import Attribution, extract_attributions
 
 HERE = Path(__file__).parent

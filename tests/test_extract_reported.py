@@ -4,7 +4,7 @@ import pytest
 
 from article_facts.extract import extract_attributions
 from article_facts.extract.sources import is_unnamed, unnamed_subject
-from article_facts.extract.names import tokenize
+from article_facts.extract.mentions import tokenize
 
 
 def reported(text):

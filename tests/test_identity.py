@@ -49,7 +49,7 @@ def gold_articles():
 
 
 def texts(ids):
-    from article_facts import evaluate
+    from article_facts.extract import evaluate
 
     found = {}
     with (POLNEAR / "dev.jsonl").open(encoding="utf-8") as f:

@@ -28,7 +28,7 @@ from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
 from .identity import fold, is_full, parts, same_person, short_for
-from .names import is_title_word
+from .mentions import is_title_word
 from .people import clean_name, full_names_ending, one_word_person, refusal, role_title, shared_by
 
 ORGANIZATION_WORD = "(an organization's word)"  # names.non_person_reason, as people.refusal words it

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .identity import first_names_differ, is_initial
-from .names import (
+from .mentions import (
     GENDER_WORDS_F,
     GENDER_WORDS_M,
     NEWS_TITLES,

@@ -27,7 +27,7 @@ import re
 from functools import lru_cache
 
 from .model import Attribution
-from .names import (
+from .mentions import (
     ORG_HEADS,
     PRONOUNS,
     Entity,
@@ -51,42 +51,8 @@ from .reported import (
     reported_clause,
 )
 from .sources import according_source, common_noun, is_unnamed, unnamed_subject
+from .verbs import PARTICIPLES, VERBS
 
-# fmt: off
-VERBS = {
-    "according", "acknowledged", "acknowledges", "added", "adding", "adds", "admits", "admitted",
-    "agreed", "alleged", "alleges", "announced", "announces", "answered", "argued", "argues",
-    "arguing", "asked", "asking", "asks", "assured", "boasted", "cautioned", "charged", "claimed",
-    "claiming", "claims", "clarified", "commented", "complained", "conceded", "concluded",
-    "confirmed", "confirms", "contended", "contends", "continued", "continues", "countered",
-    "cried", "declared", "declares", "declaring", "denied", "denies", "described", "describes",
-    "disagreed", "emailed", "emphasised", "emphasized", "emphasizes", "emphasizing", "estimated",
-    "exclaimed", "explained", "explaining", "explains", "found", "indicated", "indicates",
-    "informed", "insisted", "insisting", "insists", "joked", "lamented", "maintained", "maintains",
-    "messaged", "mused", "noted", "notes", "noting", "objected", "observed", "opined", "pointed",
-    "posted", "predicted", "promised", "put", "quipped", "read", "reads", "reaffirmed", "reasoned",
-    "recalled", "recalling", "recalls", "recounted", "reiterated", "remarked", "replied",
-    "replies", "reported", "reports", "responded", "responds", "retorted", "revealed", "ruled",
-    "said", "say", "saying", "says", "shouted", "snapped", "speculated", "stated", "states",
-    "stating", "stressed", "stresses", "stressing", "suggested", "suggests", "summed", "surmised",
-    "telling", "tells", "testified", "texted", "thundered", "told", "tweeted", "tweets", "urged",
-    "urges", "vowed", "warned", "warning", "warns", "went", "whispered", "writes", "writing",
-    "wrote", "yelled",
-    # manner of speaking
-    "barked", "beamed", "chided", "chimed", "fumed", "groaned", "gushed", "interjected",
-    "marveled", "marvelled", "pleaded", "protested", "puts", "scoffed", "sighed", "teased",
-    "retaliated", "shot", "fired", "hit", "pushed", "proclaimed", "asserted", "bragged",
-    "griped", "exulted", "tweeting", "repeated", "demanded", "wondered", "pressed", "queried", "inquired",
-    "reminded", "cracked", "ventured", "boomed"
-}
-# fmt: on
-# fmt: off
-PARTICIPLES = {
-    "adding", "arguing", "asking", "claiming", "declaring", "emphasizing", "explaining",
-    "insisting", "noting", "recalling", "saying", "stating", "stressing", "telling", "warning",
-    "writing", "tweeting"
-}
-# fmt: on
 # fmt: off
 SKIP_BACK = {
     "afterward", "afterwards", "again", "also", "always", "did", "earlier", "even", "friday",
@@ -1793,6 +1759,9 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
         # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
         return _speaker(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
     elif np.kind == "participle":
+        main = _main_cue_before(ctx, cue, s)
+        if main is not None:  # `X said ..., adding`: the main verb's subject
+            return _speaker(ctx, main, state)
         # the sentence's subject, not a dateline or a name after a preposition ("told ABC")
         subject = _colon_subject(ctx, s, cue.pos)
         if subject is not None:

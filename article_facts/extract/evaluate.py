@@ -54,7 +54,7 @@ from pathlib import Path
 
 import yaml
 
-from .extract import extract_attributions
+from .speakers import extract_attributions
 
 _PUNCT_ENDS = " \t\n“”\"«»„'‘’,.;:!?—–-…"
 
@@ -305,7 +305,7 @@ def phrase_head(phrase: str) -> str | None:
     Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New York Times` ->
     'Times'; `An Israeli official` or `the former Florida governor` name nobody.
     """
-    from .extract.names import is_title_word
+    from .mentions import is_title_word
 
     segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", phrase)
     # "Secretary of State John F. Kerry": a segment holding only titles is skipped
@@ -593,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(
-        prog="python -m article_facts.evaluate", description=__doc__.splitlines()[0]
+        prog="python -m article_facts.extract.evaluate", description=__doc__.splitlines()[0]
     )
     ap.add_argument("--set", default="tests/extraction", help="folder of NAME.txt + NAME.gold.yml")
     ap.add_argument(

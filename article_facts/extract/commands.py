@@ -1,9 +1,9 @@
 """The `extract` and `add` sub-commands of build_db.py: draft a new article's facts, or add
 the article to the seeds with its draft and check the archive.
 
-This module sits outside the extract package and imports it only when a command runs, so
-building the database never loads the extractor or needs its optional dependencies (the
-`extract` extra).
+build_db.py imports this module at start; the package's __init__ loads nothing eagerly and the
+drafting modules are imported only when a command runs, so building the database never loads
+the extractor or needs its optional dependencies (the `extract` extra).
 """
 import shutil
 import sqlite3
@@ -11,15 +11,15 @@ from pathlib import Path
 
 import click
 
-from .errors import BuildError
+from ..errors import BuildError
 
 SITE = "http://127.0.0.1:8001"
 
 
 def load_drafting():
     try:
-        from .extract import draft
-        from .extract.entities import country_table
+        from . import draft
+        from .entities import country_table
         country_table()
     except ImportError as e:
         raise click.ClickException(
@@ -58,7 +58,7 @@ def add_command(article, seeds_dir, slug):
     archive (the new article, and the archive's entities and ids it meets; folders changed since
     the last add are checked again, unchanged ones are not read: see archive_index)."""
     draft = load_drafting()
-    from .schema import SLUG_RE
+    from ..schema import SLUG_RE
 
     seeds_dir = Path(seeds_dir)
     try:

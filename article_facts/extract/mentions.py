@@ -15,6 +15,7 @@ from functools import lru_cache
 from .identity import fold as fold_name
 from .identity import parts as name_parts
 from .identity import short_for
+from .verbs import VERBS
 
 TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w\-]|[’'](?=\w)(?!s\b))*(?<!-)|[’']s\b|[^\w\s]|\n"
@@ -725,8 +726,6 @@ class Registry:
 
     def _near_cue(self, i, j):
         toks = self.toks
-        from .speakers import VERBS  # late import: the verb list lives with the cue rules
-
         before = toks[i - 1].low if i > 0 else ""
         after = toks[j].low if j < len(toks) else ""
         after2 = toks[j + 1].low if j + 1 < len(toks) else ""
