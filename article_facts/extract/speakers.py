@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from .model import Attribution
 from .names import (
+    KIN_WORDS,
     ORG_HEADS,
     PRONOUNS,
     Entity,
@@ -674,8 +675,9 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
     toks = ctx.toks
     for v, t in enumerate(toks):
         low = t.low
+        called_back = low == "called" and v + 1 < len(toks) and toks[v + 1].low in ("back", "out")
         if (
-            low not in VERBS
+            (low not in VERBS and not called_back)
             or not (t.text.islower() or low == "according")
             or ctx.in_quote(t.start)
         ):
@@ -944,6 +946,13 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
         if ent is not None:
             return Resolved(
                 ent, "person", f"description '{np.text}' resolved to {ent.name}, described so earlier"
+            )
+    if words and words[0] in ("his", "her", "their", "the") and head in KIN_WORDS:
+        # `her husband called back`: the person introduced as her husband
+        m = ctx.reg.person_introduced_as(head, np.start)
+        if m is not None:
+            return Resolved(
+                m.entity, "person", f"description '{np.text}' resolved to {m.entity.name}, introduced so"
             )
     if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
         m = ctx.reg.person_with_title(head, np.start)

@@ -1,0 +1,58 @@
+"""Speaker cases found while developing on the own set's later articles (issue 15, section 5):
+people sharing a surname, and descriptions that stand for someone named earlier."""
+
+from article_facts.extract import extract_attributions
+
+
+def speakers(text):
+    """(quote, speaker) of each direct quote, with the draft's invariants checked."""
+    out = []
+    for a in extract_attributions(text):
+        for f in a.speaker_forms:
+            assert f in text
+        if a.kind == "direct":
+            out.append((text[a.start : a.end], a.speaker_name))
+    return out
+
+
+COUPLE = (
+    "The cafe was opened by Adaeze Nwosu and her husband, Chidi Nwosu, in 2001.\n"
+    "“We almost gave up,” Nwosu said, as she stacked the chairs.\n"
+    "Her husband said the cafe would stay. “It pays the rent,” Nwosu said.\n"
+    "“She is the boss,” Nwosu said, pointing at his wife.\n"
+    "“He says that every year,” Nwosu said, shaking her head.\n"
+    "“And every year I am right,” her husband called back.\n"
+)
+
+
+def test_a_couple_sharing_a_surname():
+    assert speakers(COUPLE) == [
+        ("We almost gave up", "Adaeze Nwosu"),  # `as she ...` after the bare surname
+        ("It pays the rent", "Chidi Nwosu"),  # `Her husband said` earlier in the paragraph
+        ("She is the boss", "Chidi Nwosu"),  # `Nwosu said, pointing at his wife`
+        ("He says that every year", "Adaeze Nwosu"),  # `shaking her head`
+        ("And every year I am right", "Chidi Nwosu"),  # `her husband called back`
+    ]
+
+
+def test_a_son_introduced_with_a_gendered_noun_takes_he():
+    t = (
+        "The cafe was opened by Adaeze Nwosu and her husband, Chidi Nwosu, in 2001.\n"
+        "“We almost gave up,” Nwosu said, as she stacked the chairs.\n"
+        "Their son, Ikenna Nwosu, studies law in the capital.\n"
+        "“I never liked the name,” he said.\n"
+    )
+    assert speakers(t)[-1] == ("I never liked the name", "Ikenna Nwosu")
+
+
+def test_the_elder_of_two_sharing_a_name():
+    t = (
+        "Tomas R. Villanueva Jr., 30, testified on Monday.\n"
+        "His father, Tomas Villanueva Sr., 66, spoke in the afternoon.\n"
+        "“I warned them twice,” the elder Villanueva said.\n"
+        "“I was there,” the younger Villanueva said.\n"
+    )
+    assert speakers(t) == [
+        ("I warned them twice", "Tomas Villanueva Sr."),
+        ("I was there", "Tomas R. Villanueva Jr."),
+    ]
