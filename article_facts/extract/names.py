@@ -103,7 +103,8 @@ ORG_WORDS = {
     "program", "programme", "project", "propublica", "prosecutor", "prosecutor's", "prosecutors",
     "radio", "registry", "relations", "reuters", "school", "secretariat", "secretaría", "senate",
     "service", "services", "show", "society", "star", "sun", "telegraph", "television", "times",
-    "tribunal", "tribune", "tv", "twitter", "un", "union", "university", "weekly", "who", "youtube"
+    "tribunal", "tribune", "trust", "tv", "twitter", "un", "union", "university", "weekly", "who",
+    "youtube"
 }
 # fmt: on
 # fmt: off

@@ -166,6 +166,8 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if after_cue and (words >= 2 or ends_punct):
         return "direct"
+    if _is_title_like(content.rstrip(",")) and words <= 8 and _WORK_AFTER.match(after):
+        return "other"  # `“Salt on the Rye,” the song he first performed`: a title
     if q.comma_before_close and words >= 3:
         return "direct"
     if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
@@ -173,6 +175,13 @@ def classify(text: str, q: QuoteSpan) -> str:
     if _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
+
+
+_WORK_AFTER = re.compile(
+    r"\s*,?\s*(?:the|a|an|his|her|their|its)\s+(?:[\w\-]+\s+)?(?:song|album|single|track|hymn|"
+    r"anthem|book|novel|memoir|poem|play|film|movie|documentary|show|series|painting|opera)s?\b",
+    re.I,
+)
 
 
 def _wordcount(content: str) -> int:

@@ -762,7 +762,7 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
     p = np.text.lower()
     if p in ("it", "they"):
         for m in ctx.reg.mentions_before(np.start):
-            if not m.in_quote and m.entity.etype == "organization":
+            if not m.in_quote and m.entity.etype == "organization" and not _is_dateline(ctx, m):
                 return Resolved(
                     m.entity,
                     "organization",
