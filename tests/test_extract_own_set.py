@@ -77,3 +77,55 @@ def test_a_song_title_before_the_song_is_no_quote():
         "The set, she said, would close with “Rain on the Harbor,” the song she wrote at sixteen.\n"
     )
     assert all(q != "Rain on the Harbor" for q, _ in speakers(t))
+
+
+def test_an_age_description_goes_to_the_person_of_that_age():
+    t = (
+        "Ana Ruiz, 54, and Tomas Berg, 61, met in Ostend on Friday.\n"
+        "“It went well,” the 61-year-old said.\n"
+    )
+    assert speakers(t) == [("It went well", "Tomas Berg")]
+
+
+def test_a_role_noun_goes_to_the_person_just_introduced():
+    t = (
+        "The harbor has been quiet since June.\n"
+        "Tomas Reyes, who has fished out of Ostend for 31 years, said he no longer sails past "
+        "the lighthouse. “I have a family to feed,” the fisherman said.\n"
+        "Greta Lind, who chairs the boat owners’ group, said members were losing money. "
+        "“Nobody eats promises,” the group chief said.\n"
+        "Mirja Holm, who worked for the mayor for ten years, said a deal was close. “Both sides "
+        "need a win,” the former aide said.\n"
+    )
+    assert speakers(t) == [
+        ("I have a family to feed", "Tomas Reyes"),
+        ("Nobody eats promises", "Greta Lind"),
+        ("Both sides need a win", "Mirja Holm"),
+    ]
+
+
+def test_a_description_matches_the_phrase_that_introduced_the_name():
+    t = (
+        "A senator from the Green Alliance, Ana Ruiz, spoke first.\n"
+        "Her rival, Tomas Berg, spoke next.\n"
+        "“We must act,” the Green senator said.\n"
+    )
+    assert speakers(t)[-1] == ("We must act", "Ana Ruiz")
+
+
+def test_the_spokesman_speaks_for_the_organization_he_was_introduced_for():
+    t = (
+        "Health minister Ana Ruiz said the review was welcome.\n"
+        "A spokesman for the Kellsby Nurses’ Union said it came too late. “They were warned in "
+        "writing,” the spokesman said.\n"
+    )
+    assert speakers(t)[-1] == ("They were warned in writing", "Kellsby Nurses’ Union")
+
+
+def test_he_after_a_description_reporting_goes_to_the_described_person():
+    t = (
+        "Tomas Berg, 63, a retired trainer, testified on Monday.\n"
+        "Under questioning from the defense lawyer, Marco Lind, the 63-year-old said he had "
+        "watched from the rail. “I could not see the fall,” he said.\n"
+    )
+    assert speakers(t) == [("I could not see the fall", "Tomas Berg")]

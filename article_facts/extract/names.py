@@ -309,6 +309,16 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
                     and toks[j + 1].low in ORG_WORDS
                 ):
                     j += 1
+                elif (
+                    u.text in ("’", "'")
+                    and toks[j - 1].text.endswith("s")
+                    and toks[j - 1].end == u.start
+                    and j + 1 < n
+                    and toks[j + 1].cap
+                    and toks[j + 1].word
+                    and toks[j + 1].low in ORG_WORDS
+                ):
+                    j += 1  # `Brenmoor Nurses’ Union`: a plural possessive inside a name
                 elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
                     j += 1
                 else:
