@@ -129,3 +129,11 @@ def test_he_after_a_description_reporting_goes_to_the_described_person():
         "watched from the rail. “I could not see the fall,” he said.\n"
     )
     assert speakers(t) == [("I could not see the fall", "Tomas Berg")]
+
+
+def test_a_noun_compound_is_no_verb_of_a_coordination():
+    t = (
+        "Mayor Ana Ruiz, who had backed the plan for two years, returned to the podium after "
+        "the roll call and declared, “Tonight the city chose to think big.”\n"
+    )
+    assert speakers(t) == [("Tonight the city chose to think big.", "Ana Ruiz")]

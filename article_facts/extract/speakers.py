@@ -590,7 +590,11 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
         if ctx.in_quote(t.start) or t.text in "“”\"":
             k -= 1  # `X had called it a “disaster” and promised`: the quoted words are skipped
             continue
-        if _verb_like(t) and toks[k - 1].low not in ("who", "which", "that", "to"):
+        if (
+            _verb_like(t)
+            and toks[k - 1].low not in ("who", "which", "that", "to")
+            and not _noun_in_compound(toks, k)
+        ):
             # the subject of the verb before the conjunction: `the League denounced ... and said`
             np = _np_before(ctx, k, s)
             if np is not None and np.kind in ("name", "newname", "desc", "pronoun"):
@@ -633,6 +637,20 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
         if after < len(toks) and toks[after].low in PREPOSITIONS:
             return None
     return np
+
+
+def _noun_in_compound(toks: list[Token], k: int) -> bool:
+    """`after the roll call and declared`, `the council members and said`: a word that could be a
+    verb (`call`, `members`) after `the <noun>` is the compound's noun, not the clause's verb."""
+    t = toks[k]
+    return (
+        k >= 2
+        and (t.low == "call" or t.low.endswith("s") and not t.low.endswith("ed"))
+        and toks[k - 2].low in ("the", "a", "an", "his", "her", "its", "their")
+        and toks[k - 1].word
+        and toks[k - 1].text.islower()
+        and not _verb_like(toks[k - 1])
+    )
 
 
 def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
