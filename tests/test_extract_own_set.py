@@ -137,3 +137,12 @@ def test_a_noun_compound_is_no_verb_of_a_coordination():
         "the roll call and declared, “Tonight the city chose to think big.”\n"
     )
     assert speakers(t) == [("Tonight the city chose to think big.", "Ana Ruiz")]
+
+
+def test_quoted_words_inside_a_sentence_with_its_comma_are_partial():
+    t = (
+        "Prosecutor Ana Ruiz told the jury that the loss was “a misfortune, not a fraud,” and "
+        "that the books were clean.\n"
+    )
+    kinds = {t[a.start : a.end]: a.kind for a in extract_attributions(t)}
+    assert kinds["a misfortune, not a fraud"] == "partial"
