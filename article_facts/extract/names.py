@@ -756,7 +756,9 @@ class Registry:
 
     def _by_context(self, cands, i, j, k, pos, last_full):
         """Which of two people sharing a surname a mention means, or None: the only one named
-        before it; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
+        before it; "the elder"/"the younger" for Sr./Jr.; a he/she in the mention's own clause
+        that fits one of them; a kin word earlier in the paragraph ("Her husband said ...") one
+        of them was introduced with; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
         ("former President"); the nearest earlier full mention in the same paragraph; the only
         one not introduced as someone's relative ("his wife, Heidi Cruz"), whom news text calls
         by the surname alone."""

@@ -16,7 +16,9 @@ the paragraph; the subject of the sentence before it in the paragraph; a previou
 ending in a colon; and otherwise it continues the previous speaker. Pronouns go to the subject
 of the nearest earlier sentence naming a person of that gender (never an organization or a
 place); descriptions ("the Montaraz minister") to the person described so earlier, matching all
-their words, else to the last person holding that title or the organization of that kind. The
+their words (`the 54-year-old`: the person given that age), else to the last person holding
+that title or the organization of that kind (`the spokesman`: the organization `a spokesman for
+X` spoke for), else a role noun (`the fisherman`) to the person just introduced. The
 second part of a quote split around its attribution records the first part's start in
 `continues`. `note` says which rule fired whenever the speaker was inferred.
 """
