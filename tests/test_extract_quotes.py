@@ -209,15 +209,16 @@ def test_scorer_over_the_evaluation_set():
     for r in rows:
         (later if r.name in LATER_SET else first).add(r)
     assert first.f1 >= FLOOR_F1 and first.speaker_accuracy >= FLOOR_SPEAKER
-    # regression floors for the later articles: their figures in the README, rounded down
+    # regression floors for the later articles: their figures in the README after developing
+    # on them, rounded down
     assert later.f1 >= LATER_FLOOR_F1 and later.speaker_accuracy >= LATER_FLOOR_SPEAKER
     assert partials.gold >= 10 and partials.recall >= 0.8
 
 
 FLOOR_F1 = 0.98
 FLOOR_SPEAKER = 0.95
-LATER_FLOOR_F1 = 0.96
-LATER_FLOOR_SPEAKER = 0.66
+LATER_FLOOR_F1 = 0.98
+LATER_FLOOR_SPEAKER = 0.96
 
 
 def test_indirect_statement_before_the_speaker():

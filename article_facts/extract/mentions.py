@@ -104,7 +104,8 @@ ORG_WORDS = {
     "program", "programme", "project", "propublica", "prosecutor", "prosecutor's", "prosecutors",
     "radio", "registry", "relations", "reuters", "school", "secretariat", "secretaría", "senate",
     "service", "services", "show", "society", "star", "sun", "telegraph", "television", "times",
-    "tribunal", "tribune", "tv", "twitter", "un", "union", "university", "weekly", "who", "youtube"
+    "tribunal", "tribune", "trust", "tv", "twitter", "un", "union", "university", "weekly", "who",
+    "youtube"
 }
 # fmt: on
 # fmt: off
@@ -309,6 +310,16 @@ def name_runs(toks: list[Token]) -> list[tuple[int, int]]:
                     and toks[j + 1].low in ORG_WORDS
                 ):
                     j += 1
+                elif (
+                    u.text in ("’", "'")
+                    and toks[j - 1].text.endswith("s")
+                    and toks[j - 1].end == u.start
+                    and j + 1 < n
+                    and toks[j + 1].cap
+                    and toks[j + 1].word
+                    and toks[j + 1].low in ORG_WORDS
+                ):
+                    j += 1  # `Brenmoor Nurses’ Union`: a plural possessive inside a name
                 elif u.text in "-" and j + 1 < n and toks[j + 1].cap and u.end == toks[j + 1].start:
                     j += 1
                 else:
@@ -532,6 +543,7 @@ class Registry:
 
     def _build(self, quote_spans):
         toks = self.toks
+        self._quote_spans = quote_spans
         in_q = _in_spans(quote_spans)
         runs = self._runs()
         strong = []
@@ -603,6 +615,7 @@ class Registry:
         self._placeholders: dict[str, Entity] = {}
         self._seen: dict[int, int] = {}  # entity id -> its first mention
         self._kin: set[int] = set()  # entities introduced as someone's relative ("his wife, X")
+        self._kin_words: dict[int, set[str]] = {}  # entity id -> "husband", "son", ...
         last_full: dict[int, int] = {}
         orgs: dict[str, Entity] = {}
         for etype, i, k, j in runs:
@@ -652,7 +665,7 @@ class Registry:
                             cands.append(fe)
                 if not cands:
                     continue
-                ent = cands[0] if len(cands) == 1 else self._by_context(cands, i, k, toks[k].start, last_full)
+                ent = cands[0] if len(cands) == 1 else self._by_context(cands, i, j, k, toks[k].start, last_full)
                 name_text = self.text[toks[k].start : toks[j - 1].end]
                 if ent is None:
                     ent = self._unresolved(name_text, cands)
@@ -683,8 +696,12 @@ class Registry:
                 last_full[id(ent)] = ns
             if not ent.ambiguous:
                 self._seen.setdefault(id(ent), ns)
-                if any(t.low in KIN_WORDS for t in toks[max(0, i - 3) : i]):
+                kin = [t.low for t in toks[max(0, i - 3) : i] if t.low in KIN_WORDS]
+                if kin:
                     self._kin.add(id(ent))
+                    self._kin_words.setdefault(id(ent), set()).add(kin[-1])
+                if ent.gender is None:
+                    ent.gender = _gender_beside(toks, i, j)
             self._add(m)
         for m in self.mentions:
             if m.entity.etype != "person" or m.in_quote or m.entity.ambiguous:
@@ -736,9 +753,11 @@ class Registry:
             or (before == "to" and i > 1 and toks[i - 2].low == "according")
         )
 
-    def _by_context(self, cands, i, k, pos, last_full):
+    def _by_context(self, cands, i, j, k, pos, last_full):
         """Which of two people sharing a surname a mention means, or None: the only one named
-        before it; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
+        before it; "the elder"/"the younger" for Sr./Jr.; a he/she in the mention's own clause
+        that fits one of them; a kin word earlier in the paragraph ("Her husband said ...") one
+        of them was introduced with; a "Mr."/"Mrs." that fits one of them; a title only one of them was given
         ("former President"); the nearest earlier full mention in the same paragraph; the only
         one not introduced as someone's relative ("his wife, Heidi Cruz"), whom news text calls
         by the surname alone."""
@@ -748,6 +767,24 @@ class Registry:
         if len(cands) == 1:
             return cands[0]
         toks = self.toks
+        if i >= 1 and toks[i - 1].low in ("elder", "younger"):
+            # `the elder Castellanos`: the one written Sr. (the younger: Jr.)
+            suffix = "sr" if toks[i - 1].low == "elder" else "jr"
+            fit = [c for c in cands if c.name.split()[-1].lower().strip(".") == suffix]
+            if len(fit) == 1:
+                return fit[0]
+        gender = _pronoun_after(toks, i, j)
+        if gender:
+            # `Okonkwo said, as she slid a tray`: the pronoun of the mention's own clause
+            fit = [c for c in cands if c.gender == gender]
+            if len(fit) == 1:
+                return fit[0]
+        kin = self._kin_word_before(i)
+        if kin:
+            # `Her husband said the sign was staying. "...," Okonkwo said.`: the husband
+            fit = [c for c in cands if kin in self._kin_words.get(id(c), ())]
+            if len(fit) == 1:
+                return fit[0]
         honor = {t.low.strip(".") for t in toks[i:k]}
         gender = "m" if honor & HONORIFICS_M else "f" if honor & HONORIFICS_F else None
         if gender:
@@ -771,6 +808,16 @@ class Registry:
         principal = [c for c in cands if id(c) not in self._kin]
         if len(principal) == 1:
             return principal[0]
+        return None
+
+    def _kin_word_before(self, i):
+        """The last kin word ("her husband") before token i in its paragraph, outside quotes."""
+        toks = self.toks
+        for t in reversed(toks[max(0, i - 60) : i]):
+            if t.text == "\n":
+                return None
+            if t.low in KIN_WORDS and not _inside(self._quote_spans, t.start):
+                return t.low
         return None
 
     def _unresolved(self, written, cands):
@@ -818,6 +865,13 @@ class Registry:
                     return m
         return None
 
+    def person_introduced_as(self, kin: str, pos: int):
+        """The latest person before pos introduced as someone's `kin` ("her husband, X")."""
+        for m in self.mentions_before(pos):
+            if m.entity.etype == "person" and kin in self._kin_words.get(id(m.entity), ()):
+                return m
+        return None
+
     def org_with_word(self, head: str, pos: int):
         head = head.lower()
         fallback = None
@@ -828,6 +882,36 @@ class Registry:
             if m.entity.etype == "organization" and head in m.entity.name.lower().split():
                 fallback = fallback or m
         return fallback
+
+
+def _gender_beside(toks, i, j):
+    """A gender the words next to a name give: `her husband, Emeka Okonkwo` (a gendered noun
+    and a comma before it), `Ngozi Okonkwo and her husband` (a possessive right after it)."""
+    if i >= 2 and toks[i - 1].text == ",":
+        w = toks[i - 2].low
+        if w in GENDER_WORDS_M and w not in PRONOUN_WORDS:
+            return "m"
+        if w in GENDER_WORDS_F and w not in PRONOUN_WORDS:
+            return "f"
+    if j + 1 < len(toks) and toks[j].low == "and" and toks[j + 1].low in ("his", "her"):
+        return "m" if toks[j + 1].low == "his" else "f"
+    return None
+
+
+PRONOUN_WORDS = {"he", "him", "his", "she", "her", "hers"}
+
+
+def _pronoun_after(toks, i, j):
+    """The gender of the first he/his/she/her after a name in its clause (`Okonkwo said,
+    laughing, as she slid`), none past a sentence end, a quote mark or another capital."""
+    for t in toks[j : j + 15]:
+        if t.text in ".!?;“”\"\n" or (t.cap and t.word and t.low not in PRONOUN_WORDS):
+            return None
+        if t.low in ("he", "his", "him"):
+            return "m"
+        if t.low in ("she", "her", "hers"):
+            return "f"
+    return None
 
 
 def _headline_spans(text, toks):

@@ -175,6 +175,16 @@ def classify(text: str, q: QuoteSpan) -> str:
         return "direct"
     if after_cue and (words >= 2 or ends_punct):
         return "direct"
+    if _is_title_like(content.rstrip(",")) and words <= 8 and _WORK_AFTER.match(after):
+        return "other"  # `“Salt on the Rye,” the song he first performed`: a title
+    if (
+        q.comma_before_close
+        and content[:1].islower()
+        and not at_sentence_start
+        and not after_cue
+        and re.match(r"\s*(?:and|but|or|which|while|because)\b", after)
+    ):
+        return "partial"  # `the case was “a tragedy, not a crime,” and that ...`: the sentence's comma
     if q.comma_before_close and words >= 3:
         return "direct"
     if words >= 6 and ends_punct and last in ".!?" and content[:1].isupper():
@@ -182,6 +192,13 @@ def classify(text: str, q: QuoteSpan) -> str:
     if _is_title_like(content) and words <= 6 and not ends_punct:
         return "other"
     return "partial"
+
+
+_WORK_AFTER = re.compile(
+    r"\s*,?\s*(?:the|a|an|his|her|their|its)\s+(?:[\w\-]+\s+)?(?:song|album|single|track|hymn|"
+    r"anthem|book|novel|memoir|poem|play|film|movie|documentary|show|series|painting|opera)s?\b",
+    re.I,
+)
 
 
 def _wordcount(content: str) -> int:

@@ -16,7 +16,9 @@ the paragraph; the subject of the sentence before it in the paragraph; a previou
 ending in a colon; and otherwise it continues the previous speaker. Pronouns go to the subject
 of the nearest earlier sentence naming a person of that gender (never an organization or a
 place); descriptions ("the Montaraz minister") to the person described so earlier, matching all
-their words, else to the last person holding that title or the organization of that kind. The
+their words (`the 54-year-old`: the person given that age), else to the last person holding
+that title or the organization of that kind (`the spokesman`: the organization `a spokesman for
+X` spoke for), else a role noun (`the fisherman`) to the person just introduced. The
 second part of a quote split around its attribution records the first part's start in
 `continues`. `note` says which rule fired whenever the speaker was inferred.
 """
@@ -28,6 +30,7 @@ from functools import lru_cache
 
 from .model import Attribution
 from .mentions import (
+    KIN_WORDS,
     ORG_HEADS,
     PRONOUNS,
     Entity,
@@ -565,7 +568,11 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
         if ctx.in_quote(t.start) or t.text in "“”\"":
             k -= 1  # `X had called it a “disaster” and promised`: the quoted words are skipped
             continue
-        if _verb_like(t) and toks[k - 1].low not in ("who", "which", "that", "to"):
+        if (
+            _verb_like(t)
+            and toks[k - 1].low not in ("who", "which", "that", "to")
+            and not _noun_in_compound(toks, k)
+        ):
             # the subject of the verb before the conjunction: `the League denounced ... and said`
             np = _np_before(ctx, k, s)
             if np is not None and np.kind in ("name", "newname", "desc", "pronoun"):
@@ -610,6 +617,20 @@ def _coordinated_subject(ctx: _Ctx, s: int, conj: int) -> NP | None:
     return np
 
 
+def _noun_in_compound(toks: list[Token], k: int) -> bool:
+    """`after the roll call and declared`, `the council members and said`: a word that could be a
+    verb (`call`, `members`) after `the <noun>` is the compound's noun, not the clause's verb."""
+    t = toks[k]
+    return (
+        k >= 2
+        and (t.low == "call" or t.low.endswith("s") and not t.low.endswith("ed"))
+        and toks[k - 2].low in ("the", "a", "an", "his", "her", "its", "their")
+        and toks[k - 1].word
+        and toks[k - 1].text.islower()
+        and not _verb_like(toks[k - 1])
+    )
+
+
 def _with_subject(ctx: _Ctx, v: int, s: int) -> NP | None:
     """`..., with Councillor Vance saying`: the name between 'with' and the participle."""
     toks = ctx.toks
@@ -650,8 +671,9 @@ def find_cues(ctx: _Ctx) -> list[Cue]:
     toks = ctx.toks
     for v, t in enumerate(toks):
         low = t.low
+        called_back = low == "called" and v + 1 < len(toks) and toks[v + 1].low in ("back", "out")
         if (
-            low not in VERBS
+            (low not in VERBS and not called_back)
             or not (t.text.islower() or low == "according")
             or ctx.in_quote(t.start)
         ):
@@ -736,7 +758,7 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
     p = np.text.lower()
     if p in ("it", "they"):
         for m in ctx.reg.mentions_before(np.start):
-            if not m.in_quote and m.entity.etype == "organization":
+            if not m.in_quote and m.entity.etype == "organization" and not _is_dateline(ctx, m):
                 return Resolved(
                     m.entity,
                     "organization",
@@ -762,6 +784,17 @@ def _resolve_pronoun(ctx: _Ctx, np: NP, state) -> Resolved:
             ).entity  # an earlier mention in the sentence: its subject
         else:
             break
+    if sent is not None:
+        # `Under questioning from his lawyer, Oduya, the 63-year-old said ... “...,” he said`:
+        # a description reporting in that sentence is its subject, not the name beside it
+        lo = _cue_index(ctx, sent[0])
+        for c in ctx.cues[lo : lo + 6]:
+            if c.pos >= min(sent[1], np.start) or c.np.kind != "desc" or c.after:
+                continue
+            r = _resolve_desc(ctx, c.np)
+            if r.entity is not None and r.entity.etype == "person" and r.entity.gender in (None, g):
+                cand = r.entity
+                break
     if cand is not None and (cand.etype != "person" or cand.gender not in (None, g)):
         cand = None
     if (
@@ -791,7 +824,8 @@ def _head(desc: str) -> str:
         if w.lower() in ("of", "for", "at", "with", "in", "from", "to", "on"):
             break
         out.append(w)
-    return (out[-1] if out else (words[-1] if words else "")).strip("’'s").lower()
+    head = (out[-1] if out else (words[-1] if words else "")).lower()
+    return re.sub(r"[’']s?$", "", head)  # `the council's`: the possessive only, not the s of `senator`
 
 
 PARTY_WORDS = {"democrat", "republican", "independent", "conservative", "liberal", "libertarian"}
@@ -823,6 +857,15 @@ def _described_words(ctx: _Ctx, m: Mention) -> set[str]:
             break
         out.add(_word_key(t.text))
         i, n = i - 1, n + 1
+    c = ctx.tok_index(m.start) - 1
+    if c >= 1 and toks[c].text == ",":
+        # `A senator from the governing Alianza Cívica, Ulises Mandujano`: the whole phrase
+        b = c - 1
+        while b >= 0 and toks[b].start >= s and c - b <= 12 and toks[b].text not in ",;:“”\"—(":
+            b -= 1
+        phrase = toks[b + 1 : c]
+        if phrase and phrase[0].low in ("a", "an", "the", "its", "his", "her", "their"):
+            out |= {_word_key(u.text) for u in phrase if u.word}
     k = ctx.tok_index(m.end)
     if k < len(toks) and toks[k].text == ",":
         k += 1
@@ -899,6 +942,11 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
             return Resolved(
                 m.entity, "organization", f"description '{np.text}' resolved to {m.entity.name}"
             )
+        ent = _org_spoken_for(ctx, head, np.start)
+        if ent is not None:
+            return Resolved(
+                ent, "organization", f"description '{np.text}' resolved to {ent.name}, its {head} earlier"
+            )
         ent = ctx.reg.descriptors.get(head)
         if ent is not None:
             return Resolved(
@@ -921,6 +969,20 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
             return Resolved(
                 ent, "person", f"description '{np.text}' resolved to {ent.name}, described so earlier"
             )
+    if words and words[0] in ("his", "her", "their", "the") and head in KIN_WORDS:
+        # `her husband called back`: the person introduced as her husband
+        m = ctx.reg.person_introduced_as(head, np.start)
+        if m is not None:
+            return Resolved(
+                m.entity, "person", f"description '{np.text}' resolved to {m.entity.name}, introduced so"
+            )
+    age = re.fullmatch(r"the (\d{1,3})-year-old", np.text.lower())
+    if age:
+        ent = _person_of_age(ctx, age.group(1), np.start)
+        if ent is not None:
+            return Resolved(
+                ent, "person", f"description '{np.text}' resolved to {ent.name}, given that age"
+            )
     if is_title_word(head) or head in GENDER_WORDS_M | GENDER_WORDS_F:
         m = ctx.reg.person_with_title(head, np.start)
         if m is not None:
@@ -929,7 +991,81 @@ def _resolve_desc(ctx: _Ctx, np: NP) -> Resolved:
                 "person",
                 f"description '{np.text}' resolved to {m.entity.name}, the last person with that title",
             )
+    if words and words[0] == "the" and len(words) <= 4 and _person_noun(head):
+        ent = _last_person_named(ctx, np.start)
+        if ent is not None:
+            return Resolved(
+                ent,
+                "person",
+                f"description '{np.text}' resolved to {ent.name}, the person named just before",
+            )
     return Resolved(None, None, f"speaker described as '{np.text}'; not resolved to a name")
+
+
+def _org_spoken_for(ctx: _Ctx, head: str, pos: int) -> Entity | None:
+    """`A spokesman for the Nurses' Union said ... “...,” the spokesman said`: the organization
+    the unnamed `a <head> for X` of this paragraph or the one before speaks for."""
+    toks = ctx.toks
+    floor = ctx.paras[max(0, ctx.para_of(pos) - 1)][0]
+    k = ctx.tok_index(pos) - 1
+    while k >= 1 and toks[k].start >= floor:
+        if toks[k].low == head and toks[k - 1].low in ("a", "an") and not ctx.in_quote(toks[k].start):
+            j = k + 1
+            if j < len(toks) and toks[j].low in ("for", "of", "at", "from"):
+                j += 1
+                if j < len(toks) and toks[j].low == "the":
+                    j += 1
+                m = ctx.reg.by_start.get(toks[j].start) if j < len(toks) else None
+                if m is not None and m.entity.etype == "organization":
+                    return m.entity
+        k -= 1
+    return None
+
+
+# fmt: off
+PERSON_NOUNS = {
+    "aide", "official", "veteran", "witness"
+}
+# fmt: on
+
+
+def _person_noun(head: str) -> bool:
+    """A noun for a person (`fisherman`, `lawmaker`, `chief`, `aide`), not a thing."""
+    return head in PERSON_NOUNS or is_title_word(head) or _role_word(head)
+
+
+def _person_of_age(ctx: _Ctx, age: str, pos: int) -> Entity | None:
+    """The latest person before pos given that age: `Ana Ruiz, 54,` or `54-year-old Ana Ruiz`."""
+    for m in ctx.reg.mentions_before(pos):
+        if m.in_quote or m.entity.etype != "person":
+            continue
+        after = ctx.text[m.end : m.end + 8]
+        before = ctx.text[max(0, m.start - 16) : m.start]
+        if re.match(r",\s*" + age + r"\b", after) or re.search(r"\b" + age + r"-year-old\s+$", before):
+            return m.entity
+    return None
+
+
+def _last_person_named(ctx: _Ctx, pos: int) -> Entity | None:
+    """The subject of the nearest sentence before pos (this paragraph or the one before) that
+    names a person: `Iribarren, who has fished here for 31 years, said ... “...,” the
+    fisherman said` -- a description news text uses for someone it has just introduced."""
+    p = ctx.para_of(pos)
+    floor = ctx.paras[max(0, p - 1)][0]
+    sent = None
+    cand = None
+    for m in ctx.reg.mentions_before(pos):
+        if m.start < floor:
+            break
+        if m.in_quote or m.entity.etype != "person" or m.entity.ambiguous:
+            continue
+        ms = ctx.sentence(m.start)
+        if sent is None or ms == sent:
+            sent = ms
+            cand = _head_person(ctx, m, pos).entity
+        else:
+            break
+    return cand
 
 
 def _new_entity(ctx: _Ctx, np: NP) -> Resolved:
