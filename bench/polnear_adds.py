@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from article_facts.build import build  # noqa: E402
 from article_facts.errors import BuildError  # noqa: E402
+from article_facts.safe_text import check_article_text  # noqa: E402
 from article_facts.extract.evaluate import polnear_docs  # noqa: E402
 from article_facts.extract.commands import add_command  # noqa: E402
 
@@ -59,9 +60,15 @@ def main(argv=None) -> int:
         seeds, scratch = work / "seeds", Path(tmp) / "scratch"
         shutil.copytree(ROOT / "seeds", seeds)
         scratch.mkdir()
-        refused, added, started = [], 0, time.monotonic()
+        refused, unstorable, added, started = [], [], 0, time.monotonic()
         docs = sorted(polnear_docs(corpus), key=lambda d: d["id"])[: args.limit]
         for n, doc in enumerate(docs, 1):
+            try:  # a text the build refuses as input (control characters) is no draft to judge
+                check_article_text(doc["id"], doc["text"])
+            except BuildError as e:
+                unstorable.append(doc["id"])
+                print(f"NOT STORABLE {e}", flush=True)
+                continue
             with contextlib.redirect_stdout(io.StringIO()):
                 error = add_one(doc["text"], slug_of(doc["id"]), seeds, scratch)
             if error:
@@ -77,7 +84,8 @@ def main(argv=None) -> int:
             print(f"FULL BUILD FAILED: {e}")
             return 1
         print(f"added {added} of {len(docs)} articles one by one in {time.monotonic() - started:.0f} s; "
-              f"refused {len(refused)}; full build: {counts['articles']} articles, "
+              f"{len(unstorable)} texts the build refuses as input (control characters); "
+              f"drafts refused {len(refused)}; full build: {counts['articles']} articles, "
               f"{counts['quotes']} quotes, {counts['mentions']} mentions")
         return 1 if refused else 0
 
