@@ -61,13 +61,21 @@ def metadata():
 
 
 @pytest.fixture
-def ds(db_path, metadata):
-    return Datasette(
-        [str(db_path)],
-        metadata=metadata,
-        plugins_dir=str(ROOT / "plugins"),
-        template_dir=str(ROOT / "templates"),
-    )
+def serve_db(metadata):
+    """A function: our Datasette (metadata, plugins, templates) on another built database."""
+    def serve(path):
+        return Datasette(
+            [str(path)],
+            metadata=metadata,
+            plugins_dir=str(ROOT / "plugins"),
+            template_dir=str(ROOT / "templates"),
+        )
+    return serve
+
+
+@pytest.fixture
+def ds(db_path, serve_db):
+    return serve_db(db_path)
 
 
 # --- the browser tests (test_browser.py, test_browser_csp.py) ---

@@ -8,7 +8,6 @@ import textwrap
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 
 import build_db
 
@@ -115,8 +114,8 @@ def archive_db(tmp_path_factory, seeds_dir, write_article):
 
 
 @pytest.fixture
-def archive_ds(archive_db, metadata, ds):
-    return Datasette([str(archive_db)], metadata=metadata, plugins_dir=ds.plugins_dir, template_dir=ds.template_dir)
+def archive_ds(archive_db, serve_db):
+    return serve_db(archive_db)
 
 
 def quote_rows(db_path):

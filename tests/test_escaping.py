@@ -1,6 +1,5 @@
 """Article text is data, never markup: hostile text is escaped on every page we render."""
 import pytest
-from datasette.app import Datasette
 
 import build_db
 
@@ -17,14 +16,11 @@ editorial_notes:
 
 
 @pytest.fixture
-async def hostile_ds(tmp_path, metadata, ds, write_article):
+async def hostile_ds(tmp_path, serve_db, write_article):
     write_article(tmp_path / "seeds", "hostile", ARTICLE, FACTS)
     db_path = tmp_path / "facts.db"
     build_db.build(tmp_path / "seeds", db_path)
-    hostile = Datasette(
-        [str(db_path)], metadata=metadata,
-        plugins_dir=ds.plugins_dir, template_dir=ds.template_dir,
-    )
+    hostile = serve_db(db_path)
     await hostile.invoke_startup()
     return hostile
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 
 import build_db
 from article_facts.extract import draft
@@ -114,8 +113,8 @@ def sources_db(sources_seeds):
 
 
 @pytest.fixture
-def sources_ds(sources_db, metadata, ds):
-    return Datasette([str(sources_db)], metadata=metadata, plugins_dir=ds.plugins_dir, template_dir=ds.template_dir)
+def sources_ds(sources_db, serve_db):
+    return serve_db(sources_db)
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -402,7 +401,7 @@ def test_the_draft_leaves_out_an_unnamed_source_not_in_its_paragraph(empty_seeds
     assert [r["instrument"] for r in result.facts["legal_references"]] == ["Housing Act"]
 
 
-async def test_an_unnamed_sources_description_is_escaped(tmp_path, metadata, ds):
+async def test_an_unnamed_sources_description_is_escaped(tmp_path, serve_db):
     article = 'A <b>test</b> article.\n"It is <fine>," said an <i>official</i> & co.\n'
     facts = textwrap.dedent("""\
         article:
@@ -420,8 +419,7 @@ async def test_an_unnamed_sources_description_is_escaped(tmp_path, metadata, ds)
         """)
     write(tmp_path / "seeds", facts, article, slug="escaped")
     build_db.build(tmp_path / "seeds", tmp_path / "facts.db")
-    served = Datasette([str(tmp_path / "facts.db")], metadata=metadata, plugins_dir=ds.plugins_dir,
-                       template_dir=ds.template_dir)
+    served = serve_db(tmp_path / "facts.db")
     for path in ("/quotes/escaped-q1", "/articles/escaped", "/facts/quotes_by_speaker", "/facts/quotes"):
         page = (await served.client.get(path)).text
         assert "<i>official</i>" not in page and "&lt;i&gt;official&lt;/i&gt;" in page, path
