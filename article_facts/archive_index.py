@@ -39,11 +39,12 @@ from pathlib import Path
 from .archive import SHARED, merge_entity
 from .article import parse_article
 from .errors import BuildError
+from .extract.identity import fold
 from .parallel import parsed_articles
 from .safe_files import real_folders
 
 INDEX_SUFFIX = ".archive-index.sqlite"
-VERSION = "1"
+VERSION = "2"  # 2: tokens folded
 SPEAKER_CLASH = "is a person here and an organization in another article"
 
 SCHEMA = """
@@ -83,16 +84,17 @@ def stamp(folder):
 
 
 def token(form):
-    """The longest word of a name form: if the form occurs in a text as a whole word (the
-    extractor's `occurs`), this word is one of the text's words, so looking entities up by
-    the text's words finds every one the text can name. A form without word characters gets
-    "" and is always looked at."""
+    """The longest word of a name form, folded (case and accents dropped, as the extractor's
+    identity.fold does when it compares names): if the form, or one the extractor takes for
+    the same person ("Alvaro" for "Álvaro"), occurs in a text, this folded word is one of the
+    text's folded words, so looking entities up by them finds every one the text can name. A
+    form without word characters gets "" and is always looked at."""
     words = re.findall(r"\w+", form or "")
-    return max(words, key=len) if words else ""
+    return fold(max(words, key=len)) if words else ""
 
 
 def text_tokens(text):
-    return sorted(set(re.findall(r"\w+", text))) + [""]
+    return sorted({fold(word) for word in re.findall(r"\w+", text)}) + [""]
 
 
 def shared_rows(folder):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from article_facts.archive_index import index_path, open_index
+from article_facts.archive_index import VERSION, index_path, open_index
 from article_facts.build import check as check_archive
 from article_facts.errors import BuildError
 from article_facts.extract import draft, extract_attributions
@@ -237,7 +237,7 @@ def test_a_corrupt_or_foreign_index_is_rebuilt(tmp_path, seeds_dir):
     conn.commit()
     conn.close()
     assert "claudia-sheinbaum" in draft.load_archive(seeds)["people"]
-    assert sqlite3.connect(index_path(seeds)).execute("select value from meta").fetchall() == [("1",)]
+    assert sqlite3.connect(index_path(seeds)).execute("select value from meta").fetchall() == [(VERSION,)]
 
 
 def test_a_folder_that_failed_is_read_again_until_it_passes(tmp_path, seeds_dir, write_article):
@@ -255,3 +255,42 @@ def test_a_folder_that_failed_is_read_again_until_it_passes(tmp_path, seeds_dir,
     result = add(seeds)
     assert result.returncode == 0, result.stderr
     assert "check passed: 3 articles" in result.stdout
+
+
+def test_a_name_written_without_its_accent_finds_the_archive_person(tmp_path, seeds_dir):
+    """The index looks people up by folded words, as the extractor compares names: "Alvaro
+    Uribe" in a new article is the archive's "Álvaro Uribe", not a second row."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, seeds)
+    first = "Talks resume\n“We will talk again,” said Senator Álvaro Uribe on Monday.\n"
+    result = draft.draft_text(first, "talks-resume", seeds)
+    (seeds / "talks-resume").mkdir()
+    (seeds / "talks-resume" / "article.txt").write_text(first, encoding="utf-8")
+    (seeds / "talks-resume" / "facts.yml").write_text(result.yaml, encoding="utf-8")
+    (person,) = [p["id"] for p in result.facts["people"] if p["name"] == "Álvaro Uribe"]
+    later = "Talks end\n“We are done,” Alvaro Uribe said on Friday.\n"
+    facts = draft.draft_text(later, "talks-end", seeds).facts
+    assert [q["speaker"] for q in facts["quotes"]] == [person]
+    assert [p["id"] for p in facts["people"]] == [person]
+
+
+def test_a_folder_made_by_someone_else_meanwhile_is_never_removed(tmp_path):
+    """add drafts for seconds; if another add (or a person) makes the same folder meanwhile,
+    this add fails in one line and leaves that folder as it is."""
+    import click
+
+    from article_facts.extract.commands import add_checked
+
+    article = tmp_path / "new.txt"
+    article.write_text("Title\nText.\n", encoding="utf-8")
+    folder = tmp_path / "seeds" / "new"
+    folder.mkdir(parents=True)
+    (folder / "facts.yml").write_text("theirs\n", encoding="utf-8")
+    with pytest.raises(click.ClickException, match="cannot create it"):
+        add_checked(None, article, folder, "ours\n")
+    assert (folder / "facts.yml").read_text(encoding="utf-8") == "theirs\n"
+
+
+def test_a_blank_text_is_a_one_line_refusal(tmp_path, seeds_dir):
+    with pytest.raises(draft.ExtractError, match="empty"):
+        draft.draft_text("  \n\n", "blank", seeds_dir)

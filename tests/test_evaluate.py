@@ -99,6 +99,20 @@ def test_validation_errors_are_never_printed(tmp_path, capsys):
     assert "development part" in out and "validation part" in out
 
 
+def test_one_file_is_split_too_and_its_validation_errors_never_printed(tmp_path, capsys):
+    ids = [f"outlet_2016-01-{i:04d}_story" for i in range(40)]
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(_doc(i, TEXT, [])) + "\n" for i in ids), encoding="utf-8")
+    for flag in ("--misses", "--per-article"):
+        assert evaluate.main(["--polnear", str(path), flag]) == 2
+        assert evaluate.main(["--polnear", str(path), flag, "--part", "validation"]) == 2
+    capsys.readouterr()
+    assert evaluate.main(["--polnear", str(path), "--per-article", "--part", "development"]) == 0
+    printed = capsys.readouterr().out
+    assert all(i in printed for i in ids if evaluate.polnear_part(i) == "development")
+    assert not any(i in printed for i in ids if evaluate.polnear_part(i) == "validation")
+
+
 def test_test_split_is_refused(tmp_path):
     (tmp_path / "test.jsonl").write_text("{}\n", encoding="utf-8")
     assert evaluate.main(["--polnear", str(tmp_path / "test.jsonl")]) == 2

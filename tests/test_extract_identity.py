@@ -222,7 +222,7 @@ def test_non_people_and_glued_words_make_no_person_row(tmp_path, seeds_dir):
             "“Ships are late,” The Lantern reported. Lantern later added, “Very late.”\n")
     facts = draft.draft_text(text, "port", seeds).facts
     assert [p["name"] for p in facts["people"]] == ["Dana Whitfield"]
-    assert all(r["title"] != "Mrs." for r in facts.get("roles") or [])
+    assert facts.get("roles") and all(r["title"] != "Mrs." for r in facts["roles"])
 
 
 def test_the_draft_records_titles_as_roles_and_honorifics_not(tmp_path, seeds_dir):

@@ -121,7 +121,9 @@ def test_split_quote_second_part_continues_the_first():
 
 def test_two_sentences_around_a_verb_are_not_one_split_quote():
     t = "Ana Ruiz spoke.\n“It is early.” She paused. “The numbers are good,” she said.\n"
-    assert all(a.continues is None for _, _, a in speech(t))
+    found = speech(t)
+    assert [q for q, _, _ in found] == ["It is early.", "The numbers are good"]
+    assert all(a.continues is None for _, _, a in found)
 
 
 def test_nested_speech_belongs_to_the_inner_speaker():
@@ -463,19 +465,16 @@ def test_verb_form_after_a_determiner_is_an_adjective():
     assert s == "Ena Vos" and a.verb == "said"
 
 
-def test_many_descriptions_and_participles_stay_linear():
-    import time
-
+def test_many_descriptions_and_participles_all_resolved():
+    """A long text with thousands of descriptions (how fast is for bench/, not a test)."""
     p = (
         "Senator Mara Quint, a Republican lawmaker from Ostend, met Governor Paul Ender, adding "
         "that the talks were “long and hard.” The Republican lawmaker said, “We will see,” and "
         "the governor replied, saying “No.”\n"
     )
     t = p * 3000  # about 600,000 characters, every one of the 3,000 descriptions resolved
-    started = time.monotonic()
     found = speech(t)
     assert len(found) == 9000 and found[-2][:2] == ("We will see", "Mara Quint")
-    assert time.monotonic() - started < 30
 
 
 def test_quote_between_said_and_another_speakers_reply():

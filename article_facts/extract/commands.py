@@ -97,7 +97,10 @@ def add_checked(index, article, folder, facts_yaml):
     """Write the new folder and check it with the archive index; on any failure remove it
     again (a failed add leaves nothing behind, in the seeds or in the index)."""
     try:
-        folder.mkdir()
+        folder.mkdir()  # before the clean-up below: a folder someone else made is never removed
+    except OSError as e:
+        raise click.ClickException(f"{folder}: cannot create it: {e.strerror}")
+    try:
         shutil.copyfile(article, folder / "article.txt")
         (folder / "facts.yml").write_text(facts_yaml, encoding="utf-8")
         index.add(folder)

@@ -31,7 +31,7 @@ from .identity import fold, is_full, parts, same_person, short_for
 from .mentions import is_title_word
 from .people import clean_name, full_names_ending, one_word_person, refusal, role_title, shared_by
 
-ORGANIZATION_WORD = "(an organization's word)"  # names.non_person_reason, as people.refusal words it
+ORGANIZATION_WORD = "(an organization's word)"  # mentions.non_person_reason, as people.refusal words it
 SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
                  "quotes", "events", "legal_references"]
 MAX_REPAIRS = 400
@@ -984,6 +984,8 @@ def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None):
     """The draft for an article text that will live in seeds_dir/slug (index: the archive
     index of seeds_dir, already open and up to date; `add` passes the one it then checks with)."""
     refuse_unstorable(f"{slug}/article.txt", text)
+    if not text.strip():
+        raise ExtractError(f"{slug}/article.txt: the article is empty")
     own = index is None
     if own:
         try:

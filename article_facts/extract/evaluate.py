@@ -601,13 +601,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--polnear",
-        help="the PolNeAR folder (train + dev, split into the two parts) or one .jsonl split",
+        help="the PolNeAR folder (train + dev, split into the two parts) or one .jsonl split "
+        "(its articles of each part)",
     )
     ap.add_argument(
         "--part",
         choices=("development", "validation", "both"),
         default="both",
-        help="with a PolNeAR folder: which part to score (default: both, each apart)",
+        help="which part to score (default: both, each apart)",
     )
     ap.add_argument(
         "--misses",
@@ -625,20 +626,17 @@ def main(argv: list[str] | None = None) -> int:
         if "test" in p.name:
             print(f"{p}: the PolNeAR test split is held out; refusing to read it", file=sys.stderr)
             return 2
-        if p.is_dir():
-            parts = ["development", "validation"] if args.part == "both" else [args.part]
-        else:
-            parts = [None]
-        if args.misses and "validation" in parts:
+        parts = ["development", "validation"] if args.part == "both" else [args.part]
+        if (args.misses or args.per_article) and "validation" in parts:
             print(
-                "--misses: the validation part is locked (scored, never read for errors); "
-                "add --part development",
+                "--misses, --per-article: the validation part is locked (scored, never read for "
+                "errors); add --part development",
                 file=sys.stderr,
             )
             return 2
         for part in parts:
             rows, total, reported = evaluate_polnear(p, args.limit, part)
-            label = f"PolNeAR {part} part" if part else f"PolNeAR {p.name}"
+            label = f"PolNeAR {part} part" + ("" if p.is_dir() else f" of {p.name}")
             print(f"== {label}: {len(rows)} articles")
             if args.per_article:
                 for r in rows:
