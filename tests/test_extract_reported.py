@@ -129,7 +129,7 @@ def test_attribution_inside_the_sentence():
         "Two people familiar with the matter",
         "Some economists",
         "55 percent of voters",
-        "At least half of voters in each district",
+        "At least half of voters in every ward",
         "Pentagon spokesmen",
         "Some Democrats",
         "Others",

@@ -330,11 +330,11 @@ def test_coordinated_verb_after_an_interview_with_a_journalist():
 
 def test_with_x_tweeting_and_asking():
     t = (
-        "Ida Munk and her allies were quick to join in, with Carl Deane tweeting that it was a “disaster” "
-        "for Ena Vos and asking, “How can someone with such judgement lead us?”\n"
+        "Harbour workers voiced their anger on Friday, with Carl Deane posting online that the "
+        "closure was a “betrayal” of the town and asking, “Who will pay the rent now?”\n"
     )
     got = [(q, s, a.verb) for q, s, a in speech(t)]
-    assert got[-1] == ("How can someone with such judgement lead us?", "Carl Deane", "asking")
+    assert got[-1] == ("Who will pay the rent now?", "Carl Deane", "asking")
 
 
 def test_next_sentence_with_its_own_reported_clause_is_not_the_quotes_attribution():
@@ -384,7 +384,7 @@ def test_credit_line_name_before_a_colon():
 
 
 def test_words_after_a_dash_that_are_no_name():
-    t = "Later, at the club, Ena Vos said Carl Deane is “not smart enough to win” — and more.\n"
+    t = "At the market on Saturday, Ena Vos said the new bridge was “far too narrow for lorries” — among other things.\n"
     ((q, s, a),) = speech(t)
     assert s == "Ena Vos" and a.verb == "said"
 
@@ -415,17 +415,17 @@ def test_appositive_closed_by_a_verb_that_is_not_a_reporting_verb_is_ignored():
 
 def test_coordinated_verb_skips_quoted_words_and_objects():
     t = (
-        "Carl Deane's trade pact, which Ena Vos had called a “disaster” and promised to “rip up”, "
-        "is back.\n"
-        "Carl Deane's crowd cheered as the Velian Teachers Union issued a statement saying the "
-        "remark had “no place in Velia” and said it would see “a day of reckoning.”\n"
+        "The harbour levy, which Ena Vos had called a “swindle” and vowed to “scrap at once”, "
+        "returns next year.\n"
+        "Parents applauded as the Velian Teachers Union put out a statement saying the levy was "
+        "“a tax on learning” and said its members would hold “a week of protest.”\n"
     )
     got = [(q, s) for q, s, _ in speech(t)]
     assert got == [
-        ("disaster", "Ena Vos"),
-        ("rip up", "Ena Vos"),
-        ("no place in Velia", "Velian Teachers Union"),
-        ("a day of reckoning.", "Velian Teachers Union"),
+        ("swindle", "Ena Vos"),
+        ("scrap at once", "Ena Vos"),
+        ("a tax on learning", "Velian Teachers Union"),
+        ("a week of protest.", "Velian Teachers Union"),
     ]
 
 
@@ -451,7 +451,7 @@ def test_question_mark_inside_a_quote_before_a_lowercase_word_ends_no_sentence()
 
 
 def test_unknown_name_opening_the_clause_with_a_framing_verb():
-    t = "Ostrava branded North Velia an “outlaw nation in the neighbourhood.”\n"
+    t = "Ostrava branded the Velian council “reckless spenders with no plan at all.”\n"
     ((q, s, a),) = speech(t)
     assert s == "Ostrava"
 

@@ -301,14 +301,14 @@ def phrase_head(phrase: str) -> str | None:
     """The head of a phrase that names someone, else None. The phrase is cut at ' of ', ' for ',
     ' at ', ' from ', ' on ', ' in ', ' to ', ' with ', ' about ', ' by '; the first part that is
     not only titles is kept. It names someone when that part's last word (the head of the
-    phrase) is capitalised and not a pronoun or determiner: `Trump campaign spokesman Jason
-    Miller` -> 'Miller', `Secretary of State John F. Kerry` -> 'Kerry', `The New York Times` ->
+    phrase) is capitalised and not a pronoun or determiner: `Ruiz campaign spokesman Paul
+    Ender` -> 'Ender', `Secretary of State Mara T. Quint` -> 'Quint', `The New York Times` ->
     'Times'; `An Israeli official` or `the former Florida governor` name nobody.
     """
     from .mentions import is_title_word
 
     segments = re.split(r" of | for | at | from | on | in | to | with | about | by ", phrase)
-    # "Secretary of State John F. Kerry": a segment holding only titles is skipped
+    # "Secretary of State Mara T. Quint": a segment holding only titles is skipped
     seg = next(
         (
             x

@@ -40,7 +40,7 @@ ROLE_NOUNS = {
     "pollster", "reporter", "strategist", "treasurer", "writer"
 }
 # fmt: on
-# "Mike Pence of Indiana", "Cameron Easley for Morning Consult", "Ana Ruiz, 43"
+# "Paul Ender of Ostend", "Mara Quint for the Velia Herald", "Ana Ruiz, 43"
 NAME_CUT = re.compile(r"(?:\s+(?:of|for|from|at|in|on)\s|,).*$", re.S)
 
 

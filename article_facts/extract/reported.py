@@ -225,7 +225,7 @@ def _checked(ctx, span):
 
 
 def _quote_inside(ctx, start: int, end: int) -> bool:
-    """"said “it gets me mad” every time ...": a clause may open with a partial quote."""
+    """"said “it makes me furious” each time ...": a clause may open with a partial quote."""
     i = bisect.bisect_right(ctx.outer_starts, start) - 1
     return i >= 0 and ctx.outer[i][1] + 10 < end
 
@@ -405,7 +405,7 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
         stop = toks[nb].start
     r = cue.v + 1
     while r < len(toks) and toks[r].low in ("then", "later", "earlier", "recently", "too"):
-        r += 1  # "The truth, the senator said then, was ..."
+        r += 1  # "The plan, the mayor said then, was ..."
     rest = [t for t in toks[r : ctx.tok_index(e)] if t.word or t.text == ","]
     if not rest or rest[0].text == ",":
         if len([t for t in rest if t.word]) >= 3:

@@ -202,7 +202,7 @@ def _np_ending(ctx: _Ctx, i: int) -> NP | None:
         return NP("pronoun", t.start, t.end, t.text)
     m = ctx.reg.by_end.get(t.end)
     if m is not None:
-        # "Mr. Morgan of the Sierra Club said", "Lewis of the Martin Center for Arms Studies
+        # "Mr. Dorn of the Harbour Trust said", "Voss of the Centre for Port Studies
         # wrote": the person before the organization speaks
         b = ctx.tok_index(m.start) - 1
         while b >= 1 and i - b < 12 and toks[b].word and (
@@ -375,7 +375,7 @@ def _np_before(ctx: _Ctx, v: int, limit: int) -> NP | None:
             and toks[c + 1].low in ("the", "a", "an")
             and any(is_title_word(u.text) or _role_word(u.low) for u in toks[c + 1 : i + 1])
         ):
-            # `Sam Lau, the communications director for the party said`: no closing comma
+            # `Ida Munk, the press officer for the union said`: no closing comma
             ap = _appositive_subject(ctx, i + 1, limit)
             if ap is not None and (ap.kind == "newname" or ap.mention.entity.etype == "person"):
                 return ap
@@ -1628,7 +1628,7 @@ def _nearest_clause_subject(ctx: _Ctx, s: int, limit: int) -> Cue | None:
                 while b >= 0 and toks[b].start >= s and (
                     toks[b].cap or toks[b].low in DETERMINERS or is_title_word(toks[b].text)
                 ):
-                    b -= 1  # `that Clinton’s lawyer Cheryl Mills`: the words before the name
+                    b -= 1  # `that Ruiz’s lawyer Ida Munk`: the words before the name
                 if not (
                     b >= 0 and toks[b].low in PREPOSITIONS | {"that", "whether", "if", "because"}
                 ):
@@ -1710,7 +1710,7 @@ def _colon_subject(ctx: _Ctx, s: int, limit: int, strict: bool = True) -> Cue | 
     i = ctx.tok_index(s)
     skipped_before = -1
     first = toks[i] if i < len(toks) else None
-    # `Speaking at a town hall in Salem, New Hampshire, Trump went ...`: in a sentence opening
+    # `Speaking at a rally in Ostend, Velia, Vos went ...`: in a sentence opening
     # with a preposition or a participle, the subject is a name followed by its verb
     intro = (
         strict
@@ -1860,7 +1860,7 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             if np is not None and np.kind in ("name", "newname"):
                 extra.append(Cue(v, t, np, False))
         elif prev is not None and prev.low in ("who", "which") and v >= 2:
-            # "Thomas Perez, who said he expects ...": the speaker is the phrase before "who"
+            # "Ana Ruiz, who said she expects ...": the speaker is the phrase before "who"
             k = v - 3 if toks[v - 2].text == "," else v - 2
             np = _np_ending(ctx, k) if k >= 0 and toks[k].start >= s else None
             if np is not None:
