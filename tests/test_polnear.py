@@ -45,3 +45,32 @@ def test_reported_speech_on_the_validation_part(validation):
     assert reported.precision >= REPORTED_PRECISION, reported.line()
     assert reported.recall >= REPORTED_RECALL, reported.line()
     assert reported.source_accuracy >= REPORTED_SOURCE, reported.line()
+
+
+def test_the_project_holds_no_corpus_text():
+    """No run of seven words of a PolNeAR article anywhere in the project's text files: test
+    sentences, comments and gold are our own (names alone, as in tests/identity, are shorter)."""
+    import json
+    import re
+
+    run = 7
+    corpus = set()
+    for name in ("train.jsonl", "dev.jsonl"):
+        with (CORPUS / name).open(encoding="utf-8") as f:
+            for line in f:
+                words = re.findall(r"\w+", json.loads(line)["text"].lower())
+                corpus.update(hash(tuple(words[i:i + run])) for i in range(len(words) - run + 1))
+    root = Path(__file__).resolve().parent.parent
+    found = {}
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or parts[0] in (".git", ".venv") or "work" in parts or "screenshots" in parts:
+            continue
+        if path.suffix not in (".py", ".yml", ".yaml", ".txt", ".md", ".html", ".json", ".jsonl", ".toml"):
+            continue
+        words = re.findall(r"\w+", path.read_text(encoding="utf-8", errors="replace").lower())
+        hits = [" ".join(words[i:i + run]) for i in range(len(words) - run + 1)
+                if hash(tuple(words[i:i + run])) in corpus]
+        if hits:
+            found[str(path.relative_to(root))] = hits[:3]
+    assert found == {}
