@@ -3,7 +3,7 @@
 import pytest
 
 from article_facts.extract import extract_attributions
-from article_facts.extract.sources import is_unnamed, unnamed_subject
+from article_facts.extract.sources import is_unnamed, opening_subject, unnamed_subject
 from article_facts.extract.names import tokenize
 
 
@@ -274,3 +274,64 @@ def test_clause_boundaries(text, first):
 )
 def test_not_reported_speech_either(text):
     assert reported(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # a sentence end the splitter misses: a period inside closing quotation marks, and an
+        # abbreviation's period before a word that opens sentences
+        ("Ana Ruiz said the port was at ''the end of an era.'' It reopened in May.\n",
+         "the port was at ''the end of an era.''"),
+        ("Ana Ruiz said the storm hit the U.S. She says the harbor is safe.\n",
+         "the storm hit the U.S"),
+        # a coordinated clause with a subject of its own
+        ("Ana Ruiz said the harbor was safe and she praised the crews for their work.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the bridge would reopen in May, and the council has already voted "
+         "against it.\n", "the bridge would reopen in May"),
+        # ", and three in ten said ...": a second speaker's statement
+        ("Most dockworkers said the harbor was safe, and three in ten said the pay was too "
+         "low.\n", "the harbor was safe"),
+        # "said her ...": "her" opens the clause's subject
+        ("Ana Ruiz said her deputies closed the harbor on Monday.\n",
+         "her deputies closed the harbor on Monday"),
+    ],
+)
+def test_clause_ends(text, first):
+    assert reported(text)[0][0] == first
+
+
+def test_said_her_as_object_is_no_statement():
+    # "told her" / "said her name": an object, not a clause's subject
+    assert reported("Ana Ruiz said her name twice.\n") == []
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker",
+    [
+        # a description opening the sentence that the speaker rules pass over
+        ("Six in 10 harbor workers said the port is safe.\n", "the port is safe",
+         "Six in 10 harbor workers"),
+        ("Most of them said the pay was too low.\n", "the pay was too low", "Most of them"),
+        ("Ana Ruiz’s campaign said it is looking for a new manager.\n",
+         "it is looking for a new manager", "Ana Ruiz’s campaign"),
+    ],
+)
+def test_opening_subject_is_an_unnamed_source(text, words, speaker):
+    got = [(w, s) for w, s, a in reported(text) if a.speaker_type == "unnamed"]
+    assert got == [(words, speaker)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruiz denied reports said to come from aides.\n",  # a verb before "said"
+        "Ruiz cannot say the port is safe.\n",
+        "Ruiz this week said the port is safe.\n",  # a time, not the phrase's head
+    ],
+)
+def test_opening_subject_refuses_verbs_and_time_words(text):
+    toks = tokenize(text)
+    v = next(i for i, t in enumerate(toks) if t.low in ("said", "say"))
+    assert opening_subject(toks, v, 0) is None

@@ -306,7 +306,9 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
     if toks[k].low in VERB_FIRST:
         return None
     if toks[k].low in NOT_CLAUSE_START or (toks[k].low.endswith("ly") and not toks[k].cap):
-        if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")):
+        if not (low in OBJECT_REPORTED and toks[k].low in ("that", "this")) and not (
+            _possessive_subject(toks, k)
+        ):
             return None
     skipped = toks[j:k]
     if any(t.low in _PREPOSITIONS for t in skipped) and toks[k - 1].text != ",":
@@ -317,6 +319,18 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
         if toks[k].low not in _SUBJECT_PRONOUNS and not _clause_like(toks, k + 1):
             return None  # "maintained his double-digit lead": an object, not a statement
     return _to_clause_end(ctx, cue, toks[k].start, e)
+
+
+def _possessive_subject(toks, k: int) -> bool:
+    """"said her editors cut the scene": "her" opens the clause's subject (a noun, then a
+    verb), not the verb's object ("said her name", "told her")."""
+    return (
+        toks[k].low == "her"
+        and k + 2 < len(toks)
+        and toks[k + 1].word
+        and toks[k + 1].low not in VERB_FIRST
+        and _clause_like(toks, k + 2, 6)
+    )
 
 
 def _clause_like(toks, i: int, window: int = 9) -> bool:
@@ -340,9 +354,13 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
     k = i
     while k < len(toks) and toks[k].start < e:
         t = toks[k]
+        if k > i + 1 and _sentence_ends_at(toks, k):
+            return start, _after_closing_marks(toks, k)  # ".'' It carries ...": a new sentence
         if ctx.in_quote(t.start):
             k += 1
             continue
+        if k > i + 2 and _clause_stops_at(toks, k, e):
+            return start, t.start
         if subordinate and t.text == "," and k > i + 2:
             return start, t.start
         if t.low in ("and", "but") and k + 1 < len(toks):
@@ -458,3 +476,89 @@ _SAYING = {
     "announced", "acknowledged", "wrote", "explained", "stressed", "suggested", "predicted",
     "declared", "stated", "tells", "adds", "notes", "argues", "claims", "warns", "insists",
 }  # fmt: skip
+
+
+# fmt: off
+# words that open a sentence after an abbreviation's period ("... the U.S. He says ...")
+_OPENERS = {
+    "he", "she", "they", "we", "i", "it", "but", "and", "the", "this", "that", "there", "in",
+    "his", "her", "their", "yet", "still", "so", "a", "an", "mr", "mrs", "ms",
+}
+# closing marks that may follow a sentence's final period
+_CLOSERS = "”’\"'»)"
+# fmt: on
+
+
+def _sentence_ends_at(toks, k: int) -> bool:
+    """A sentence ends at token k the sentence splitter missed: a period (or "!") followed by
+    closing marks and a capitalised word ("... war.'' It carries ..."), or an abbreviation's
+    period followed by a word that opens sentences ("... in the U.S. He says ...")."""
+    t = toks[k]
+    if t.text in (".", "!"):
+        if _decimal_point(toks, k):
+            return False
+        n = k + 1
+        while n < len(toks) and toks[n].text in _CLOSERS and toks[n].text:
+            n += 1
+        return n < len(toks) and n > k + 1 and toks[n].word and toks[n].text[:1].isupper()
+    if t.word and t.text.endswith(".") and t.text.count(".") >= 2 and k + 1 < len(toks):
+        nxt = toks[k + 1]
+        return nxt.word and nxt.text[:1].isupper() and nxt.low.rstrip(".") in _OPENERS
+    return False
+
+
+def _after_closing_marks(toks, k: int) -> int:
+    n = k + 1
+    while n < len(toks) and toks[n].text in _CLOSERS and toks[n].start == toks[n - 1].end:
+        n += 1
+    return toks[n - 1].end
+
+
+def _clause_stops_at(toks, k: int, e: int) -> bool:
+    """Token k ("and", "but") opens a coordinated clause with a subject of its own, which the
+    reported clause does not hold: "..., and the council has sued", "but they ...", ", and
+    three-quarters said ..." (a second speaker). Trailing phrases (", with ...", ", which ...")
+    and dashes are kept: the annotators mostly count them in the statement."""
+    t = toks[k]
+    if t.low not in ("and", "but") or k + 2 >= len(toks) or toks[k + 1].start >= e:
+        return False
+    a = k + 1
+    nxt, verb = toks[a], toks[a + 1]
+    if (
+        nxt.low in _SUBJECT_PRONOUNS - {"it", "there"}
+        and verb.word
+        and verb.low not in ("and", "or")
+        and (
+            verb.low in VERB_FIRST
+            or verb.low.endswith(("s", "ed", "n't", "n’t"))
+            or verb.low in _COMMON_VERBS
+        )
+    ):
+        return True  # "... and she accused ...", "but they wouldn't ..."
+    if toks[k - 1].text != "," or not nxt.word:
+        return False
+    if (nxt.low in _DETERMINERS or nxt.cap or nxt.text[:1].isdigit()) and _clause_like(
+        toks, a + 1, 6
+    ):
+        return True  # ", and the council has already sued ..."
+    return any(u.low in _SAYING for u in _words_until_punct(toks, a, 6))
+
+
+def _decimal_point(toks, i: int) -> bool:
+    """The '.' at token i stands between two digits with no space: "3.2"."""
+    return (
+        0 < i < len(toks) - 1
+        and toks[i - 1].end == toks[i].start
+        and toks[i + 1].start == toks[i].end
+        and toks[i - 1].text[-1:].isdigit()
+        and toks[i + 1].text[:1].isdigit()
+    )
+
+
+def _words_until_punct(toks, i: int, n: int):
+    out = []
+    for t in toks[i : i + n]:
+        if not t.word:
+            break
+        out.append(t)
+    return out

@@ -50,7 +50,7 @@ from .reported import (
     inverted_is_clause,
     reported_clause,
 )
-from .sources import according_source, common_noun, is_unnamed, unnamed_subject
+from .sources import according_source, common_noun, is_unnamed, opening_subject, unnamed_subject
 
 # fmt: off
 VERBS = {
@@ -1718,6 +1718,9 @@ _BETWEEN = {
 }
 
 
+_DEFINITE_OPENING = {"the", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
+
+
 def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
@@ -1767,6 +1770,10 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             np = _np_before(ctx, v, s)
             if np is not None:
                 extra.append(Cue(v, t, np, False))
+        elif (span := opening_subject(toks, v, s)) is not None:
+            # "Six in 10 primary voters said ...": a subject the speaker rules pass over
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            extra.append(Cue(v, t, NP("subject", a, b, ctx.text[a:b]), False))
     return extra
 
 
@@ -1789,6 +1796,12 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     elif cue.after:
         if np.kind == "desc" and is_unnamed(np.text):
             desc = (np.start, np.end)
+    elif np.kind == "subject":
+        # a description opening the sentence: kept as written unless it refers to someone
+        # named ("The senator said"), which the speaker rules resolve
+        if toks[ctx.tok_index(np.start)].low in _DEFINITE_OPENING and "’s" not in np.text and "'s" not in np.text:
+            return resolve(ctx, Cue(cue.v, cue.tok, NP("desc", np.start, np.end, np.text), False), state)
+        desc = (np.start, np.end)
     elif np.kind == "desc" and ctx.toks[ctx.tok_index(np.end) - 1].low in ("and", "but"):
         # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
         return _speaker(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
