@@ -335,3 +335,20 @@ def test_opening_subject_refuses_verbs_and_time_words(text):
     toks = tokenize(text)
     v = next(i for i, t in enumerate(toks) if t.low in ("said", "say"))
     assert opening_subject(toks, v, 0) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most coastal states that vote in March have large ports.\n",
+        "The plan covers the harbor states the council listed last year.\n",
+    ],
+)
+def test_states_as_a_noun_reports_nothing(text):
+    assert reported(text) == []
+
+
+def test_states_after_a_pronoun_still_reports():
+    assert one("The report is short. It states that the harbor will close in May.\n")[0] == (
+        "the harbor will close in May"
+    )
