@@ -352,3 +352,22 @@ def test_states_after_a_pronoun_still_reports():
     assert one("The report is short. It states that the harbor will close in May.\n")[0] == (
         "the harbor will close in May"
     )
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # "according to X," inside a sentence that goes on: the statement is around the source
+        ("Among the harbor rules at risk, according to Ana Ruiz, are 16 involving unions.\n",
+         "Among the harbor rules at risk, according to Ana Ruiz, are 16 involving unions"),
+        ("Since last November, according to the Harbor Watch group, police have arrested 400 "
+         "protesters.\n",
+         "Since last November, according to the Harbor Watch group, police have arrested 400 "
+         "protesters"),
+        # the words after the source are its appositive: the statement is before it
+        ("Dock wages rose by a third last year, according to the Port Board, the city's "
+         "oldest agency.\n", "Dock wages rose by a third last year"),
+    ],
+)
+def test_according_to_inside_a_sentence(text, words):
+    assert one(text)[0] == words

@@ -119,6 +119,7 @@ _COMMON_VERBS = {
     "helps", "hopes", "expects", "intends", "faces", "lacks", "owes", "pays", "runs",
     "stands", "holds", "violates", "poses", "represents", "includes", "requires",
     "continues", "favors", "lies", "exists", "matters", "depends", "knows", "feels", "likes",
+    "include",
     "loves", "hates", "fears", "sees", "owns", "uses", "puts", "sets", "lets", "cost",
     "hurts", "ought", "know", "think", "believe", "oppose", "deserve", "expect", "intend",
 }
@@ -462,6 +463,30 @@ def _before_inverted(ctx, cue) -> tuple[int, int] | None:
     return _checked(ctx, (s, toks[b].start))
 
 
+def _sentence_goes_on(ctx, cue, e: int) -> bool:
+    """After "according to X," the sentence goes on with a clause of its own (three words or
+    more holding a verb, not a relative, a conjunction or an appositive of the source)."""
+    toks = ctx.toks
+    k = cue.v + 2
+    while k < len(toks) and toks[k].start < e and toks[k].text not in ",;:—–()":
+        k += 1
+    if k >= len(toks) or toks[k].start >= e or toks[k].text != ",":
+        return False
+    rest = [t for t in toks[k + 1 : ctx.tok_index(e)] if t.word]
+    return (
+        len(rest) >= 3
+        and rest[0].low not in _NOT_AFTER_SOURCE
+        and not ctx.in_quote(rest[0].start)
+        and _clause_like(toks, k + 1, 12)  # a clause, not the source's appositive
+    )
+
+
+_NOT_AFTER_SOURCE = {
+    "who", "which", "whose", "where", "when", "and", "but", "as", "while", "though",
+    "although", "a", "an", "said", "says", "told", "adding", "saying", "citing",
+}  # fmt: skip
+
+
 def _according(ctx, cue) -> tuple[int, int] | None:
     """`according to X, CLAUSE.` and `CLAUSE, according to X.`"""
     toks, text = ctx.toks, ctx.text
@@ -469,6 +494,9 @@ def _according(ctx, cue) -> tuple[int, int] | None:
     v = cue.v
     before = text[s : cue.pos].strip()
     if len(before.split()) >= 3:
+        if before.endswith(",") and _sentence_goes_on(ctx, cue, e):
+            # "Among the rulings at risk, according to X, are 16 ...": around the source
+            return _checked(ctx, (s, e))
         return _checked(ctx, (s, cue.pos))
     if before.endswith(",") and len(before.split()) >= 1:
         return _checked(ctx, (s, e))  # "His criticism, according to X, was ...": around it
