@@ -371,3 +371,20 @@ def test_states_after_a_pronoun_still_reports():
 )
 def test_according_to_inside_a_sentence(text, words):
     assert one(text)[0] == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry fees, which rose when Ana Ruiz announced the plan, are now lower.\n",
+        "Ana Ruiz, who announced a harbor plan, plans to visit Lima in May.\n",
+    ],
+)
+def test_announced_object_in_a_background_clause_is_no_statement(text):
+    assert reported(text) == []
+
+
+def test_announced_object_in_a_main_clause_is_a_statement():
+    assert one("Ana Ruiz announced a new harbor plan on Monday.\n")[0] == (
+        "a new harbor plan on Monday"
+    )

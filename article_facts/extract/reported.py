@@ -327,10 +327,29 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
         # "said in his office overlooking the bay": after a phrase, only a clause's subject
         if toks[k].low not in _SUBJECT_PRONOUNS and not toks[k].cap:
             return None
-    if low not in OBJECT_REPORTED and low not in ("said", "says", "say", "told", "tells"):
+    if (low not in OBJECT_REPORTED or _backgrounded(toks, cue)) and low not in (
+        "said", "says", "say", "told", "tells"
+    ):
         if toks[k].low not in _SUBJECT_PRONOUNS and not _clause_like(toks, k + 1):
             return None  # "maintained his double-digit lead": an object, not a statement
     return _to_clause_end(ctx, cue, toks[k].start, e)
+
+
+def _backgrounded(toks, cue) -> bool:
+    """The verb stands in a relative or time clause ("Ruiz, who announced a plan, ...", "when
+    she announced the steps", "Having announced ..."): its object is background, not a
+    statement the text reports."""
+    v = cue.v
+    b = v - 1
+    while b >= 0 and toks[b].word and (toks[b].low in _BETWEEN_SUBJECT or b >= v - 4):
+        if toks[b].low in _BACKGROUND:
+            return True
+        b -= 1
+    return False
+
+
+_BACKGROUND = {"who", "which", "when", "before", "after", "having", "since", "until", "once"}
+_BETWEEN_SUBJECT = {"he", "she", "they", "it", "we", "i", "had", "has", "have", "also", "first"}
 
 
 def _possessive_subject(toks, k: int) -> bool:
