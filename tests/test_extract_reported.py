@@ -388,3 +388,18 @@ def test_announced_object_in_a_main_clause_is_a_statement():
     assert one("Ana Ruiz announced a new harbor plan on Monday.\n")[0] == (
         "a new harbor plan on Monday"
     )
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Ana Ruiz said the harbor would reopen but did not say when.\n",
+         "the harbor would reopen"),
+        ("Ana Ruiz said the ferry was late and criticized the crew for it.\n",
+         "the ferry was late"),
+        ("Ana Ruiz said the fees were too high and also warned of a strike.\n",
+         "the fees were too high"),
+    ],
+)
+def test_clause_ends_where_the_speaker_goes_on(text, first):
+    assert reported(text)[0][0] == first

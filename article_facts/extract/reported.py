@@ -575,7 +575,8 @@ def _after_closing_marks(toks, k: int) -> int:
 def _clause_stops_at(toks, k: int, e: int) -> bool:
     """Token k ("and", "but") opens a coordinated clause with a subject of its own, which the
     reported clause does not hold: "..., and the council has sued", "but they ...", ", and
-    three-quarters said ..." (a second speaker). Trailing phrases (", with ...", ", which ...")
+    three-quarters said ..." (a second speaker), or the speaker's next act ("but did not say
+    why"). Trailing phrases (", with ...", ", which ...")
     and dashes are kept: the annotators mostly count them in the statement."""
     t = toks[k]
     if t.low not in ("and", "but") or k + 2 >= len(toks) or toks[k + 1].start >= e:
@@ -593,6 +594,10 @@ def _clause_stops_at(toks, k: int, e: int) -> bool:
         )
     ):
         return True  # "... and she accused ...", "but they wouldn't ..."
+    if nxt.low in _SPEAKER_GOES_ON and verb.word and (
+        nxt.low not in ("also", "then", "later") or verb.low.endswith("ed") or verb.low in _SAYING
+    ):
+        return True  # "... but did not say who", "and also accused ...": the speaker goes on
     if toks[k - 1].text != "," or not nxt.word:
         return False
     if (nxt.low in _DETERMINERS or nxt.cap or nxt.text[:1].isdigit()) and _clause_like(
@@ -600,6 +605,15 @@ def _clause_stops_at(toks, k: int, e: int) -> bool:
     ):
         return True  # ", and the council has already sued ..."
     return any(u.low in _SAYING for u in _words_until_punct(toks, a, 6))
+
+
+# after "and"/"but", words that go on with the speaker's own acts, not the statement:
+# "said the plan failed but did not say why", "and also accused ...", "and criticized him"
+_SPEAKER_GOES_ON = {
+    "did", "didn't", "didn’t", "also", "then", "later", "declined", "refused", "criticized",
+    "accused", "agreed", "vowed", "promised", "urged", "called", "praised", "asked", "added",
+    "noted", "argued", "insisted", "warned",
+}  # fmt: skip
 
 
 def _decimal_point(toks, i: int) -> bool:
