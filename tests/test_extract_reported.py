@@ -403,3 +403,8 @@ def test_announced_object_in_a_main_clause_is_a_statement():
 )
 def test_clause_ends_where_the_speaker_goes_on(text, first):
     assert reported(text)[0][0] == first
+
+
+def test_clause_ends_before_an_aside_after_a_dash():
+    text = "Ana Ruiz said the harbor fees would rise — a plan she first raised in May.\n"
+    assert reported(text)[0][0] == "the harbor fees would rise"

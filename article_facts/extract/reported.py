@@ -576,9 +576,12 @@ def _clause_stops_at(toks, k: int, e: int) -> bool:
     """Token k ("and", "but") opens a coordinated clause with a subject of its own, which the
     reported clause does not hold: "..., and the council has sued", "but they ...", ", and
     three-quarters said ..." (a second speaker), or the speaker's next act ("but did not say
-    why"). Trailing phrases (", with ...", ", which ...")
+    why"); or a dash before an aside ("— a proposal he has raised before"). Trailing phrases (", with ...", ", which ...")
     and dashes are kept: the annotators mostly count them in the statement."""
     t = toks[k]
+    if t.text in ("—", "–", "--") and k + 1 < len(toks) and toks[k + 1].start < e:
+        # "... — a proposal he has raised before", "— and arguing ...": an aside after a dash
+        return toks[k + 1].low in ("a", "an", "and", "but", "which", "who")
     if t.low not in ("and", "but") or k + 2 >= len(toks) or toks[k + 1].start >= e:
         return False
     a = k + 1
