@@ -3,7 +3,7 @@
 import pytest
 
 from article_facts.extract import extract_attributions
-from article_facts.extract.sources import is_unnamed, opening_subject, unnamed_subject
+from article_facts.extract.sources import is_unnamed, long_subject, opening_subject, unnamed_subject
 from article_facts.extract.names import tokenize
 
 
@@ -408,3 +408,37 @@ def test_clause_ends_where_the_speaker_goes_on(text, first):
 def test_clause_ends_before_an_aside_after_a_dash():
     text = "Ana Ruiz said the harbor fees would rise — a plan she first raised in May.\n"
     assert reported(text)[0][0] == "the harbor fees would rise"
+
+
+def test_attribution_inside_a_short_sentence():
+    # "..., she said, was calm": two words after the attribution still finish the sentence
+    text = "Ana Ruiz met the crews. The situation on the docks, she said, was calm.\n"
+    assert one(text)[0] == "The situation on the docks, she said, was calm"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a subject with a participle or a relative clause that the shorter rules miss
+        ("People briefed on the harbor talks say the deal is close.\n",
+         "People briefed on the harbor talks"),
+        ("Friends of the mayor who have seen her on the trail say she is tired.\n",
+         "Friends of the mayor who have seen her on the trail"),
+    ],
+)
+def test_long_subject_is_an_unnamed_source(text, speaker):
+    _, got, a = one(text)
+    assert a.speaker_type == "unnamed" and got == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senator from the harbor district who chairs the panel said so.\n",  # definite
+        "Dock crews, angry about “the cuts,” said so.\n",  # a quote inside
+    ],
+)
+def test_long_subject_refuses(text):
+    toks = tokenize(text)
+    v = next(i for i, t in enumerate(toks) if t.low == "said")
+    assert long_subject(toks, v, 0) is None

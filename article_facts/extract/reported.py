@@ -457,11 +457,12 @@ def _before_subject(ctx, cue) -> tuple[int, int] | None:
         r += 1  # "The truth, the senator said then, was ..."
     rest = [t for t in toks[r : ctx.tok_index(e)] if t.word or t.text == ","]
     if not rest or rest[0].text == ",":
-        if len([t for t in rest if t.word]) >= 3:
+        words = [t for t in rest if t.word]
+        if len(words) >= 3 or (words and words[0].low in VERB_FIRST | _COMMON_VERBS):
             after = toks[r + 1] if r + 1 < len(toks) else None
             if ctx.in_quote(toks[ctx.tok_index(s)].start) or (after and after.text in "“\"'"):
                 return None  # a quote and its attribution: the quote is the statement
-            return s, e  # "The plan, a source said, is to ...": the attribution stands inside
+            return s, e  # "The plan, a source said, is to ...", "..., she said, was calm"
         return s, stop
     if len(rest) <= 5 and all(
         t.low in ADVERBIAL or t.cap or t.text[:1].isdigit() for t in rest if t.word

@@ -222,3 +222,26 @@ def opening_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
     if all(t.cap or not t.word for t in toks[i:e]):
         return None  # a name alone: the speaker rules' business
     return i, e
+
+
+def long_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
+    """Token range of the whole phrase from the sentence's start (`limit`) to the verb at token
+    v, relative clauses and modifiers included ("Friends of the mayor who have seen her on the
+    trail say"), for a subject whose head the shorter rules missed. Trailing adverbs
+    ("subsequently") are left out; a phrase with a quote, a colon or more than 20 words is
+    refused."""
+    e = v
+    while e - 1 >= 0 and toks[e - 1].start >= limit and (
+        toks[e - 1].low in SKIP or (toks[e - 1].low.endswith("ly") and not toks[e - 1].cap)
+    ):
+        e -= 1
+    i = e
+    while i - 1 >= 0 and toks[i - 1].start >= limit:
+        i -= 1
+    if i >= e or e - i > 20 or not toks[i].word or toks[e - 1].text == ",":
+        return None
+    if any(t.text in ("“", "”", '"', ":", ";", "(", ")", "—") for t in toks[i:e]):
+        return None
+    if toks[i].low in DEFINITE | {"he", "she", "it", "they", "we", "i", "but", "and"}:
+        return None  # someone the text refers to, or a clause
+    return i, e

@@ -50,7 +50,14 @@ from .reported import (
     inverted_is_clause,
     reported_clause,
 )
-from .sources import according_source, common_noun, is_unnamed, opening_subject, unnamed_subject
+from .sources import (
+    according_source,
+    common_noun,
+    is_unnamed,
+    long_subject,
+    opening_subject,
+    unnamed_subject,
+)
 
 # fmt: off
 VERBS = {
@@ -1826,7 +1833,16 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     if desc is not None:
         words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
         return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
-    return resolve(ctx, cue, state)
+    res = resolve(ctx, cue, state)
+    if res.entity is None and res.stype is None and not cue.after and np.kind == "desc":
+        # "People briefed on the talks say ...": the description found names nobody; the
+        # sentence's whole opening phrase is the speaker as the text gives it
+        span = long_subject(toks, cue.v, s)
+        if span is not None:
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            words = ctx.text[a:b]
+            return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
+    return res
 
 
 # fmt: off
