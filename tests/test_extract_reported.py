@@ -442,3 +442,14 @@ def test_long_subject_refuses(text):
     toks = tokenize(text)
     v = next(i for i, t in enumerate(toks) if t.low == "said")
     assert long_subject(toks, v, 0) is None
+
+
+def test_possessive_spokesman_is_the_source():
+    text = "Ana Ruiz visited Lima. Ruiz’s spokesman said the harbor was safe.\n"
+    _, got, a = one(text)
+    assert a.speaker_type == "unnamed" and got == "Ruiz’s spokesman"
+
+
+def test_possessive_statement_is_its_authors():
+    text = "Ana Ruiz visited Lima. Ruiz’s statement said the harbor was safe.\n"
+    assert one(text)[1] == "Ana Ruiz"

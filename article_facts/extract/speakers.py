@@ -1763,9 +1763,13 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             and v >= 3
             and toks[v - 2].low in ("'s", "’s")
         ):
-            # "Ruiz's statement said ...": the statement's author speaks
+            # "Ruiz's statement said ...": the statement's author speaks; "Ruiz's spokesman
+            # said ...": the spokesman, an unnamed source described as written
             np = _np_ending(ctx, v - 3)
             if np is not None and np.kind in ("name", "newname"):
+                if prev.low.startswith("spokes"):
+                    a, b = np.start, prev.end
+                    np = NP("subject", a, b, ctx.text[a:b])
                 extra.append(Cue(v, t, np, False))
         elif prev is not None and prev.low in ("who", "which") and v >= 2:
             # "Thomas Perez, who said he expects ...": the speaker is the phrase before "who"
