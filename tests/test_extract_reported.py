@@ -453,3 +453,15 @@ def test_possessive_spokesman_is_the_source():
 def test_possessive_statement_is_its_authors():
     text = "Ana Ruiz visited Lima. Ruiz’s statement said the harbor was safe.\n"
     assert one(text)[1] == "Ana Ruiz"
+
+
+def test_headline_says():
+    text = "Ana Ruiz Says The Harbor Will Reopen In May.\n\nThe mayor spoke on Monday.\n"
+    words, speaker, _ = one(text)
+    assert (words, speaker) == ("The Harbor Will Reopen In May", "Ana Ruiz")
+
+
+def test_capitalised_says_outside_a_headline_is_no_statement():
+    # a stray capital in running text: not a headline, left to the reviewer
+    text = "The crew chief, Ana Ruiz, Says she will retire in May, and the crews were told.\n"
+    assert reported(text) == []

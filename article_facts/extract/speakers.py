@@ -1728,6 +1728,18 @@ _BETWEEN = {
 _DEFINITE_OPENING = {"the", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
 
 
+def _headline(ctx: _Ctx, v: int) -> bool:
+    """Token v stands in a title-case line (a headline): its sentence is one paragraph's
+    whole text and most of its words are capitalised."""
+    s, e = ctx.sentence(ctx.toks[v].start)
+    p = ctx.paras[ctx.para_of(ctx.toks[v].start)]
+    if s != p[0] or ctx.text[e:p[1]].strip():
+        return False
+    words = [t for t in ctx.toks[ctx.tok_index(s) : ctx.tok_index(e)] if t.word]
+    caps = sum(1 for t in words if t.text[:1].isupper() or not t.text[:1].isalpha())
+    return len(words) >= 4 and caps * 4 >= len(words) * 3
+
+
 def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
@@ -1736,6 +1748,13 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     toks = ctx.toks
     extra = []
     for v, t in enumerate(toks):
+        if v not in have and t.text in ("Says", "Say", "Said") and _headline(ctx, v):
+            # "Ruiz Says Harbor Will Reopen.": a headline's verb of saying, its subject before it
+            s, _ = ctx.sentence(t.start)
+            np = _np_before(ctx, v, s)
+            if np is not None and np.kind in ("name", "newname", "desc"):
+                extra.append(Cue(v, t, np, False))
+            continue
         if v in have or not t.text.islower() or t.low in PARTICIPLES:
             continue
         if t.low in MORE_PARTICIPLES and not ctx.in_quote(t.start):
