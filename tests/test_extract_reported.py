@@ -465,3 +465,20 @@ def test_capitalised_says_outside_a_headline_is_no_statement():
     # a stray capital in running text: not a headline, left to the reviewer
     text = "The crew chief, Ana Ruiz, Says she will retire in May, and the crews were told.\n"
     assert reported(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # a named listener with "of" and a time, then the clause
+        ("Ana Ruiz told The Daily Star of Lima on Monday that the harbor was safe.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz told The Daily Star she would rather close the harbor.\n",
+         "she would rather close the harbor"),
+        # a named listener, then a clause opened by a possessive
+        ("Ana Ruiz told the Lima Herald her crews were ready for the storm.\n",
+         "her crews were ready for the storm"),
+    ],
+)
+def test_told_a_named_listener(text, words):
+    assert one(text)[0] == words

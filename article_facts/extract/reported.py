@@ -277,17 +277,24 @@ def _complement(ctx, cue) -> tuple[int, int] | None:
     if low in WITH_LISTENER:
         k = j
         while k < len(toks) and k < j + 12 and toks[k].start < e and toks[k].low != "that":
-            if toks[k].text in ";:“”\"" or toks[k].low in ("to", "about", "of", "how", "why"):
+            if toks[k].text in ";:“”\"" or toks[k].low in ("to", "about", "how", "why"):
                 break
             k += 1
         if k < len(toks) and toks[k].low == "that" and toks[k].start < e:
             return _to_clause_end(ctx, cue, toks[k + 1].start if k + 1 < len(toks) else e, e)
-        # "told reporters he would ...": a short listener, then a pronoun subject
-        for k in range(j + 1, min(j + 4, len(toks))):
+        # "told reporters he would ...": a short listener, then a pronoun subject; a named
+        # listener may be longer ("told The Daily Star of Lima on Monday his crew ...")
+        named = j + 1 < len(toks) and (
+            toks[j].cap or (toks[j].low == "the" and toks[j + 1].cap)
+        )
+        for k in range(j + 1, min(j + (9 if named else 4), len(toks))):
+            if toks[k].start >= e or not all(u.word for u in toks[j:k]):
+                break
             first = toks[k].low.replace("’", "'").split("'")[0]
-            if first in ("he", "she", "they", "we", "i", "it", "there") and toks[k].start < e:
-                if all(u.word for u in toks[j:k]):
-                    return _to_clause_end(ctx, cue, toks[k].start, e)
+            if first in ("he", "she", "they", "we", "i", "it", "there") or (
+                named and _possessive_subject(toks, k, ("his", "her", "their", "its"))
+            ):
+                return _to_clause_end(ctx, cue, toks[k].start, e)
         return None
     k = _skip_adverbial(toks, j, e)
     if k < len(toks) and toks[k].low in _PREPOSITIONS:
@@ -352,11 +359,11 @@ _BACKGROUND = {"who", "which", "when", "before", "after", "having", "since", "un
 _BETWEEN_SUBJECT = {"he", "she", "they", "it", "we", "i", "had", "has", "have", "also", "first"}
 
 
-def _possessive_subject(toks, k: int) -> bool:
+def _possessive_subject(toks, k: int, words=("her",)) -> bool:
     """"said her editors cut the scene": "her" opens the clause's subject (a noun, then a
     verb), not the verb's object ("said her name", "told her")."""
     return (
-        toks[k].low == "her"
+        toks[k].low in words
         and k + 2 < len(toks)
         and toks[k + 1].word
         and toks[k + 1].low not in VERB_FIRST
