@@ -482,3 +482,17 @@ def test_capitalised_says_outside_a_headline_is_no_statement():
 )
 def test_told_a_named_listener(text, words):
     assert one(text)[0] == words
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker",
+    [
+        ("According to recent polls, Ruiz holds only 14 percent of the harbor vote.\n",
+         "Ruiz holds only 14 percent of the harbor vote", "recent polls"),
+        ("Ruiz has won the harbor primary, according to three television networks.\n",
+         "Ruiz has won the harbor primary", "three television networks"),
+    ],
+)
+def test_according_to_an_unnamed_source(text, words, speaker):
+    got, name, a = one(text)
+    assert (got, name, a.speaker_type) == (words, speaker, "unnamed")

@@ -1755,6 +1755,21 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             if np is not None and np.kind in ("name", "newname", "desc"):
                 extra.append(Cue(v, t, np, False))
             continue
+        if (
+            v not in have
+            and t.low == "according"
+            and v + 2 < len(toks)
+            and toks[v + 1].low == "to"
+            and not ctx.in_quote(t.start)
+        ):
+            # "according to exit polls": a source naming nobody, which the speaker rules skip
+            span = according_source(toks, v, ctx.sentence(t.start)[1])
+            if span is not None:
+                a, b = toks[span[0]].start, toks[span[1] - 1].end
+                c = Cue(v, t, NP("desc", a, b, ctx.text[a:b]), True)
+                c.verb = ctx.text[t.start : toks[v + 1].end]
+                extra.append(c)
+            continue
         if v in have or not t.text.islower() or t.low in PARTICIPLES:
             continue
         if t.low in MORE_PARTICIPLES and not ctx.in_quote(t.start):
