@@ -564,7 +564,7 @@ def _sentence_ends_at(toks, k: int) -> bool:
         if _decimal_point(toks, k):
             return False
         n = k + 1
-        while n < len(toks) and toks[n].text in _CLOSERS and toks[n].text:
+        while n < len(toks) and toks[n].text and toks[n].text in _CLOSERS:
             n += 1
         return n < len(toks) and n > k + 1 and toks[n].word and toks[n].text[:1].isupper()
     if t.word and t.text.endswith(".") and t.text.count(".") >= 2 and k + 1 < len(toks):
@@ -574,6 +574,7 @@ def _sentence_ends_at(toks, k: int) -> bool:
 
 
 def _after_closing_marks(toks, k: int) -> int:
+    """The end of the closing marks that stick to the period at token k."""
     n = k + 1
     while n < len(toks) and toks[n].text in _CLOSERS and toks[n].start == toks[n - 1].end:
         n += 1
@@ -584,8 +585,9 @@ def _clause_stops_at(toks, k: int, e: int) -> bool:
     """Token k ("and", "but") opens a coordinated clause with a subject of its own, which the
     reported clause does not hold: "..., and the council has sued", "but they ...", ", and
     three-quarters said ..." (a second speaker), or the speaker's next act ("but did not say
-    why"); or a dash before an aside ("— a proposal he has raised before"). Trailing phrases (", with ...", ", which ...")
-    and dashes are kept: the annotators mostly count them in the statement."""
+    why"); or a dash before an aside ("— a proposal he has raised before"). Other trailing
+    phrases (", with ...", ", which ...", a bare dash) are kept: the annotators mostly count
+    them in the statement, and cutting them cost more matches than it won."""
     t = toks[k]
     if t.text in ("—", "–", "--") and k + 1 < len(toks) and toks[k + 1].start < e:
         # "... — a proposal he has raised before", "— and arguing ...": an aside after a dash
@@ -639,6 +641,7 @@ def _decimal_point(toks, i: int) -> bool:
 
 
 def _words_until_punct(toks, i: int, n: int):
+    """Up to n word tokens from token i, stopping at the first punctuation mark."""
     out = []
     for t in toks[i : i + n]:
         if not t.word:
