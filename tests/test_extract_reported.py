@@ -3,7 +3,7 @@
 import pytest
 
 from article_facts.extract import extract_attributions
-from article_facts.extract.sources import is_unnamed, unnamed_subject
+from article_facts.extract.sources import is_unnamed, long_subject, opening_subject, unnamed_subject
 from article_facts.extract.mentions import tokenize
 
 
@@ -274,3 +274,225 @@ def test_clause_boundaries(text, first):
 )
 def test_not_reported_speech_either(text):
     assert reported(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # a sentence end the splitter misses: a period inside closing quotation marks, and an
+        # abbreviation's period before a word that opens sentences
+        ("Ana Ruiz said the port was at ''the end of an era.'' It reopened in May.\n",
+         "the port was at ''the end of an era.''"),
+        ("Ana Ruiz said the storm hit the U.S. She says the harbor is safe.\n",
+         "the storm hit the U.S"),
+        # a coordinated clause with a subject of its own
+        ("Ana Ruiz said the harbor was safe and she praised the crews for their work.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the bridge would reopen in May, and the council has already voted "
+         "against it.\n", "the bridge would reopen in May"),
+        # ", and three in ten said ...": a second speaker's statement
+        ("Most dockworkers said the harbor was safe, and three in ten said the pay was too "
+         "low.\n", "the harbor was safe"),
+        # "said her ...": "her" opens the clause's subject
+        ("Ana Ruiz said her deputies closed the harbor on Monday.\n",
+         "her deputies closed the harbor on Monday"),
+    ],
+)
+def test_clause_ends(text, first):
+    assert reported(text)[0][0] == first
+
+
+def test_said_her_as_object_is_no_statement():
+    # "told her" / "said her name": an object, not a clause's subject
+    assert reported("Ana Ruiz said her name twice.\n") == []
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker",
+    [
+        # a description opening the sentence that the speaker rules pass over
+        ("Six in 10 harbor workers said the port is safe.\n", "the port is safe",
+         "Six in 10 harbor workers"),
+        ("Most of them said the pay was too low.\n", "the pay was too low", "Most of them"),
+        ("Ana Ruiz’s campaign said it would hire a second press officer.\n",
+         "it would hire a second press officer", "Ana Ruiz’s campaign"),
+    ],
+)
+def test_opening_subject_is_an_unnamed_source(text, words, speaker):
+    got = [(w, s) for w, s, a in reported(text) if a.speaker_type == "unnamed"]
+    assert got == [(words, speaker)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruiz denied reports said to come from aides.\n",  # a verb before "said"
+        "Ruiz cannot say the port is safe.\n",
+        "Ruiz this week said the port is safe.\n",  # a time, not the phrase's head
+    ],
+)
+def test_opening_subject_refuses_verbs_and_time_words(text):
+    toks = tokenize(text)
+    v = next(i for i, t in enumerate(toks) if t.low in ("said", "say"))
+    assert opening_subject(toks, v, 0) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most coastal states that vote in March have large ports.\n",
+        "The plan covers the harbor states the council listed last year.\n",
+    ],
+)
+def test_states_as_a_noun_reports_nothing(text):
+    assert reported(text) == []
+
+
+def test_states_after_a_pronoun_still_reports():
+    assert one("The report is short. It states that the harbor will close in May.\n")[0] == (
+        "the harbor will close in May"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # "according to X," inside a sentence that goes on: the statement is around the source
+        ("Among the harbor rules at risk, according to Ana Ruiz, are 16 involving unions.\n",
+         "Among the harbor rules at risk, according to Ana Ruiz, are 16 involving unions"),
+        ("Since last November, according to the Harbor Watch group, police have arrested 400 "
+         "protesters.\n",
+         "Since last November, according to the Harbor Watch group, police have arrested 400 "
+         "protesters"),
+        # the words after the source are its appositive: the statement is before it
+        ("Dock wages rose by a third last year, according to the Port Board, the city's "
+         "oldest agency.\n", "Dock wages rose by a third last year"),
+    ],
+)
+def test_according_to_inside_a_sentence(text, words):
+    assert one(text)[0] == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry fees, which rose when Ana Ruiz announced the plan, are now lower.\n",
+        "Ana Ruiz, who announced a harbor plan, plans to visit Lima in May.\n",
+    ],
+)
+def test_announced_object_in_a_background_clause_is_no_statement(text):
+    assert reported(text) == []
+
+
+def test_announced_object_in_a_main_clause_is_a_statement():
+    assert one("Ana Ruiz announced a new harbor plan on Monday.\n")[0] == (
+        "a new harbor plan on Monday"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Ana Ruiz said the harbor would reopen but did not say when.\n",
+         "the harbor would reopen"),
+        ("Ana Ruiz said the ferry was late and criticized the crew for it.\n",
+         "the ferry was late"),
+        ("Ana Ruiz said the fees were too high and also warned of a strike.\n",
+         "the fees were too high"),
+    ],
+)
+def test_clause_ends_where_the_speaker_goes_on(text, first):
+    assert reported(text)[0][0] == first
+
+
+def test_clause_ends_before_an_aside_after_a_dash():
+    text = "Ana Ruiz said the harbor fees would rise — a plan she first raised in May.\n"
+    assert reported(text)[0][0] == "the harbor fees would rise"
+
+
+def test_attribution_inside_a_short_sentence():
+    # "..., she said, was calm": two words after the attribution still finish the sentence
+    text = "Ana Ruiz met the crews. The situation on the docks, she said, was calm.\n"
+    assert one(text)[0] == "The situation on the docks, she said, was calm"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a subject with a participle or a relative clause that the shorter rules miss
+        ("People briefed on the harbor talks say the deal is close.\n",
+         "People briefed on the harbor talks"),
+        ("Friends of the mayor who have seen her on the trail say she is tired.\n",
+         "Friends of the mayor who have seen her on the trail"),
+    ],
+)
+def test_long_subject_is_an_unnamed_source(text, speaker):
+    _, got, a = one(text)
+    assert a.speaker_type == "unnamed" and got == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senator from the harbor district who chairs the panel said so.\n",  # definite
+        "Dock crews, angry about “the cuts,” said so.\n",  # a quote inside
+    ],
+)
+def test_long_subject_refuses(text):
+    toks = tokenize(text)
+    v = next(i for i, t in enumerate(toks) if t.low == "said")
+    assert long_subject(toks, v, 0) is None
+
+
+def test_possessive_spokesman_is_the_source():
+    text = "Ana Ruiz visited Lima. Ruiz’s spokesman said the harbor was safe.\n"
+    _, got, a = one(text)
+    assert a.speaker_type == "unnamed" and got == "Ruiz’s spokesman"
+
+
+def test_possessive_statement_is_its_authors():
+    text = "Ana Ruiz visited Lima. Ruiz’s statement said the harbor was safe.\n"
+    assert one(text)[1] == "Ana Ruiz"
+
+
+def test_headline_says():
+    text = "Ana Ruiz Says The Harbor Will Reopen In May.\n\nThe mayor spoke on Monday.\n"
+    words, speaker, _ = one(text)
+    assert (words, speaker) == ("The Harbor Will Reopen In May", "Ana Ruiz")
+
+
+def test_capitalised_says_outside_a_headline_is_no_statement():
+    # a stray capital in running text: not a headline, left to the reviewer
+    text = "The crew chief, Ana Ruiz, Says she will retire in May, and the crews were told.\n"
+    assert reported(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # a named listener with "of" and a time, then the clause
+        ("Ana Ruiz told The Daily Star of Lima on Monday that the harbor was safe.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz told The Daily Star she would rather close the harbor.\n",
+         "she would rather close the harbor"),
+        # a named listener, then a clause opened by a possessive
+        ("Ana Ruiz told the Lima Herald her crews were ready for the storm.\n",
+         "her crews were ready for the storm"),
+    ],
+)
+def test_told_a_named_listener(text, words):
+    assert one(text)[0] == words
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker",
+    [
+        ("According to recent polls, Ruiz holds only 14 percent of the harbor vote.\n",
+         "Ruiz holds only 14 percent of the harbor vote", "recent polls"),
+        ("Ruiz has won the harbor primary, according to three television networks.\n",
+         "Ruiz has won the harbor primary", "three television networks"),
+    ],
+)
+def test_according_to_an_unnamed_source(text, words, speaker):
+    got, name, a = one(text)
+    assert (got, name, a.speaker_type) == (words, speaker, "unnamed")

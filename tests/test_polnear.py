@@ -18,33 +18,40 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "dev.jsonl").exists(), reason="Pol
 # the README's validation figures, rounded down
 DIRECT_F1 = 0.95
 DIRECT_SPEAKER = 0.93
-REPORTED_PRECISION = 0.85
+REPORTED_PRECISION = 0.84
 REPORTED_RECALL = 0.58
-REPORTED_SOURCE = 0.89
+REPORTED_SOURCE = 0.90
 
 
 @pytest.fixture(scope="module")
 def validation():
     rows, direct, reported = evaluate_polnear(CORPUS, part="validation")
-    return rows, direct, reported
+    return len(rows), direct, reported
 
 
 def test_the_validation_part_is_about_a_fifth_of_train_and_dev(validation):
-    rows, _, _ = validation
-    assert 150 <= len(rows) <= 220
+    articles, _, _ = validation
+    assert 150 <= articles <= 220
+
+
+# Only the figures reach an assertion, never the score objects: pytest would print their
+# lists of misses, and the validation part's errors are never to be read.
 
 
 def test_direct_quotes_on_the_validation_part(validation):
     _, direct, _ = validation
-    assert direct.f1 >= DIRECT_F1, direct.line()
-    assert direct.speaker_accuracy >= DIRECT_SPEAKER, direct.line()
+    f1, speaker, line = direct.f1, direct.speaker_accuracy, direct.line()
+    assert f1 >= DIRECT_F1, line
+    assert speaker >= DIRECT_SPEAKER, line
 
 
 def test_reported_speech_on_the_validation_part(validation):
     _, _, reported = validation
-    assert reported.precision >= REPORTED_PRECISION, reported.line()
-    assert reported.recall >= REPORTED_RECALL, reported.line()
-    assert reported.source_accuracy >= REPORTED_SOURCE, reported.line()
+    precision, recall, source = reported.precision, reported.recall, reported.source_accuracy
+    line = reported.line()
+    assert precision >= REPORTED_PRECISION, line
+    assert recall >= REPORTED_RECALL, line
+    assert source >= REPORTED_SOURCE, line
 
 
 def test_the_project_holds_no_corpus_text():

@@ -186,3 +186,62 @@ def is_unnamed(desc: str) -> bool:
     if head in INDEFINITE or head.endswith(("ing", "ly")):
         return False
     return first in INDEFINITE or first[:1].isdigit() or head.endswith("s") or head in _IRREGULAR
+
+
+# words a sentence-opening subject phrase never holds (verbs, pronouns, conjunctions)
+_NOT_IN_SUBJECT = (STOP | {"not", "no", "yes", "if", "cannot", "to", "on", "last", "next"}) - {
+    "the", "his", "her", "its", "their", "them", "those", "these", "this",
+}
+_NOT_HEAD = DEFINITE | {"week", "month", "year", "today", "tonight", "morning", "night"}
+
+
+def opening_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
+    """Token range of a short phrase from the sentence's start (`limit`, a character offset) to
+    the verb at token v, when the phrase can only be the verb's subject: words and possessive
+    marks, no verb or pronoun, a head that is a noun ("Six in 10 primary voters said",
+    "Most of them said", "Hillary Clinton's campaign said"). The speaker rules find named and
+    pronoun subjects; this is for the descriptions they pass over."""
+    e = v
+    while e - 1 >= 0 and toks[e - 1].low in SKIP and toks[e - 1].start >= limit:
+        e -= 1
+    i = e
+    while i - 1 >= 0 and toks[i - 1].start >= limit and e - (i - 1) <= 8:
+        t = toks[i - 1]
+        if not (t.word or t.text in ("’s", "'s", "%")) or t.low in _NOT_IN_SUBJECT:
+            return None
+        if not t.cap and t.low.endswith(("ed", "n't", "n’t")):
+            return None  # "Rubio pushed back on those said": a verb, not a subject
+        i -= 1
+    if i == e or (i > 0 and toks[i - 1].start >= limit):
+        return None  # nothing, or more than the sentence's opening
+    head = toks[e - 1]
+    if not head.word or head.low in _PREPS | _NOT_HEAD or head.low in INDEFINITE - {"others", "most"}:
+        return None
+    if not head.cap and head.low.endswith(("ly", "ing", "ed")):
+        return None
+    if all(t.cap or not t.word for t in toks[i:e]):
+        return None  # a name alone: the speaker rules' business
+    return i, e
+
+
+def long_subject(toks, v: int, limit: int) -> tuple[int, int] | None:
+    """Token range of the whole phrase from the sentence's start (`limit`) to the verb at token
+    v, relative clauses and modifiers included ("Friends of the mayor who have seen her on the
+    trail say"), for a subject whose head the shorter rules missed. Trailing adverbs
+    ("subsequently") are left out; a phrase with a quote, a colon or more than 20 words is
+    refused."""
+    e = v
+    while e - 1 >= 0 and toks[e - 1].start >= limit and (
+        toks[e - 1].low in SKIP or (toks[e - 1].low.endswith("ly") and not toks[e - 1].cap)
+    ):
+        e -= 1
+    i = e
+    while i - 1 >= 0 and toks[i - 1].start >= limit:
+        i -= 1
+    if i >= e or e - i > 20 or not toks[i].word or toks[e - 1].text == ",":
+        return None
+    if any(t.text in ("“", "”", '"', ":", ";", "(", ")", "—") for t in toks[i:e]):
+        return None
+    if toks[i].low in DEFINITE | {"he", "she", "it", "they", "we", "i", "but", "and"}:
+        return None  # someone the text refers to, or a clause
+    return i, e

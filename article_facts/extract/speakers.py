@@ -53,7 +53,14 @@ from .reported import (
     inverted_is_clause,
     reported_clause,
 )
-from .sources import according_source, common_noun, is_unnamed, unnamed_subject
+from .sources import (
+    according_source,
+    common_noun,
+    is_unnamed,
+    long_subject,
+    opening_subject,
+    unnamed_subject,
+)
 from .verbs import PARTICIPLES, VERBS
 
 # fmt: off
@@ -1820,6 +1827,21 @@ _BETWEEN = {
 }
 
 
+_DEFINITE_OPENING = {"the", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
+
+
+def _headline(ctx: _Ctx, v: int) -> bool:
+    """Token v stands in a title-case line (a headline): its sentence is one paragraph's
+    whole text and most of its words are capitalised."""
+    s, e = ctx.sentence(ctx.toks[v].start)
+    p = ctx.paras[ctx.para_of(ctx.toks[v].start)]
+    if s != p[0] or ctx.text[e:p[1]].strip():
+        return False
+    words = [t for t in ctx.toks[ctx.tok_index(s) : ctx.tok_index(e)] if t.word]
+    caps = sum(1 for t in words if t.text[:1].isupper() or not t.text[:1].isalpha())
+    return len(words) >= 4 and caps * 4 >= len(words) * 3
+
+
 def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     """Cues the speaker rules leave out that reported speech needs: an unnamed subject
     ("Legal experts say", "two people familiar with the talks said") and a second verb of a
@@ -1828,6 +1850,28 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
     toks = ctx.toks
     extra = []
     for v, t in enumerate(toks):
+        if v not in have and t.text in ("Says", "Say", "Said") and _headline(ctx, v):
+            # "Ruiz Says Harbor Will Reopen.": a headline's verb of saying, its subject before it
+            s, _ = ctx.sentence(t.start)
+            np = _np_before(ctx, v, s)
+            if np is not None and np.kind in ("name", "newname", "desc"):
+                extra.append(Cue(v, t, np, False))
+            continue
+        if (
+            v not in have
+            and t.low == "according"
+            and v + 2 < len(toks)
+            and toks[v + 1].low == "to"
+            and not ctx.in_quote(t.start)
+        ):
+            # "according to exit polls": a source naming nobody, which the speaker rules skip
+            span = according_source(toks, v, ctx.sentence(t.start)[1])
+            if span is not None:
+                a, b = toks[span[0]].start, toks[span[1] - 1].end
+                c = Cue(v, t, NP("desc", a, b, ctx.text[a:b]), True)
+                c.verb = ctx.text[t.start : toks[v + 1].end]
+                extra.append(c)
+            continue
         if v in have or not t.text.islower() or t.low in PARTICIPLES:
             continue
         if t.low in MORE_PARTICIPLES and not ctx.in_quote(t.start):
@@ -1855,9 +1899,13 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             and v >= 3
             and toks[v - 2].low in ("'s", "’s")
         ):
-            # "Ruiz's statement said ...": the statement's author speaks
+            # "Ruiz's statement said ...": the statement's author speaks; "Ruiz's spokesman
+            # said ...": the spokesman, an unnamed source described as written
             np = _np_ending(ctx, v - 3)
             if np is not None and np.kind in ("name", "newname"):
+                if prev.low.startswith("spokes"):
+                    a, b = np.start, prev.end
+                    np = NP("subject", a, b, ctx.text[a:b])
                 extra.append(Cue(v, t, np, False))
         elif prev is not None and prev.low in ("who", "which") and v >= 2:
             # "Ana Ruiz, who said she expects ...": the speaker is the phrase before "who"
@@ -1869,6 +1917,10 @@ def _reported_cues(ctx: _Ctx, cues: list[Cue]) -> list[Cue]:
             np = _np_before(ctx, v, s)
             if np is not None:
                 extra.append(Cue(v, t, np, False))
+        elif (span := opening_subject(toks, v, s)) is not None:
+            # "Six in 10 primary voters said ...": a subject the speaker rules pass over
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            extra.append(Cue(v, t, NP("subject", a, b, ctx.text[a:b]), False))
     return extra
 
 
@@ -1891,6 +1943,12 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     elif cue.after:
         if np.kind == "desc" and is_unnamed(np.text):
             desc = (np.start, np.end)
+    elif np.kind == "subject":
+        # a description opening the sentence: kept as written unless it refers to someone
+        # named ("The senator said"), which the speaker rules resolve
+        if toks[ctx.tok_index(np.start)].low in _DEFINITE_OPENING and "’s" not in np.text and "'s" not in np.text:
+            return resolve(ctx, Cue(cue.v, cue.tok, NP("desc", np.start, np.end, np.text), False), state)
+        desc = (np.start, np.end)
     elif np.kind == "desc" and ctx.toks[ctx.tok_index(np.end) - 1].low in ("and", "but"):
         # "Ruiz visited the bridge and said ...": the verb shares its sentence's subject
         return _speaker(ctx, Cue(cue.v, cue.tok, NP("participle", cue.pos, cue.pos, ""), False), state)
@@ -1918,7 +1976,16 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
     if desc is not None:
         words = ctx.text[desc[0] : desc[1]].strip(" ,.;:—–-")
         return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
-    return resolve(ctx, cue, state)
+    res = resolve(ctx, cue, state)
+    if res.entity is None and res.stype is None and not cue.after and np.kind == "desc":
+        # "People briefed on the talks say ...": the description found names nobody; the
+        # sentence's whole opening phrase is the speaker as the text gives it
+        span = long_subject(toks, cue.v, s)
+        if span is not None:
+            a, b = toks[span[0]].start, toks[span[1] - 1].end
+            words = ctx.text[a:b]
+            return Resolved(None, "unnamed", f"an unnamed source: '{words}'", name_override=words)
+    return res
 
 
 # fmt: off
