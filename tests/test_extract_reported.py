@@ -496,3 +496,9 @@ def test_told_a_named_listener(text, words):
 def test_according_to_an_unnamed_source(text, words, speaker):
     got, name, a = one(text)
     assert (got, name, a.speaker_type) == (words, speaker, "unnamed")
+
+
+def test_a_comparison_with_other_speakers_ends_the_statement():
+    t = "Ana Ruiz said she wants an inquiry into the port, as have two other council members.\n"
+    assert [(w, s) for w, s, _ in reported(t)] == [
+        ("she wants an inquiry into the port", "Ana Ruiz")]

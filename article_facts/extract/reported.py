@@ -94,6 +94,8 @@ VERB_FIRST = {
 CLAUSE_AFTER = {
     "while", "whereas", "compared", "where", "although", "though", "according",
 }
+# ", as have other Democrats": a comparison with other speakers, not the statement's words
+_AS_AUX = {"has", "have", "had", "did", "does", "do", "is", "are", "was", "were"}
 PARTICIPLE_AFTER = {
     "saying", "adding", "noting", "arguing", "claiming", "insisting", "warning", "explaining",
     "stressing", "calling", "accusing", "asking", "telling", "declaring", "suggesting",
@@ -428,6 +430,14 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
             and k > i + 2
         ):
             return start, t.start
+        if (
+            t.text == ","
+            and k + 2 < len(toks)
+            and toks[k + 1].low == "as"
+            and toks[k + 2].low in _AS_AUX
+            and k > i + 2
+        ):
+            return start, t.start  # "..., as has the mayor": someone else said so too
         k += 1
     return start, end
 
