@@ -288,7 +288,7 @@ def source_is_name(source: str) -> str | None:
 
     The source is cut at ' who ', ' which ', ' that ', then at its commas and parentheses; the
     first part is the phrase, and when it names nobody the part right after it is tried as its
-    appositive (`A top strategist, John Weaver,` -> 'Weaver'). See `phrase_head`.
+    appositive (`A senior aide, Paul Ender,` -> 'Ender'). See `phrase_head`.
     """
     clause = re.split(r" who | which | that ", source)[0]
     parts = [x for x in re.split(r",|\(|\)", clause) if x.strip()]
