@@ -571,7 +571,7 @@ def _sentence_ends_at(toks, k: int) -> bool:
     period followed by a word that opens sentences ("... in the U.S. He says ...")."""
     t = toks[k]
     if t.text in (".", "!"):
-        if _decimal_point(toks, k):
+        if decimal_point(toks, k):
             return False
         n = k + 1
         while n < len(toks) and toks[n].text and toks[n].text in _CLOSERS:
@@ -639,7 +639,7 @@ _SPEAKER_GOES_ON = {
 }  # fmt: skip
 
 
-def _decimal_point(toks, i: int) -> bool:
+def decimal_point(toks, i: int) -> bool:
     """The '.' at token i stands between two digits with no space: "3.2"."""
     return (
         0 < i < len(toks) - 1

@@ -47,6 +47,7 @@ from .mentions import (
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
 from .reported import (
+    decimal_point,
     MORE_PARTICIPLES,
     MORE_VERBS,
     STATEMENT_NOUNS,
@@ -161,7 +162,7 @@ class _Ctx:
         for i, t in enumerate(toks):
             if t.text in ".!?":
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
-                if _decimal_point(toks, i):
+                if decimal_point(toks, i):
                     continue  # "$3.2 billion": no sentence ends inside a number
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
@@ -1808,17 +1809,6 @@ def _holds_partial(ctx: _Ctx, span) -> bool:
     i = bisect.bisect_left(ctx.outer_starts, s)
     inside = sum(min(oe, e) - o for o, oe in ctx.outer[i:] if o < e)
     return 0 < inside * 2 < e - s
-
-
-def _decimal_point(toks: list[Token], i: int) -> bool:
-    """The '.' at token i stands between two digits with no space: "3.2", "2.5"."""
-    return (
-        0 < i < len(toks) - 1
-        and toks[i - 1].end == toks[i].start
-        and toks[i + 1].start == toks[i].end
-        and toks[i - 1].text[-1:].isdigit()
-        and toks[i + 1].text[:1].isdigit()
-    )
 
 
 _BETWEEN = {
