@@ -502,3 +502,10 @@ def test_a_comparison_with_other_speakers_ends_the_statement():
     t = "Ana Ruiz said she wants an inquiry into the port, as have two other council members.\n"
     assert [(w, s) for w, s, _ in reported(t)] == [
         ("she wants an inquiry into the port", "Ana Ruiz")]
+
+
+@pytest.mark.parametrize("date", ["Jan. 7, 2012", "Sept. 11", "No. 2 in the league"])
+def test_an_abbreviation_before_a_number_does_not_end_the_statement(date):
+    t = f"Ratings rose\nNielsen said the show drew its biggest audience since {date}, a record.\n"
+    ((words, speaker),) = [(w, s) for w, s, _ in reported(t)]
+    assert date in words and speaker == "Nielsen"

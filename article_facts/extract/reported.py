@@ -571,7 +571,7 @@ def _sentence_ends_at(toks, k: int) -> bool:
     period followed by a word that opens sentences ("... in the U.S. He says ...")."""
     t = toks[k]
     if t.text in (".", "!"):
-        if decimal_point(toks, k):
+        if decimal_point(toks, k) or date_abbreviation(toks, k):
             return False
         n = k + 1
         while n < len(toks) and toks[n].text and toks[n].text in _CLOSERS:
@@ -637,6 +637,24 @@ _SPEAKER_GOES_ON = {
     "accused", "agreed", "vowed", "promised", "urged", "called", "praised", "asked", "added",
     "noted", "argued", "insisted", "warned",
 }  # fmt: skip
+
+
+# abbreviations that a number follows: "Jan. 7", "Sept. 11", "No. 2"
+_NUMBERED = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+}  # fmt: skip
+
+
+def date_abbreviation(toks, i: int) -> bool:
+    """The '.' at token i ends an abbreviation that a number follows ("Jan. 7", "No. 2"), not
+    a sentence."""
+    return (
+        0 < i < len(toks) - 1
+        and toks[i].text == "."
+        and toks[i - 1].end == toks[i].start
+        and toks[i - 1].low in _NUMBERED
+        and toks[i + 1].text[:1].isdigit()
+    )
 
 
 def decimal_point(toks, i: int) -> bool:

@@ -47,6 +47,7 @@ from .mentions import (
 )
 from .quotes import QuoteSpan, find_quote_marks, paragraphs
 from .reported import (
+    date_abbreviation,
     decimal_point,
     MORE_PARTICIPLES,
     MORE_VERBS,
@@ -164,6 +165,8 @@ class _Ctx:
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 if decimal_point(toks, i):
                     continue  # "$3.2 billion": no sentence ends inside a number
+                if date_abbreviation(toks, i):
+                    continue  # "since Jan. 7, 2012", "No. 2": no sentence ends there
                 if self.in_quote(t.start):
                     if nxt is not None and nxt.text in '”"»' and nxt.start == t.end:
                         after = toks[i + 2] if i + 2 < len(toks) else None
