@@ -34,18 +34,6 @@ OBJECT_REPORTED = {
     "announced", "announces", "reported", "reports", "revealed", "confirmed", "predicted",
     "acknowledged", "promised", "vowed", "reiterated", "estimated",
 }
-# verbs of saying the speaker rules do not list (plain forms after "they", "critics")
-MORE_VERBS = {
-    "argue", "insist", "contend", "suggest", "warn", "acknowledge", "predict", "maintain",
-    "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
-    "stress", "recall", "mentioned", "declare", "admit", "claim",
-}
-# participles of saying the speaker rules do not list: ", suggesting that ..."
-MORE_PARTICIPLES = {
-    "suggesting", "asserting", "acknowledging", "announcing", "predicting", "contending",
-    "maintaining", "confirming", "admitting", "reporting", "vowing", "promising", "alleging",
-    "conceding",
-}
 # what a person's words are called: "Ruiz's statement said ..."
 STATEMENT_NOUNS = {
     "statement", "statements", "comments", "comment", "remarks", "letter", "tweet", "tweets",

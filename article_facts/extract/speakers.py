@@ -49,8 +49,6 @@ from .quotes import QuoteSpan, find_quote_marks, paragraphs
 from .reported import (
     date_abbreviation,
     decimal_point,
-    MORE_PARTICIPLES,
-    MORE_VERBS,
     STATEMENT_NOUNS,
     inverted_is_clause,
     reported_clause,
@@ -63,7 +61,7 @@ from .sources import (
     opening_subject,
     unnamed_subject,
 )
-from .verbs import PARTICIPLES, VERBS
+from .verbs import MORE_PARTICIPLES, MORE_VERBS, PARTICIPLES, VERBS
 
 # fmt: off
 SKIP_BACK = {

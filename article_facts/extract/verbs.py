@@ -40,3 +40,15 @@ PARTICIPLES = {
     "writing", "tweeting"
 }
 # fmt: on
+# verbs of saying VERBS does not list (plain forms after "they", "critics")
+MORE_VERBS = {
+    "argue", "insist", "contend", "suggest", "warn", "acknowledge", "predict", "maintain",
+    "assert", "asserted", "asserts", "allege", "alleged", "concede", "confirm", "emphasize",
+    "stress", "recall", "mentioned", "declare", "admit", "claim",
+}
+# participles of saying PARTICIPLES does not list: ", suggesting that ..."
+MORE_PARTICIPLES = {
+    "suggesting", "asserting", "acknowledging", "announcing", "predicting", "contending",
+    "maintaining", "confirming", "admitting", "reporting", "vowing", "promising", "alleging",
+    "conceding",
+}
