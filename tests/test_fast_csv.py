@@ -1,4 +1,4 @@
-"""plugins/fast_csv.py: a streamed table CSV comes out byte for byte as Datasette's own.
+"""article_facts/web/fast_csv.py: a streamed table CSV comes out byte for byte as Datasette's own.
 
 Datasette's own bytes come from the same URL plus `_fast=off`: an unknown parameter, which the
 fast path leaves to Datasette and Datasette ignores (it is neither a filter nor a setting).
@@ -39,10 +39,9 @@ def datasette(path, metadata, **settings):
 
 
 @pytest.fixture(scope="module")
-def fast_csv(db_path, metadata):
-    """plugins/fast_csv.py as Datasette loaded it (plugins are not importable)."""
-    datasette(db_path, metadata)
-    return next(p for p in pm.get_plugins() if getattr(p, "__file__", "").endswith("fast_csv.py"))
+def fast_csv():
+    from article_facts.web import fast_csv
+    return fast_csv
 
 
 def regular_tables(path):
@@ -251,7 +250,7 @@ def test_a_blob_leaves_the_batch_to_the_cell_by_cell_writer(fast_csv):
 async def test_size_cap_is_datasettes(hostile_db, metadata):
     """max_csv_mb=1: both paths send the same rows up to the cap, then fail the transfer.
 
-    Updated for plugins/csv_errors.py: this test once expected Datasette's complete-looking
+    Updated for article_facts/web/csv_errors.py: this test once expected Datasette's complete-looking
     body ending in "CSV contains more than N bytes". A CSV cut off at the cap must never look
     complete, so both paths now abort the body (the fast path itself, Datasette's through
     csv_errors, which holds back the message chunk); the rows before it stay byte for byte equal."""
@@ -285,7 +284,7 @@ async def test_error_mid_stream_is_not_a_complete_file(hostile_db, metadata, tmp
     """A row that fails to read after the first page: both paths abort the transfer instead of
     ending the body, so a client sees a failed transfer (curl: exit 18).
 
-    Updated for plugins/csv_errors.py: this test once expected Datasette's own path to end
+    Updated for article_facts/web/csv_errors.py: this test once expected Datasette's own path to end
     cleanly after its message; csv_errors now cuts it off too, so a failed export never looks
     complete whichever path serves it. The rows before the failure are not compared: Datasette
     stops at its last whole page, the fast path at its last batch."""
@@ -326,7 +325,7 @@ async def test_other_requests_go_to_datasette(ds, query):
 
 
 async def test_header_off_is_the_same_on_both_paths(ds):
-    """_header=off is plugins/csv_errors.py's to apply (it asks for the header and removes it,
+    """_header=off is article_facts/web/csv_errors.py's to apply (it asks for the header and removes it,
     around either path), so the fast path serves it and must still match Datasette's bytes."""
     response = await assert_same_as_datasette(ds, "/facts/quotes.csv?_stream=on&_labels=on&_header=off")
     assert not response.text.startswith("id,") and response.text.count("\r\n") > 1

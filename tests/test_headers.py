@@ -154,7 +154,7 @@ async def test_a_request_with_credentials_is_never_cached_publicly(ids, name, cr
 
 
 async def test_csv_cache_headers_are_the_same_on_both_paths(ids):
-    """plugins/fast_csv.py and Datasette's own export get one cache policy for a URL."""
+    """article_facts/web/fast_csv.py and Datasette's own export get one cache policy for a URL."""
     url = "/facts/people.csv?_stream=on"
     for headers in ({}, {"cookie": "unrelated=1"}):
         fast = await ids.client.get(url, headers=headers)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from datasette.app import Datasette
 
+from article_facts.web import bad_requests, request_limits
 from conftest import ROOT, SLUG
 
 QUOTE = f"/quotes/{SLUG}-q1"
@@ -80,8 +81,8 @@ async def test_our_own_500_is_fixed_numbers_in_a_paragraph_id_column(ds):
 
 async def test_a_genuine_bug_is_still_a_500(ds):
     """The classifier does not turn everything into 400: an exception raised in our own
-    plugin code stays a 500 (plugins/bad_requests.py)."""
-    classify = plugin(ds, "bad_requests.py").client_error_message
+    plugin code stays a 500 (article_facts/web/bad_requests.py)."""
+    classify = bad_requests.client_error_message
     try:
         int("abc")
     except ValueError as error:  # raised here, not while Datasette parsed a parameter
@@ -208,7 +209,7 @@ async def test_arbitrary_sql_waits_for_its_slot_and_cheap_pages_do_not(db_path, 
 
 async def test_queue_full_is_429(db_path, metadata):
     ds = make_ds(db_path, metadata)
-    gate = plugin(ds, "request_limits.py").SlotGate(slots=1, max_waiting=0)
+    gate = request_limits.SlotGate(slots=1, max_waiting=0)
     assert await gate.acquire()
     assert not await gate.acquire()  # the queue is full: refused at once
 

@@ -7,13 +7,13 @@ one read-only cursor, in a worker thread, in chunks: a plain table of the facts 
 query string holds only _stream (non-empty), _size, _labels and _dl. Anything else (filters,
 _sort, _next, _search, _facet, _col, _trace, unknown parameters, views, FTS tables, canned
 queries) goes to Datasette unchanged. Its responses carry `x-facts-csv: fast`. (`_header=off`
-never reaches it: plugins/csv_errors.py asks for the header and removes it, around either path.)
+never reaches it: article_facts/web/csv_errors.py asks for the header and removes it, around either path.)
 
 Errors: a truncated or failed export never looks complete, whichever path serves it. At the
 max_csv_mb cap the rows up to the limit go out as Datasette writes them, then its message "CSV
 contains more than N bytes"; any other error mid-stream writes its message the way Datasette
 does. Either way the body is then never ended: the exception aborts the connection, so an HTTP
-client sees a failed transfer (curl: exit 18), as plugins/csv_errors.py makes Datasette's own
+client sees a failed transfer (curl: exit 18), as article_facts/web/csv_errors.py makes Datasette's own
 path do.
 
 Order: this wrapper is tryfirst, so it is the innermost one, right around Datasette: every
@@ -27,7 +27,6 @@ import re
 import sys
 import urllib.parse
 
-from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import (
     add_cors_headers,
@@ -588,8 +587,8 @@ async def send_export(datasette, plan, app, scope, receive, send):
 
 # ---------------------------------------------------------------- hook
 
-@hookimpl(tryfirst=True)  # innermost: see the module docstring
-def asgi_wrapper(datasette):
+def wrapper(datasette):
+    """app -> app; article_facts/web/stack.py puts it in its place among the others."""
     def wrap(app):
         routes = []
 

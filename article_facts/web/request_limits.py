@@ -13,7 +13,6 @@ per-statement limits of plugins/query_limits.py.
 import asyncio
 from urllib.parse import parse_qsl
 
-from datasette import hookimpl
 
 ARBITRARY_SQL_SLOTS = 1
 MAX_WAITING = 64
@@ -112,8 +111,8 @@ def limit_requests(app, gate, limit=MAX_RESPONSE_BYTES):
     return wrapped
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def wrapper(datasette):
+    """app -> app; article_facts/web/stack.py puts it in its place among the others."""
     config = datasette.plugin_config("article-facts") or {}
     slots = int(config.get("arbitrary_sql_slots", ARBITRARY_SQL_SLOTS))
     limit = int(config.get("max_response_bytes", MAX_RESPONSE_BYTES))

@@ -15,7 +15,7 @@ serve` during development) get `no-cache` and no ETag; errors get `no-store`.
 
 A response that may depend on who asked is never cached publicly: when the request carries a
 Cookie or Authorization header, the response sets a cookie, or Datasette (or
-plugins/fast_csv.py, which answers like it) already marked it `private`, it gets Datasette's
+article_facts/web/fast_csv.py, which answers like it) already marked it `private`, it gets Datasette's
 own `private, no-store`, no ETag, and no 304. The policy is decided here, from the request and
 the response, so a URL gets the same cache headers whichever path serves it.
 """
@@ -29,7 +29,6 @@ from importlib import metadata as distributions
 from pathlib import Path
 
 import datasette as datasette_package
-from datasette import hookimpl
 from datasette.version import __version__ as datasette_version
 
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
@@ -254,7 +253,7 @@ def add_headers(app, state):
     return wrapped
 
 
-@hookimpl(trylast=True)
-def asgi_wrapper(datasette):
+def wrapper(datasette):
+    """app -> app; article_facts/web/stack.py puts it in its place among the others."""
     state = SiteState(datasette)
     return lambda app: add_headers(app, state)
