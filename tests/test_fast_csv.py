@@ -11,7 +11,6 @@ import sqlite3
 import pytest
 import yaml
 from datasette.app import Datasette
-from datasette.plugins import pm
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -207,8 +207,7 @@ async def test_arbitrary_sql_waits_for_its_slot_and_cheap_pages_do_not(db_path, 
     assert all(status in (200, 400) for _, status in finished), finished
 
 
-async def test_queue_full_is_429(db_path, metadata):
-    ds = make_ds(db_path, metadata)
+async def test_queue_full_is_429():
     gate = request_limits.SlotGate(slots=1, max_waiting=0)
     assert await gate.acquire()
     assert not await gate.acquire()  # the queue is full: refused at once
