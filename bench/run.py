@@ -421,14 +421,21 @@ async def run(args):
     report = {"n": args.articles, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "commit": git_commit(), "machine": machine(), "load_start": os.getloadavg()[0]}
 
-    print(f"bench: synthesising {args.articles} articles", file=sys.stderr, flush=True)
-    report["synth"] = measured([sys.executable, "bench/synth.py", "--articles", str(args.articles), "--out", str(seeds), "--seed", str(args.seed)])
+    if args.seeds:  # an archive synthesised before (e.g. by bench/add_cost.py): not synthesised again
+        seeds = Path(args.seeds).resolve()
+        report["n"] = sum(1 for child in seeds.iterdir() if (child / "facts.yml").is_file())
+        report["synth"] = None
+    else:
+        print(f"bench: synthesising {args.articles} articles", file=sys.stderr, flush=True)
+        report["synth"] = measured([sys.executable, "bench/synth.py", "--articles", str(args.articles), "--out", str(seeds), "--seed", str(args.seed)])
     print("bench: building with build_db.py", file=sys.stderr, flush=True)
     report["build"] = measured([sys.executable, "build_db.py", "--seeds", str(seeds), "--db", str(db)])
     report["db_mib"] = db.stat().st_size / 2**20
-    report["rows"] = dump_rows(db, rows_dir)
-    print(f"bench: baseline insert_all of {report['rows']} rows", file=sys.stderr, flush=True)
-    report["baseline"] = measured([sys.executable, "bench/baseline_insert.py", "--rows", str(rows_dir), "--db", str(base_db)])
+    report["baseline"] = None
+    if not args.no_baseline:
+        report["rows"] = dump_rows(db, rows_dir)
+        print(f"bench: baseline insert_all of {report['rows']} rows", file=sys.stderr, flush=True)
+        report["baseline"] = measured([sys.executable, "bench/baseline_insert.py", "--rows", str(rows_dir), "--db", str(base_db)])
     info = facts(db)
     report["info"] = info
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
@@ -516,10 +523,29 @@ async def run(args):
     print(f"bench: wrote {args.out}", file=sys.stderr)
 
 
-def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, scaling, uncapped):
-    info, counts = report["info"], report["info"]["counts"]
+def build_rows(report):
+    """The build table's rows: synth and the baseline only when this run made them."""
     build_s, build_mib, build_tree_mib = report["build"]
-    base_s, base_mib, base_tree_mib = report["baseline"]
+    rows = []
+    if report["synth"]:
+        synth_s, synth_mib, synth_tree_mib = report["synth"]
+        rows.append(f"| synth.py (not part of the build) | {synth_s:,.1f} s | {synth_mib:,.0f} MiB | {synth_tree_mib:,.0f} MiB |")
+    else:
+        rows.append("| synth.py (not part of the build) | not run: `--seeds` reused an archive synthesised before | | |")
+    rows.append(f"| build_db.py | {build_s:,.1f} s | {build_mib:,.0f} MiB | {build_tree_mib:,.0f} MiB |")
+    if report["baseline"]:
+        base_s, base_mib, base_tree_mib = report["baseline"]
+        rows += [
+            f"| bare sqlite_utils insert_all of the same {report['rows']:,} rows | {base_s:,.1f} s | {base_mib:,.0f} MiB | {base_tree_mib:,.0f} MiB |",
+            f"| ratio build / baseline | {build_s / base_s:.2f}x | {build_mib / base_mib:.1f}x | {build_tree_mib / base_tree_mib:.1f}x |",
+        ]
+    else:
+        rows.append("| bare sqlite_utils insert_all | not run (`--no-baseline`) | | |")
+    return rows
+
+
+def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, scaling, uncapped):
+    counts = report["info"]["counts"]
     lines = [
         "# Benchmark: article-facts served by `make serve-prod` vs plain Datasette",
         "",
@@ -546,10 +572,7 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
         "",
         "| | time | peak memory (largest process) | peak memory (all its processes) |",
         "|---|---|---|---|",
-        f"| synth.py (not part of the build) | {report['synth'][0]:,.1f} s | {report['synth'][1]:,.0f} MiB | {report['synth'][2]:,.0f} MiB |",
-        f"| build_db.py | {build_s:,.1f} s | {build_mib:,.0f} MiB | {build_tree_mib:,.0f} MiB |",
-        f"| bare sqlite_utils insert_all of the same {report['rows']:,} rows | {base_s:,.1f} s | {base_mib:,.0f} MiB | {base_tree_mib:,.0f} MiB |",
-        f"| ratio build / baseline | {build_s / base_s:.2f}x | {build_mib / base_mib:.1f}x | {build_tree_mib / base_tree_mib:.1f}x |",
+        *build_rows(report),
         "",
         "Baseline (bench/baseline_insert.py): the rows build_db.py wrote, dumped from facts.db to JSON lines, "
         "streamed into the same tables of a new database with `insert_all(rows, pk=\"id\")`: no YAML, validation, "
@@ -646,6 +669,8 @@ def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--seeds", help="build this archive (synthesised before) instead of synthesising --articles")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare insert_all baseline of the build")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", default="bench/work")
     parser.add_argument("--out", default="bench/results.md")
