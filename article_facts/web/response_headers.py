@@ -21,6 +21,7 @@ the response, so a URL gets the same cache headers whichever path serves it.
 """
 import asyncio
 import hashlib
+from collections import OrderedDict
 import json
 import re
 import textwrap
@@ -54,6 +55,7 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
 }
+MAX_SERVED_TAGS = 50_000  # about 5 MB of ETags a process remembers
 REPLACED = {b"content-security-policy", b"cache-control", b"etag", b"vary", b"referrer-policy",
             b"x-content-type-options", b"x-frame-options"}
 
@@ -196,6 +198,7 @@ class SiteState:
             config = ds.plugin_config("article-facts") or {}
             self.max_age = int(config.get("cache_max_age", 0))
             self.version = await asyncio.to_thread(self.compute_version)
+            self.served = ServedTags()
             self.ready = True
             return self
 
@@ -218,6 +221,34 @@ class SiteState:
         return site_version(hashes, code)
 
 
+class ServedTags:
+    """The ETags this process has answered with a 200: only for those is a 304 sent before the
+    app runs. Any other conditional request runs the app, and gets a 304 only if the response
+    is a 200 carrying the very ETag asked for (`*`: any). Bounded: the oldest are forgotten."""
+
+    def __init__(self, limit=MAX_SERVED_TAGS):
+        self.limit = limit
+        self.tags = OrderedDict()
+
+    def __contains__(self, etag):
+        if etag in self.tags:
+            self.tags.move_to_end(etag)
+            return True
+        return False
+
+    def add(self, etag):
+        self.tags[etag] = None
+        self.tags.move_to_end(etag)
+        while len(self.tags) > self.limit:
+            self.tags.popitem(last=False)
+
+
+def not_modified(headers):
+    headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"transfer-encoding")]
+    return {"type": "http.response.start", "status": 304, "headers": headers}, {
+        "type": "http.response.body", "body": b""}
+
+
 def add_headers(app, state):
     async def wrapped(scope, receive, send):
         if scope["type"] != "http":
@@ -228,13 +259,16 @@ def add_headers(app, state):
         csp = html_csp(site.hashes)
         etag = None
         personalized = personalized_request(scope.get("headers", []))
+        asked = ""
         if site.version and scope["method"] in ("GET", "HEAD") and not personalized:
             etag = etag_for(site.version, scope["method"], raw_path, scope.get("query_string", b""))
             request_headers = {k.lower(): v for k, v in scope.get("headers", [])}
-            if if_none_match_hits(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag):
-                headers = response_headers([], 304, "", csp, site.version, etag, site.max_age)
-                await send({"type": "http.response.start", "status": 304, "headers": headers})
-                return await send({"type": "http.response.body", "body": b""})
+            asked = request_headers.get(b"if-none-match", b"").decode("latin-1")
+            if etag in site.served and if_none_match_hits(asked, etag):
+                for message in not_modified(response_headers([], 304, "", csp, site.version, etag, site.max_age)):
+                    await send(message)
+                return
+        answered = {"304": False}
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -242,10 +276,21 @@ def add_headers(app, state):
                 content_type = next(
                     (v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), ""
                 )
-                message = dict(message, headers=response_headers(
+                headers = response_headers(
                     headers, message["status"], content_type, csp, site.version, etag, site.max_age,
                     personalized,
-                ))
+                )
+                if message["status"] == 200 and etag and (b"etag", etag.encode()) in headers:
+                    site.served.add(etag)
+                    if if_none_match_hits(asked, etag):
+                        answered["304"] = True
+                        start, _ = not_modified(headers)
+                        return await send(start)
+                message = dict(message, headers=headers)
+            elif answered["304"]:  # the body is not sent; the empty one ends the response
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b""})
+                return
             await send(message)
 
         return await app(scope, receive, send_with_headers)
