@@ -181,6 +181,16 @@ async def test_result_budget_refuses_many_big_rows(ds):
     assert "result too large" in response.json()["error"]
 
 
+async def test_every_connection_counts_result_bytes(ds):
+    """The result budget lives in the row factory plugins/query_limits.py sets; the startup
+    check reads it back from every database, so a Datasette that replaced it would not start."""
+    await ds.invoke_startup()
+    limits = plugin(ds, "query_limits.py")
+    for db in ds.databases.values():
+        factory = await db.execute_fn(lambda conn: conn.row_factory)
+        assert limits.counts_results(factory, limits.DEFAULT_LIMITS), db.name
+
+
 async def test_sql_length_expression_depth_and_column_limits(ds):
     long_sql = "select 1" + " " * 60_000
     deep = "select " + "(" * 150 + "1" + ")" * 150
