@@ -6,7 +6,7 @@ import re
 import pytest
 from datasette.app import Datasette
 
-from article_facts.web import response_headers
+from article_facts.web import inline_scripts, response_headers
 from conftest import ROOT, SLUG
 
 PAGES = {
@@ -267,3 +267,44 @@ async def test_a_second_host_header_does_not_ride_on_a_loopback_one(ids):
 async def test_a_loopback_host_with_a_port_of_digits_is_kept(ids, host):
     status, headers, body = await asgi_get(ids.app(), "/facts/quotes.json?_size=1", [host])
     assert json.loads(body)["next_url"].startswith(f"http://{host.decode()}/")
+
+
+# --- the Content-Security-Policy lists each page's own trusted inline scripts ---------------
+
+INTERRUPTED = ("/facts?sql=with+recursive+r(i)+as+(select+1+union+all+select+i%2B1+from+r)"
+               "+select+count(*)+from+r&_timelimit=1")
+
+
+@pytest.mark.parametrize("path", ["/", "/facts", "/facts?sql=select+1", "/facts/quotes", "/facts/quotes_per_verb",
+                                  "/facts/quotes?_sort=text", PAGES["quote"], PAGES["article"], "/about",
+                                  "/facts/nope", INTERRUPTED])
+async def test_every_inline_script_datasette_and_we_write_is_hashed(ids, path):
+    """Datasette's own inline scripts (CodeMirror's, the menus', the facet flag filled in, the
+    interrupted query page's) and our event handlers are allowed, each by its hash."""
+    response = await ids.client.get(path)
+    csp = response.headers["content-security-policy"]
+    scripts, handlers = inline_scripts.inline_parts(response.text)
+    assert scripts, path  # every HTML page has at least the menus' script
+    for text in scripts + handlers:
+        assert inline_scripts.script_hash(text) in csp, (path, text[:60])
+    if handlers:
+        assert "'unsafe-hashes'" in csp
+
+
+async def test_an_injected_script_is_never_hashed(ids):
+    """Trust comes from the templates, not from the page: a script the page holds that no
+    template writes, or a template's `{{ }}` filled with anything but a JSON literal, gets no
+    hash, while the same page's own scripts still do."""
+    await ids.client.get("/")  # the first request learns the trusted scripts
+    trusted = inline_scripts.TrustedScripts(
+        inline_scripts.template_texts(inline_scripts.template_folders(ids.template_dir)))
+    page = (await ids.client.get("/facts/quotes")).text
+    own = inline_scripts.inline_parts(page)[0]
+    injected = ["alert(1)", "DATASETTE_ALLOW_FACET = alert(1);", "DATASETTE_ALLOW_FACET = true;alert(1);"]
+    hashes = trusted.hashes_for(page + "".join(f"<script>{s}</script>" for s in injected)
+                                + '<p onclick="alert(1)">')
+    assert {inline_scripts.script_hash(s) for s in own} <= set(hashes)
+    assert inline_scripts.script_hash("DATASETTE_ALLOW_FACET = true;") in hashes
+    for text in injected:
+        assert inline_scripts.script_hash(text) not in hashes
+    assert "'unsafe-hashes'" not in hashes

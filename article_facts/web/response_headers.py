@@ -1,8 +1,9 @@
 """Security and cache headers on every response, and 304s for caches that revalidate.
 
-Security: a Content-Security-Policy that allows only this site's own scripts plus the inline
-scripts Datasette itself ships (by SHA-256 hash, computed at startup from its templates, so an
-injected script never runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
+Security: a Content-Security-Policy that allows only this site's own script files plus, by
+SHA-256 hash, the inline scripts of this very page that Datasette's and our templates contain
+(article_facts/web/inline_scripts.py says how they are trusted, so an injected script never
+runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
 X-Frame-Options DENY, and Referrer-Policy no-referrer (shared query URLs stay private).
 
 Caching: when every served database is immutable, a 200 carries an ETag made of the site
@@ -21,25 +22,15 @@ the response, so a URL gets the same cache headers whichever path serves it.
 """
 import asyncio
 import hashlib
-from collections import OrderedDict
 import json
-import re
-import textwrap
-from base64 import b64encode
+from collections import OrderedDict
 from importlib import metadata as distributions
 from pathlib import Path
 
-import datasette as datasette_package
 from datasette.version import __version__ as datasette_version
 
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
-# Inline scripts Datasette renders with a value filled in: every value they can take.
-SCRIPT_VARIANTS = {
-    "DATASETTE_ALLOW_FACET = {{ datasette_allow_facet }};": [
-        "DATASETTE_ALLOW_FACET = true;", "DATASETTE_ALLOW_FACET = false;",
-    ],
-}
-INLINE_HANDLER = re.compile(r'\son[a-z]+="([^"{}]*)"')
+from article_facts.web.inline_scripts import trusted_scripts
+
 # datasette-vega (vega 4) compiles chart expressions with Function(), and its bundle, loaded on
 # every page, calls Function() when it loads: 'unsafe-eval' is the one concession to it.
 # Style attributes carry per-page values (database colours, the SQL box height), so styles
@@ -58,53 +49,6 @@ SECURITY_HEADERS = {
 MAX_SERVED_TAGS = 50_000  # about 5 MB of ETags a process remembers
 REPLACED = {b"content-security-policy", b"cache-control", b"etag", b"vary", b"referrer-policy",
             b"x-content-type-options", b"x-frame-options"}
-
-
-def script_hash(text):
-    return "'sha256-{}'".format(b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode())
-
-
-def inline_scripts(source):
-    """Contents of the attribute-less <script> blocks of a template or Python source: those
-    without Jinja as written, those with a known value in each form it takes."""
-    found = []
-    for body in INLINE_SCRIPT.findall(source):
-        if body in SCRIPT_VARIANTS:
-            found.extend(SCRIPT_VARIANTS[body])
-        elif "{{" not in body and "{%" not in body:
-            found.append(body)
-    return found
-
-
-def interrupted_query_script():
-    """The script of Datasette's 'SQL query took too long' page, exactly as it renders it
-    (a dedented, stripped Python string in views/base.py)."""
-    source = (Path(datasette_package.__file__).parent / "views" / "base.py").read_text()
-    match = re.search(r'textwrap\.dedent\(\s*"""(.*?)"""', source, re.S)
-    if not match:
-        return []
-    return inline_scripts(textwrap.dedent(match.group(1)).strip())
-
-
-def template_sources(env):
-    for name in sorted(env.loader.list_templates()):
-        try:
-            yield env.loader.get_source(env, name)[0]
-        except Exception:  # a template a loader lists but cannot read is not ours to judge
-            continue
-
-
-def allowed_script_hashes(env):
-    """Hashes of every inline script, and of every inline event handler (onclick="...") which
-    CSP allows only by hash with 'unsafe-hashes'."""
-    scripts, handlers = set(interrupted_query_script()), set()
-    for source in template_sources(env):
-        scripts.update(inline_scripts(source))
-        handlers.update(INLINE_HANDLER.findall(source))
-    hashes = sorted(script_hash(s) for s in scripts)
-    if handlers:
-        hashes += ["'unsafe-hashes'"] + sorted(script_hash(h) for h in handlers)
-    return hashes
 
 
 def html_csp(hashes):
@@ -189,12 +133,12 @@ class SiteState:
         self.lock = asyncio.Lock()
         self.ready = False
 
-    async def load(self):
+    async def load(self, app):
         async with self.lock:
             if self.ready:
                 return self
             ds = self.datasette
-            self.hashes = allowed_script_hashes(ds.jinja_env)
+            self.scripts = await trusted_scripts(app, ds)
             config = ds.plugin_config("article-facts") or {}
             self.max_age = int(config.get("cache_max_age", 0))
             self.version = await asyncio.to_thread(self.compute_version)
@@ -253,10 +197,10 @@ def add_headers(app, state):
     async def wrapped(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
-        site = await state.load()
+        site = await state.load(app)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw_path = raw_path.split(b"?", 1)[0]
-        csp = html_csp(site.hashes)
+        csp = html_csp([])  # a 304 has no page: it allows no inline script
         etag = None
         personalized = personalized_request(scope.get("headers", []))
         asked = ""
@@ -268,7 +212,7 @@ def add_headers(app, state):
                 for message in not_modified(response_headers([], 304, "", csp, site.version, etag, site.max_age)):
                     await send(message)
                 return
-        answered = {"304": False}
+        answered, page = {"304": False}, {}
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -287,10 +231,23 @@ def add_headers(app, state):
                         start, _ = not_modified(headers)
                         return await send(start)
                 message = dict(message, headers=headers)
+                if content_type.startswith("text/html"):
+                    page["start"], page["body"] = message, []  # its policy needs the whole page
+                    return
             elif answered["304"]:  # the body is not sent; the empty one ends the response
                 if not message.get("more_body"):
                     await send({"type": "http.response.body", "body": b""})
                 return
+            elif "start" in page:
+                page["body"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(page["body"])
+                policy = html_csp(site.scripts.hashes_for(body.decode("utf-8", "replace")))
+                start = page.pop("start")
+                headers = [(k, v) for k, v in start["headers"] if k != b"content-security-policy"]
+                await send(dict(start, headers=headers + [(b"content-security-policy", policy.encode())]))
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         return await app(scope, receive, send_with_headers)
