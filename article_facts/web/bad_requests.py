@@ -270,6 +270,8 @@ async def check_request(schema, path, args):
             raise BadRequest("a CSV export needs a table, a saved query or ?sql= with a query")
         return
     name = tilde_decode(parts["table"])
+    if "pks" not in parts and not args:
+        return  # a table, view or saved query page as it is: nothing to check
     if "pks" not in parts and name in schema.saved_queries(db.name):
         check_timelimit(args)
         return
