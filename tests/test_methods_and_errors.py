@@ -299,3 +299,14 @@ async def test_snippet_markers_cannot_be_data(ds):
     assert str(snippet_html("stray\x03 end")) == "stray end"
     found = (await ds.client.get("/facts/search.json?q=Chavez&_shape=array")).json()
     assert found and all("⟦" not in row["snippet"] and "\x02" in row["snippet"] for row in found)
+
+
+async def test_a_number_thousands_of_digits_long_is_a_400(ds):
+    """Python's int() refuses strings over 4,300 digits: the check must not raise it itself
+    (fuzz seed 13 found `basis__gte=999...` with 5,451 digits)."""
+    for path in ("/facts/role_counts.json?basis__gte=" + "9" * 5451, "/facts/quotes_per_verb?_next=" + "9" * 5000,
+                 "/facts/quotes.json?_timelimit=" + "9" * 5000, "/facts/quotes.json?_ttl=" + "9" * 5000,
+                 "/facts/quotes.json?_facet=kind&_facet_size=" + "9" * 5000, "/facts/quotes.json?_ttl=%C2%B2"):
+        assert (await ds.client.get(path)).status_code == 400, path[:40]
+    # a saved query's page number of 5,000 digits is its last page, not a 500 (plugins/query_paging.py)
+    assert (await ds.client.get("/facts/legal_basis?page=" + "9" * 5000)).status_code == 200

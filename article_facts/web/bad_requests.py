@@ -26,12 +26,11 @@ TABLE_PAGE = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.(?P<format>
 ROW_PAGE = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/]+?)/(?P<pks>[^/]+?)(\.(?P<format>\w+))?$")
 
 SQLITE_MAX_INT = 2**63 - 1
-WHOLE_NUMBER = re.compile(r"[0-9]+")
 # Filters whose value Datasette turns into an integer when it is made of digits.
 NUMERIC_LOOKUPS = {"gt", "gte", "lt", "lte"}
 LIST_LOOKUPS = {"in", "notin"}
 BOOLEAN_WORDS = ("on", "off", "true", "false", "1", "0")
-FACET_SIZE = re.compile(r"max|[0-9]+")
+FACET_SIZE = re.compile(r"max|[0-9]{1,19}")
 THROUGH_SHAPE = '_through needs {"table": "...", "column": "...", "value": ...}'
 
 
@@ -52,7 +51,7 @@ def first(args, key):
 
 def sqlite_int(text):
     """The integer SQLite can hold that `text` (ASCII digits, optional minus) spells, or None."""
-    if not re.fullmatch(r"-?[0-9]+", text or ""):
+    if not re.fullmatch(r"-?[0-9]{1,19}", text or ""):  # longer never fits (nor int() past 4,300)
         return None
     value = int(text)
     return value if -SQLITE_MAX_INT - 1 <= value <= SQLITE_MAX_INT else None
@@ -96,7 +95,7 @@ def check_booleans(args):
 
 def check_ttl(args):
     value = first(args, "_ttl")
-    if value is not None and value.isdigit() and not WHOLE_NUMBER.fullmatch(value):
+    if value is not None and value.isdigit() and sqlite_int(value) is None:
         raise BadRequest(f"invalid value in parameter '_ttl' ({value!r}): a whole number of seconds")
 
 
