@@ -310,3 +310,11 @@ async def test_a_number_thousands_of_digits_long_is_a_400(ds):
         assert (await ds.client.get(path)).status_code == 400, path[:40]
     # a saved query's page number of 5,000 digits is its last page, not a 500 (plugins/query_paging.py)
     assert (await ds.client.get("/facts/legal_basis?page=" + "9" * 5000)).status_code == 200
+
+
+@pytest.mark.parametrize("parameter", ["_through", "start__in", "_facet"])
+async def test_json_nested_past_the_recursion_limit_is_a_400(ds, parameter):
+    """json.loads raises RecursionError, not ValueError, for 5,000 nested brackets."""
+    value = ('{"simple":' if parameter == "_facet" else "") + "[" * 5_000
+    response = await ds.client.get("/facts/quotes.json", params={parameter: value})
+    assert response.status_code == 400 and parameter in response.json()["error"]

@@ -147,7 +147,7 @@ def facet_columns(key, value):
         return [value]
     try:
         config = json.loads(value)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise BadRequest(f"invalid JSON in parameter {key!r} ({error})")
     if not isinstance(config, dict) or not isinstance(config.get("simple"), str) or not isinstance(
             config.get("column", ""), str):
@@ -175,7 +175,7 @@ def check_through(args):
     for value in args.get("_through", []):
         try:
             data = json.loads(value)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise BadRequest(f"invalid JSON in parameter '_through' ({error})")
         if not (isinstance(data, dict) and all(isinstance(data.get(k), str) for k in ("table", "column"))
                 and isinstance(data.get("value"), (str, int, float)) and bindable(data.get("value"))):
@@ -196,7 +196,7 @@ def check_filters(args):
             if lookup in LIST_LOOKUPS and value.startswith("["):
                 try:
                     items = json.loads(value)
-                except ValueError as error:
+                except (ValueError, RecursionError) as error:
                     raise BadRequest(f"invalid JSON in parameter {key!r} ({error})")
                 if not isinstance(items, list) or not all(bindable(item) for item in items):
                     raise BadRequest(f"parameter {key!r}: a JSON list of strings and numbers")
