@@ -29,8 +29,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlencode
 
-SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
-HANDLER = re.compile(r"""\son[a-z]+=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
+# Written as the templates write them (lower case): what these do not find is not hashed, so
+# the browser blocks it; case-sensitive patterns scan a 700 KiB page in about a millisecond.
+SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S)
+HANDLER = re.compile(r"""[ \t\n]on[a-z]+=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 STATEMENT = re.compile(r"{%|{#")
 EXPRESSION = re.compile(r"{{.*?}}", re.S)
