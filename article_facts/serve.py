@@ -69,9 +69,11 @@ def load_inspect(db_path, inspect_path):
 
 
 def check_settings(settings):
-    """Datasette() accepts unknown setting names silently; the command line does not."""
-    from datasette.app import DEFAULT_SETTINGS
-    unknown = sorted(set(settings) - set(DEFAULT_SETTINGS))
+    """Datasette() accepts unknown setting names silently; the command line does not. A plain
+    Datasette has every setting at its default and answers None (`.setting()`) for a name it
+    does not know: no setting defaults to None."""
+    defaults = Datasette(memory=True)
+    unknown = sorted(name for name in settings if defaults.setting(name) is None)
     if unknown:
         raise ServeError(f"article_facts/serve.py: unknown Datasette settings: {', '.join(unknown)}")
 

@@ -12,12 +12,18 @@ from datasette.utils.asgi import Response
 
 
 def public_database_info(databases):
-    """Datasette's connected-database dicts with `path` reduced to the file's name."""
-    return [dict(d, path=Path(d["path"]).name if d.get("path") else None) for d in databases]
+    """What Datasette's own list shows for each served database (its internal one left out),
+    from the Database objects' public attributes, with the file's name only."""
+    return [
+        {"name": name, "path": Path(db.path).name if db.path else None, "size": db.size,
+         "is_mutable": db.is_mutable, "is_memory": db.is_memory, "hash": db.hash}
+        for name, db in databases.items()
+        if name != "_internal"
+    ]
 
 
 async def databases_view(datasette, request):
-    data = public_database_info(datasette._connected_databases())
+    data = public_database_info(datasette.databases)
     if request.url_vars.get("format") == "json":
         return Response.json(data)
     html = await datasette.render_template(

@@ -6,7 +6,12 @@ limits do the bounding: no value over MAX_VALUE_BYTES (`randomblob(100000000)` a
 string-doubling CTE stops at the cap instead of growing the server by GBs), short SQL, few
 columns, shallow expressions, and a process-wide heap limit for SQLite's own memory. The rows
 one statement hands to Python are counted too (MAX_RESULT_BYTES): a result bigger than that
-is refused with an error that names the limit. Limits may be lowered in metadata.yml
+is refused with an error that names the limit: a row factory on the connection the public
+prepare_connection hook hands us counts them (nothing else sees each row before Python holds
+the whole page, which a response-size cap cannot bound). Datasette sets its own sqlite3.Row
+factory before calling the hook; should a later Datasette set it after, the budget would be
+gone, so the startup hook reads the factory back through the public db.execute_fn and stops
+the server if it is not ours. Limits may be lowered in metadata.yml
 (`plugins: article-facts: limits:`), never raised past these defaults' purpose: the largest
 article the build accepts (2 MiB) must still be readable.
 """
@@ -79,7 +84,13 @@ def counting_row_factory(max_bytes):
             )
         return sqlite3.Row(cursor, row)
 
+    factory.max_result_bytes = max_bytes
     return factory
+
+
+def counts_results(row_factory, limits):
+    """True if row_factory is the counting factory with this budget."""
+    return getattr(row_factory, "max_result_bytes", None) == limits["max_result_bytes"]
 
 
 def bound_connection(conn, limits):
@@ -94,3 +105,20 @@ def bound_connection(conn, limits):
 @hookimpl
 def prepare_connection(conn, database, datasette):
     bound_connection(conn, limits_from_config(datasette.plugin_config("article-facts")))
+
+
+@hookimpl
+def startup(datasette):
+    """Every served database's connections count result bytes, or the server does not start."""
+    limits = limits_from_config(datasette.plugin_config("article-facts"))
+
+    async def check():
+        for name, db in datasette.databases.items():
+            factory = await db.execute_fn(lambda conn: conn.row_factory)
+            if not counts_results(factory, limits):
+                raise RuntimeError(
+                    f"plugins/query_limits.py: the connections of database {name!r} do not count "
+                    "result bytes (Datasette set its row factory after prepare_connection)"
+                )
+
+    return check

@@ -52,7 +52,9 @@ def page_number(value):
     """The page the query's SQL shows for this `page` value: digits 1-9 then 0-9 only (as its
     `glob` test), at most MAX_PAGE; anything else is page 1."""
     value = str(value)
-    return min(int(value), MAX_PAGE) if PAGE_RE.fullmatch(value) else 1
+    if not PAGE_RE.fullmatch(value):
+        return 1
+    return MAX_PAGE if len(value) > len(str(MAX_PAGE)) else min(int(value), MAX_PAGE)  # int() refuses 4,300+ digits
 
 
 def paging(number, shown, total, capped, path_for_page):

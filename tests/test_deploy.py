@@ -138,3 +138,9 @@ async def test_production_datasette_is_immutable_with_public_settings(tmp_path, 
     quote = await ds.client.get("/quotes/peru-severs-relations-chavez-asylum-q1")
     assert quote.status_code == 200
     assert (await ds.client.get("/facts.db")).status_code == 403
+
+
+def test_a_misspelt_setting_stops_the_server_and_ours_are_all_known():
+    serve.check_settings(serve.SETTINGS)
+    with pytest.raises(serve.ServeError, match="unknown Datasette settings: sugest_facets"):
+        serve.check_settings(dict(serve.SETTINGS, sugest_facets=False))

@@ -1,8 +1,12 @@
 """Security and cache headers on every kind of page, 304s, no file path, and the public origin
 from configuration rather than the Host header. Real Datasette in-process over a built facts.db."""
+import json
+import re
+
 import pytest
 from datasette.app import Datasette
 
+from article_facts.web import inline_scripts, response_headers
 from conftest import ROOT, SLUG
 
 PAGES = {
@@ -163,3 +167,144 @@ async def test_csv_cache_headers_are_the_same_on_both_paths(ids):
         expected = "private, no-store" if headers else "public, max-age=0, must-revalidate"
         assert fast.headers["cache-control"] == slow.headers["cache-control"] == expected
         assert ("etag" in fast.headers) == ("etag" in slow.headers) == (not headers)
+
+
+# --- If-None-Match: only for a resource that exists, only with the ETag it would carry ------
+
+@pytest.mark.parametrize("path", ["/quotes/nope", "/facts/nope", "/facts/quotes?_sort=text",
+                                  "/facts/quotes_per_verb?_next=abc"])
+async def test_if_none_match_star_on_a_missing_or_bad_url_is_not_a_304(ids, path):
+    response = await ids.client.get(path, headers={"if-none-match": "*"})
+    assert response.status_code in (400, 404), (path, response.status_code)
+    assert response.content and "etag" not in response.headers
+
+
+async def test_a_forged_etag_gets_no_304(ids):
+    """An ETag is the site version and a hash of the URL, both public: one made for a URL that
+    does not exist, or a bad request, gets its 404 or 400, not a 304."""
+    etag = (await ids.client.get(PAGES["quote"])).headers["etag"]
+    version = etag.strip('"').split("-")[0]
+    for path, status in (("/quotes/nope", 404), ("/facts/quotes?_sort=text", 400)):
+        raw_path, _, query = path.partition("?")
+        forged = response_headers.etag_for(version, "GET", raw_path.encode(), query.encode())
+        response = await ids.client.get(path, headers={"if-none-match": forged})
+        assert response.status_code == status and response.content, path
+    other = await ids.client.get(PAGES["quote"], headers={"if-none-match": etag[:-2] + 'x"'})
+    assert other.status_code == 200 and other.content
+
+
+async def test_a_real_etag_still_gets_304_before_and_after_it_was_served(db_path, metadata):
+    """The first conditional request runs the page and answers 304 from its response; later
+    ones are answered before the app runs. `*` matches an existing page."""
+    first_ds = make_ds(db_path, metadata)
+    etag = (await first_ds.client.get(PAGES["article"])).headers["etag"]
+    fresh = make_ds(db_path, metadata)  # has served nothing yet
+    for _ in range(2):
+        response = await fresh.client.get(PAGES["article"], headers={"if-none-match": etag})
+        assert response.status_code == 304 and response.content == b"" and response.headers["etag"] == etag
+    star = await fresh.client.get(PAGES["quote"], headers={"if-none-match": "*"})
+    assert star.status_code == 304 and star.headers["etag"].startswith('"')
+
+
+# --- the Host header: only host[:digits] on loopback is kept ----------------------------------
+
+HOSTILE_HOSTS = [
+    b"127.0.0.1:1@evil.example", b"localhost:80@evil.example", b"[::1]:1@evil.example",
+    b"127.0.0.1:80:evil.example", b"localhost::8001", b"127.0.0.1 evil.example", b"localhost ",
+    b"localhost.", b"127.0.0.1.:8001", b"127.0.0.1:", b"localhost:8o01", b"localhost:80a",
+    "l\u043ecalhost".encode("utf-8"), "\uff4cocalhost".encode("utf-8"), b"localhost\t",
+    b"evil.example", b"127.0.0.1.evil.example", b"localhost/evil.example", b"localhost#@evil.example",
+]
+
+
+async def asgi_get(app, path, host_headers):
+    """One GET straight into the ASGI app with these raw Host header values: (status, headers, body)."""
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": raw_path, "raw_path": raw_path.encode(), "query_string": query.encode(),
+        "root_path": "", "headers": [(b"host", h) for h in host_headers],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8001),
+    }
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], start["headers"], body.decode("utf-8")
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS, ids=lambda h: h.decode("utf-8", "replace"))
+async def test_a_hostile_host_never_reaches_links(ids, host):
+    app = ids.app()
+    for path in ("/facts/quotes.json?_size=1", "/facts/quotes?_size=1&_facet=kind", "/facts/quotes.json?_size=1&_facet=kind"):
+        status, headers, body = await asgi_get(app, path, [host])
+        assert status == 200, (path, status)
+        link = " ".join(v.decode("latin-1") for k, v in headers if k.lower() == b"link")
+        assert "evil" not in body and "evil" not in link, path
+        hosts_linked = set(re.findall(r"https?://([^/\"'<>\s]+)/facts", body + " " + link))
+        assert hosts_linked <= {"127.0.0.1:8001"}, (path, hosts_linked)
+        if path.endswith("json?_size=1"):
+            assert json.loads(body)["next_url"].startswith("http://127.0.0.1:8001/facts/quotes.json")
+            assert link.startswith("<http://127.0.0.1:8001/facts/quotes.json")
+
+
+async def test_a_second_host_header_does_not_ride_on_a_loopback_one(ids):
+    """Datasette reads the last Host header: a loopback first one must not let it through."""
+    status, headers, body = await asgi_get(ids.app(), "/facts/quotes.json?_size=1",
+                                           [b"127.0.0.1:9999", b"evil.example"])
+    assert status == 200 and "evil" not in body
+    assert json.loads(body)["next_url"].startswith("http://127.0.0.1:8001/")
+
+
+@pytest.mark.parametrize("host", [b"127.0.0.1", b"127.0.0.1:9999", b"localhost:1", b"LOCALHOST:65535", b"[::1]:8001"])
+async def test_a_loopback_host_with_a_port_of_digits_is_kept(ids, host):
+    status, headers, body = await asgi_get(ids.app(), "/facts/quotes.json?_size=1", [host])
+    assert json.loads(body)["next_url"].startswith(f"http://{host.decode()}/")
+
+
+# --- the Content-Security-Policy lists each page's own trusted inline scripts ---------------
+
+INTERRUPTED = ("/facts?sql=with+recursive+r(i)+as+(select+1+union+all+select+i%2B1+from+r)"
+               "+select+count(*)+from+r&_timelimit=1")
+
+
+@pytest.mark.parametrize("path", ["/", "/facts", "/facts?sql=select+1", "/facts/quotes", "/facts/quotes_per_verb",
+                                  "/facts/quotes?_sort=text", PAGES["quote"], PAGES["article"], "/about",
+                                  "/facts/nope", INTERRUPTED])
+async def test_every_inline_script_datasette_and_we_write_is_hashed(ids, path):
+    """Datasette's own inline scripts (CodeMirror's, the menus', the facet flag filled in, the
+    interrupted query page's) and our event handlers are allowed, each by its hash."""
+    response = await ids.client.get(path)
+    csp = response.headers["content-security-policy"]
+    scripts, handlers = inline_scripts.inline_parts(response.text)
+    assert scripts, path  # every HTML page has at least the menus' script
+    for text in scripts + handlers:
+        assert inline_scripts.script_hash(text) in csp, (path, text[:60])
+    if handlers:
+        assert "'unsafe-hashes'" in csp
+
+
+async def test_an_injected_script_is_never_hashed(ids):
+    """Trust comes from the templates, not from the page: a script the page holds that no
+    template writes, or a template's `{{ }}` filled with anything but a JSON literal, gets no
+    hash, while the same page's own scripts still do."""
+    await ids.client.get("/")  # the first request learns the trusted scripts
+    trusted = inline_scripts.TrustedScripts(
+        inline_scripts.template_texts(inline_scripts.template_folders(ids.template_dir)))
+    page = (await ids.client.get("/facts/quotes")).text
+    own = inline_scripts.inline_parts(page)[0]
+    injected = ["alert(1)", "DATASETTE_ALLOW_FACET = alert(1);", "DATASETTE_ALLOW_FACET = true;alert(1);"]
+    hashes = trusted.hashes_for(page + "".join(f"<script>{s}</script>" for s in injected)
+                                + '<p onclick="alert(1)">')
+    assert {inline_scripts.script_hash(s) for s in own} <= set(hashes)
+    assert inline_scripts.script_hash("DATASETTE_ALLOW_FACET = true;") in hashes
+    for text in injected:
+        assert inline_scripts.script_hash(text) not in hashes
+    assert "'unsafe-hashes'" not in hashes

@@ -6,6 +6,7 @@ All through real Datasette in-process, serving a facts.db built by build_db.
 import asyncio
 import html
 import json
+import sqlite3
 import time
 
 import httpx
@@ -26,7 +27,7 @@ BAD_PARAMETERS = [
     ('/facts/quotes?_through={"table":"people"}', "_through"),
     ("/facts/quotes?_through=1.5", "_through needs"),
     ('/facts/quotes?_through={"table":1,"column":2,"value":3}', "_through needs"),
-    ("/facts/quotes?_facet=%00", "SQLite cannot take"),
+    ("/facts/quotes?_facet=%00", "NUL character"),
     ("/facts/paragraphs_fts_idx?_facet_array=%7B%7D", "a facet given as JSON needs"),  # fuzz seed 8
     ("/facts/quotes?_facet=%7B%7D", "a facet given as JSON needs"),
     ("/facts/quotes_per_speaker?_next=abc", "'_next'"),
@@ -79,22 +80,50 @@ async def test_our_own_500_is_fixed_numbers_in_a_paragraph_id_column(ds):
     assert f'href="/articles/{SLUG}#p3"' in response.text
 
 
-async def test_a_genuine_bug_is_still_a_500(ds):
-    """The classifier does not turn everything into 400: an exception raised in our own
-    plugin code stays a 500 (article_facts/web/bad_requests.py)."""
-    classify = bad_requests.client_error_message
-    try:
-        int("abc")
-    except ValueError as error:  # raised here, not while Datasette parsed a parameter
-        assert classify(error, [("_timelimit", "abc")]) is None
-    try:
-        {}["columns"]
-    except KeyError as error:
-        assert classify(error, []) is None
-    try:
-        raise TypeError("argument of type 'int' is not iterable")
-    except TypeError as error:
-        assert classify(error, []) is None
+def test_only_a_value_over_the_sqlite_limits_is_turned_into_a_400():
+    """The one exception mapped after the fact is SQLite's "string or blob too big" (a value
+    over plugins/query_limits.py's cap); anything else raised while a page runs stays a 500, so
+    a genuine bug is still seen."""
+    assert "too big" in bad_requests.too_big_message(sqlite3.DataError("string or blob too big"))
+    for error in (ValueError("invalid literal for int() with base 10: 'abc'"), KeyError("columns"),
+                  TypeError("x"), sqlite3.ProgrammingError("the query contains a null character"),
+                  sqlite3.IntegrityError("datatype mismatch"), MemoryError()):
+        assert bad_requests.too_big_message(error) is None
+
+
+# --- _next: no value gives a 500, on any table or view, in any format -----------------------
+
+HOSTILE_NEXT = ["999999999999999999999999", "9223372036854775808", "-1", "-99999999999999999999", "1.5",
+                "1e3", "abc", "", ",", "1,2,3", "$null,1", "%00", "\x00", "\u0663", "\u00b2", "x" * 5000]
+
+
+def tables_and_views(db_path):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("select name, type from sqlite_master where type in ('table', 'view') order by name").fetchall()
+
+
+async def test_no_next_value_gives_a_500_on_any_table_or_view(ds, db_path):
+    """Every table and view, with hostile `_next` values (a view's offset once went to SQLite as
+    a 25-digit number: 500 "datatype mismatch"); views also as .csv and HTML, and sorted."""
+    failures = []
+    for name, kind in tables_and_views(db_path):
+        formats = ["", ".json", ".csv"] if kind == "view" else [".json"]
+        for fmt in formats:
+            for value in HOSTILE_NEXT:
+                for extra in ({}, {"_sort_desc": "quotes"} if kind == "view" else {"_sort": "rowid"}):
+                    response = await ds.client.get(f"/facts/{name}{fmt}", params={"_next": value, **extra})
+                    if response.status_code not in (200, 400):
+                        failures.append((name, fmt, value[:30], extra, response.status_code))
+    assert not failures, failures[:20]
+
+
+@pytest.mark.parametrize("view", ["quotes_per_verb", "mentions_per_entity", "quotes_per_speaker"])
+async def test_a_huge_next_on_a_chart_view_is_a_400_that_says_why(ds, view):
+    for fmt in ("", ".json", ".csv"):
+        response = await ds.client.get(f"/facts/{view}{fmt}?_next=999999999999999999999999")
+        assert response.status_code == 400, (view, fmt)
+        assert "_next" in response.text and "number of rows to skip" in response.text
+    assert (await ds.client.get(f"/facts/{view}.json?_next=1")).status_code == 200
 
 
 METHODS = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO", "CONNECT"]
@@ -150,6 +179,16 @@ async def test_result_budget_refuses_many_big_rows(ds):
     response = await ds.client.get("/facts.json", params={"sql": sql})
     assert response.status_code == 400
     assert "result too large" in response.json()["error"]
+
+
+async def test_every_connection_counts_result_bytes(ds):
+    """The result budget lives in the row factory plugins/query_limits.py sets; the startup
+    check reads it back from every database, so a Datasette that replaced it would not start."""
+    await ds.invoke_startup()
+    limits = plugin(ds, "query_limits.py")
+    for db in ds.databases.values():
+        factory = await db.execute_fn(lambda conn: conn.row_factory)
+        assert limits.counts_results(factory, limits.DEFAULT_LIMITS), db.name
 
 
 async def test_sql_length_expression_depth_and_column_limits(ds):
@@ -260,3 +299,22 @@ async def test_snippet_markers_cannot_be_data(ds):
     assert str(snippet_html("stray\x03 end")) == "stray end"
     found = (await ds.client.get("/facts/search.json?q=Chavez&_shape=array")).json()
     assert found and all("⟦" not in row["snippet"] and "\x02" in row["snippet"] for row in found)
+
+
+async def test_a_number_thousands_of_digits_long_is_a_400(ds):
+    """Python's int() refuses strings over 4,300 digits: the check must not raise it itself
+    (fuzz seed 13 found `basis__gte=999...` with 5,451 digits)."""
+    for path in ("/facts/role_counts.json?basis__gte=" + "9" * 5451, "/facts/quotes_per_verb?_next=" + "9" * 5000,
+                 "/facts/quotes.json?_timelimit=" + "9" * 5000, "/facts/quotes.json?_ttl=" + "9" * 5000,
+                 "/facts/quotes.json?_facet=kind&_facet_size=" + "9" * 5000, "/facts/quotes.json?_ttl=%C2%B2"):
+        assert (await ds.client.get(path)).status_code == 400, path[:40]
+    # a saved query's page number of 5,000 digits is its last page, not a 500 (plugins/query_paging.py)
+    assert (await ds.client.get("/facts/legal_basis?page=" + "9" * 5000)).status_code == 200
+
+
+@pytest.mark.parametrize("parameter", ["_through", "start__in", "_facet"])
+async def test_json_nested_past_the_recursion_limit_is_a_400(ds, parameter):
+    """json.loads raises RecursionError, not ValueError, for 5,000 nested brackets."""
+    value = ('{"simple":' if parameter == "_facet" else "") + "[" * 5_000
+    response = await ds.client.get("/facts/quotes.json", params={parameter: value})
+    assert response.status_code == 400 and parameter in response.json()["error"]

@@ -5,12 +5,13 @@ article_facts.origin.public_url. Datasette builds absolute URLs from the Host he
 header, `next_url` in table JSON, blob links in CSV), so a cache in front could store a page
 pointing at a host an attacker chose. With an origin configured, every request's Host and
 scheme are replaced by it before Datasette sees them. With none (development: `make serve`,
-tests on a free port), a loopback Host (127.0.0.1, localhost, [::1], any port) is kept so links
-work on whatever port is used, and any other Host is replaced by the fixed default. The origin
+tests on a free port), a loopback Host (127.0.0.1, localhost or [::1], with an optional port of
+digits, and nothing else: no userinfo, no second colon, no trailing dot) is kept so links work on
+whatever port is used, and any other Host is replaced by the fixed default. The origin
 is checked once at startup, so a malformed one stops the server instead of leaking into pages.
 """
+import re
 from urllib.parse import urlsplit
-
 
 from article_facts.origin import DEFAULT_PUBLIC_ORIGIN, configured_origin
 
@@ -28,16 +29,17 @@ def parse_origin(value):
     return parts.scheme, parts.netloc.lower()
 
 
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+# The whole header must be the host and an optional port: `127.0.0.1:1@evil.example` is a
+# URL's userinfo and host to whoever builds a link from it.
+LOOPBACK_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?", re.ASCII | re.IGNORECASE)
 
 
 def is_loopback(host_header):
-    host = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
-    return host.lower() in LOOPBACK_HOSTS
+    return LOOPBACK_HOST.fullmatch(host_header) is not None
 
 
-def request_host(scope):
-    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"host"), "")
+def request_hosts(scope):
+    return [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"host"]
 
 
 def with_public_host(scope, scheme, host):
@@ -49,9 +51,11 @@ def with_public_host(scope, scheme, host):
 
 def public_scope(scope, origin):
     """The scope Datasette should see: the configured origin's host, a loopback host as
-    sent, or else the default origin's."""
-    if origin is None and is_loopback(request_host(scope)):
-        return scope
+    sent (when it is the only Host header: Datasette reads the last one), or else the default
+    origin's."""
+    hosts = request_hosts(scope)
+    if origin is None and len(hosts) == 1 and is_loopback(hosts[0]):
+        return with_public_host(scope, scope.get("scheme", "http"), hosts[0])
     scheme, host = parse_origin(origin or DEFAULT_PUBLIC_ORIGIN)
     return with_public_host(scope, scheme, host)
 

@@ -1,8 +1,9 @@
 """Security and cache headers on every response, and 304s for caches that revalidate.
 
-Security: a Content-Security-Policy that allows only this site's own scripts plus the inline
-scripts Datasette itself ships (by SHA-256 hash, computed at startup from its templates, so an
-injected script never runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
+Security: a Content-Security-Policy that allows only this site's own script files plus, by
+SHA-256 hash, the inline scripts of this very page that Datasette's and our templates contain
+(article_facts/web/inline_scripts.py says how they are trusted, so an injected script never
+runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
 X-Frame-Options DENY, and Referrer-Policy no-referrer (shared query URLs stay private).
 
 Caching: when every served database is immutable, a 200 carries an ETag made of the site
@@ -22,23 +23,14 @@ the response, so a URL gets the same cache headers whichever path serves it.
 import asyncio
 import hashlib
 import json
-import re
-import textwrap
-from base64 import b64encode
+from collections import OrderedDict
 from importlib import metadata as distributions
 from pathlib import Path
 
-import datasette as datasette_package
 from datasette.version import __version__ as datasette_version
 
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
-# Inline scripts Datasette renders with a value filled in: every value they can take.
-SCRIPT_VARIANTS = {
-    "DATASETTE_ALLOW_FACET = {{ datasette_allow_facet }};": [
-        "DATASETTE_ALLOW_FACET = true;", "DATASETTE_ALLOW_FACET = false;",
-    ],
-}
-INLINE_HANDLER = re.compile(r'\son[a-z]+="([^"{}]*)"')
+from article_facts.web.inline_scripts import trusted_scripts
+
 # datasette-vega (vega 4) compiles chart expressions with Function(), and its bundle, loaded on
 # every page, calls Function() when it loads: 'unsafe-eval' is the one concession to it.
 # Style attributes carry per-page values (database colours, the SQL box height), so styles
@@ -54,55 +46,9 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
 }
+MAX_SERVED_TAGS = 50_000  # about 5 MB of ETags a process remembers
 REPLACED = {b"content-security-policy", b"cache-control", b"etag", b"vary", b"referrer-policy",
             b"x-content-type-options", b"x-frame-options"}
-
-
-def script_hash(text):
-    return "'sha256-{}'".format(b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode())
-
-
-def inline_scripts(source):
-    """Contents of the attribute-less <script> blocks of a template or Python source: those
-    without Jinja as written, those with a known value in each form it takes."""
-    found = []
-    for body in INLINE_SCRIPT.findall(source):
-        if body in SCRIPT_VARIANTS:
-            found.extend(SCRIPT_VARIANTS[body])
-        elif "{{" not in body and "{%" not in body:
-            found.append(body)
-    return found
-
-
-def interrupted_query_script():
-    """The script of Datasette's 'SQL query took too long' page, exactly as it renders it
-    (a dedented, stripped Python string in views/base.py)."""
-    source = (Path(datasette_package.__file__).parent / "views" / "base.py").read_text()
-    match = re.search(r'textwrap\.dedent\(\s*"""(.*?)"""', source, re.S)
-    if not match:
-        return []
-    return inline_scripts(textwrap.dedent(match.group(1)).strip())
-
-
-def template_sources(env):
-    for name in sorted(env.loader.list_templates()):
-        try:
-            yield env.loader.get_source(env, name)[0]
-        except Exception:  # a template a loader lists but cannot read is not ours to judge
-            continue
-
-
-def allowed_script_hashes(env):
-    """Hashes of every inline script, and of every inline event handler (onclick="...") which
-    CSP allows only by hash with 'unsafe-hashes'."""
-    scripts, handlers = set(interrupted_query_script()), set()
-    for source in template_sources(env):
-        scripts.update(inline_scripts(source))
-        handlers.update(INLINE_HANDLER.findall(source))
-    hashes = sorted(script_hash(s) for s in scripts)
-    if handlers:
-        hashes += ["'unsafe-hashes'"] + sorted(script_hash(h) for h in handlers)
-    return hashes
 
 
 def html_csp(hashes):
@@ -187,15 +133,16 @@ class SiteState:
         self.lock = asyncio.Lock()
         self.ready = False
 
-    async def load(self):
+    async def load(self, app):
         async with self.lock:
             if self.ready:
                 return self
             ds = self.datasette
-            self.hashes = allowed_script_hashes(ds.jinja_env)
+            self.scripts = await trusted_scripts(app, ds)
             config = ds.plugin_config("article-facts") or {}
             self.max_age = int(config.get("cache_max_age", 0))
             self.version = await asyncio.to_thread(self.compute_version)
+            self.served = ServedTags()
             self.ready = True
             return self
 
@@ -218,23 +165,54 @@ class SiteState:
         return site_version(hashes, code)
 
 
+class ServedTags:
+    """The ETags this process has answered with a 200: only for those is a 304 sent before the
+    app runs. Any other conditional request runs the app, and gets a 304 only if the response
+    is a 200 carrying the very ETag asked for (`*`: any). Bounded: the oldest are forgotten."""
+
+    def __init__(self, limit=MAX_SERVED_TAGS):
+        self.limit = limit
+        self.tags = OrderedDict()
+
+    def __contains__(self, etag):
+        if etag in self.tags:
+            self.tags.move_to_end(etag)
+            return True
+        return False
+
+    def add(self, etag):
+        self.tags[etag] = None
+        self.tags.move_to_end(etag)
+        while len(self.tags) > self.limit:
+            self.tags.popitem(last=False)
+
+
+def not_modified(headers):
+    headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"transfer-encoding")]
+    return {"type": "http.response.start", "status": 304, "headers": headers}, {
+        "type": "http.response.body", "body": b""}
+
+
 def add_headers(app, state):
     async def wrapped(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
-        site = await state.load()
+        site = await state.load(app)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw_path = raw_path.split(b"?", 1)[0]
-        csp = html_csp(site.hashes)
+        csp = html_csp([])  # a 304 has no page: it allows no inline script
         etag = None
         personalized = personalized_request(scope.get("headers", []))
+        asked = ""
         if site.version and scope["method"] in ("GET", "HEAD") and not personalized:
             etag = etag_for(site.version, scope["method"], raw_path, scope.get("query_string", b""))
             request_headers = {k.lower(): v for k, v in scope.get("headers", [])}
-            if if_none_match_hits(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag):
-                headers = response_headers([], 304, "", csp, site.version, etag, site.max_age)
-                await send({"type": "http.response.start", "status": 304, "headers": headers})
-                return await send({"type": "http.response.body", "body": b""})
+            asked = request_headers.get(b"if-none-match", b"").decode("latin-1")
+            if etag in site.served and if_none_match_hits(asked, etag):
+                for message in not_modified(response_headers([], 304, "", csp, site.version, etag, site.max_age)):
+                    await send(message)
+                return
+        answered, page = {"304": False}, {}
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -242,10 +220,34 @@ def add_headers(app, state):
                 content_type = next(
                     (v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), ""
                 )
-                message = dict(message, headers=response_headers(
+                headers = response_headers(
                     headers, message["status"], content_type, csp, site.version, etag, site.max_age,
                     personalized,
-                ))
+                )
+                if message["status"] == 200 and etag and (b"etag", etag.encode()) in headers:
+                    site.served.add(etag)
+                    if if_none_match_hits(asked, etag):
+                        answered["304"] = True
+                        start, _ = not_modified(headers)
+                        return await send(start)
+                message = dict(message, headers=headers)
+                if content_type.startswith("text/html"):
+                    page["start"], page["body"] = message, []  # its policy needs the whole page
+                    return
+            elif answered["304"]:  # the body is not sent; the empty one ends the response
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            elif "start" in page:
+                page["body"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(page["body"])
+                policy = html_csp(site.scripts.hashes_for(body.decode("utf-8", "replace")))
+                start = page.pop("start")
+                headers = [(k, v) for k, v in start["headers"] if k != b"content-security-policy"]
+                await send(dict(start, headers=headers + [(b"content-security-policy", policy.encode())]))
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         return await app(scope, receive, send_with_headers)
