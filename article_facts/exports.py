@@ -1,0 +1,233 @@
+"""Whole-table exports written beside the database at build time, served as static files.
+
+Datasette 0.65 streams a whole table's CSV by re-running the table's query for every page of
+rows; at 100,000 articles that is about 18,000 rows a second. The build writes each table of
+the data contract (database.TABLES) once, in the table page's order (metadata.yml's `sort` or
+`sort_desc`, then id), as
+
+- <table>.csv: Datasette's CSV columns, formula cells neutralised (article_facts/csv_safe.py);
+- <table>.labels.csv: the same with a <column>_label column after each foreign key, labelled
+  by the other table's metadata.yml `label_column` (what `_labels=on` gives);
+- <table>.ndjson: one JSON object a row, values exact (JSON is never neutralised);
+
+into <db stem>.exports/<sha256 of the database file>/ (facts.exports/<hash>/ beside facts.db)
+with a manifest.json naming each file's size, header length and SHA-256. The folder appears
+by one rename once every file is written and synced, and is named by the content hash of the
+database it was made from: article_facts/web/static_exports.py serves a file only when that
+hash is the served database's, so a stale, partial or missing export is never served
+(Datasette answers instead). The build and `build_db.py append` write the exports of the new
+database before it replaces the old one, then remove the exports of other databases.
+"""
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+from pathlib import Path
+
+import yaml
+
+from .csv_safe import safe_csv
+from .database import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+MANIFEST = "manifest.json"
+FORMAT = 1
+BATCH_ROWS = 5000
+HASH_BLOCK = 1024 * 1024
+
+
+def exports_root(db_path):
+    """facts.db -> facts.exports: the folder beside the database holding its exports."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".exports")
+
+
+def database_sha256(path):
+    """The SHA-256 of the database file (what `datasette inspect` records as its hash)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_plan(conn, table, tables_metadata):
+    """Columns, ORDER BY and labelled foreign keys of one table's exports."""
+    columns = [row[1] for row in conn.execute(f"pragma table_info({quoted(table)})")]
+    meta = tables_metadata.get(table) or {}
+    if meta.get("sort_desc"):
+        order = f"{quoted(meta['sort_desc'])} desc, {quoted('id')}"
+    elif meta.get("sort"):
+        order = f"{quoted(meta['sort'])}, {quoted('id')}"
+    else:
+        order = quoted("id")
+    labels = {}  # column -> (other table, other column, label column); the first key wins
+    for _, _, other, column, other_column, *_ in conn.execute(
+            f"pragma foreign_key_list({quoted(table)})").fetchall()[::-1]:
+        labels[column] = (other, other_column, (tables_metadata.get(other) or {}).get("label_column"))
+    labelled = {c: labels[c] for c in columns if c in labels}
+    if any(label is None for _, _, label in labelled.values()):
+        labelled = None  # a key Datasette would label without a label_column: no static file
+    return columns, order, labelled
+
+
+def csv_queries(table, columns, order, labelled):
+    """(header, SQL) of the plain and, when labelled is not None, the labelled CSV."""
+    select = ", ".join(f"t.{quoted(c)}" for c in columns)
+    plain = (columns, f"select {select} from {quoted(table)} t order by {order}")
+    if labelled is None:
+        return plain, None
+    header, parts = [], []
+    for column in columns:
+        header.append(column)
+        parts.append(f"t.{quoted(column)}")
+        if column in labelled:
+            other, other_column, label = labelled[column]
+            header.append(f"{column}_label")
+            parts.append(f"(select o.{quoted(label)} from {quoted(other)} o "
+                         f"where o.{quoted(other_column)} = t.{quoted(column)})")
+    return plain, (header, f"select {', '.join(parts)} from {quoted(table)} t order by {order}")
+
+
+class HashingFile:
+    """A binary file written once, its size and SHA-256 counted on the way."""
+
+    def __init__(self, path):
+        self.handle = open(path, "xb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data):
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def close(self):
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        return {"bytes": self.size, "sha256": self.digest.hexdigest()}
+
+
+def csv_text(rows):
+    """rows as csv.writer writes them (Datasette's writer: CRLF, minimal quoting)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def write_csv(conn, path, header, sql):
+    """The header and every row of sql as CSV, formula cells neutralised."""
+    out = HashingFile(path)
+    head = safe_csv(csv_text([header])).encode("utf-8")
+    out.write(head)
+    cursor = conn.execute(sql)
+    while rows := cursor.fetchmany(BATCH_ROWS):
+        out.write(safe_csv(csv_text(rows)).encode("utf-8"))
+    return dict(out.close(), header_bytes=len(head))
+
+
+def write_ndjson(conn, path, table, columns, order):
+    """One JSON object a row, in SQLite's own JSON (exact values, no neutralising)."""
+    pairs = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}', t.{quoted(c)}" for c in columns)
+    cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} t order by {order}")
+    out = HashingFile(path)
+    while rows := cursor.fetchmany(BATCH_ROWS):
+        out.write(("\n".join(row[0] for row in rows) + "\n").encode("utf-8"))
+    return out.close()
+
+
+def load_tables_metadata(metadata_path=METADATA):
+    metadata = yaml.safe_load(Path(metadata_path).read_text(encoding="utf-8")) or {}
+    databases = metadata.get("databases") or {}
+    return next(iter(databases.values()), {}).get("tables") or {} if databases else {}
+
+
+def write_exports(source_db, db_path, metadata_path=METADATA):
+    """Write the exports of the finished database at source_db (the build's temporary file)
+    for the database that will be at db_path; returns the database's hash. The folder
+    <exports>/<hash> appears whole or not at all."""
+    db_hash = database_sha256(source_db)
+    root = exports_root(db_path)
+    final = root / db_hash
+    if (final / MANIFEST).is_file():
+        return db_hash  # the same database again (a rebuild of the same seeds)
+    root.mkdir(exist_ok=True)
+    tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        manifest = {"format": FORMAT, "database_sha256": db_hash, "tables": {}}
+        tables_metadata = load_tables_metadata(metadata_path)
+        conn = sqlite3.connect(f"file:{source_db}?mode=ro", uri=True)
+        try:
+            names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+            for table in TABLES:
+                if table not in names:
+                    continue
+                columns, order, labelled = table_plan(conn, table, tables_metadata)
+                plain, labels = csv_queries(table, columns, order, labelled)
+                files = {"csv": dict(write_csv(conn, tmp / f"{table}.csv", *plain), file=f"{table}.csv")}
+                if labels:
+                    files["labels_csv"] = dict(write_csv(conn, tmp / f"{table}.labels.csv", *labels),
+                                               file=f"{table}.labels.csv")
+                files["ndjson"] = dict(write_ndjson(conn, tmp / f"{table}.ndjson", table, columns, order),
+                                       file=f"{table}.ndjson")
+                manifest["tables"][table] = files
+        finally:
+            conn.close()
+        with open(tmp / MANIFEST, "x", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, final)
+        sync_folder(root)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return db_hash
+
+
+def sync_folder(folder):
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_other_exports(db_path, keep):
+    """After the database is in place: remove exports of other databases and of killed builds."""
+    root = exports_root(db_path)
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(root):
+            if entry.name != keep:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def read_manifest(db_path, db_hash):
+    """The manifest of the exports made from the database whose hash is db_hash, or None."""
+    folder = exports_root(db_path) / db_hash
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
+            or manifest.get("database_sha256") != db_hash:
+        return None
+    manifest["folder"] = str(folder)
+    return manifest
