@@ -11,7 +11,7 @@ import sqlite_utils
 from .archive import SHARED, append_article, article_folders, load_archive, write_entities
 from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
-from .exports import remove_other_exports, write_exports
+from .exports import remove_other_exports, remove_stale_export_temps, write_exports
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
@@ -57,6 +57,7 @@ def build(seeds_dir, db_path):
     with terminate_like_interrupt():
         if Path(db_path).parent.is_dir():
             remove_stale_temp_files(db_path)
+            remove_stale_export_temps(db_path)
         folders = article_folders(seeds_dir)
         with replacing(db_path) as tmp_path:
             counts = write_archive(folders, tmp_path)

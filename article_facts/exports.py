@@ -33,6 +33,7 @@ import yaml
 
 from .csv_safe import safe_csv
 from .database import TABLES
+from .safe_files import pid_alive
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -163,6 +164,7 @@ def write_exports(source_db, db_path, metadata_path=METADATA):
     if (final / MANIFEST).is_file():
         return db_hash  # the same database again (a rebuild of the same seeds)
     root.mkdir(exist_ok=True)
+    remove_stale_export_temps(db_path)
     tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
@@ -177,7 +179,9 @@ def write_exports(source_db, db_path, metadata_path=METADATA):
                 columns, order, labelled = table_plan(conn, table, tables_metadata)
                 plain, labels = csv_queries(table, columns, order, labelled)
                 files = {"csv": dict(write_csv(conn, tmp / f"{table}.csv", *plain), file=f"{table}.csv")}
-                if labels:
+                if labelled == {}:  # no foreign keys: the labelled file is the same file
+                    files["labels_csv"] = files["csv"]
+                elif labels:
                     files["labels_csv"] = dict(write_csv(conn, tmp / f"{table}.labels.csv", *labels),
                                                file=f"{table}.labels.csv")
                 files["ndjson"] = dict(write_ndjson(conn, tmp / f"{table}.ndjson", table, columns, order),
@@ -204,6 +208,18 @@ def sync_folder(folder):
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def remove_stale_export_temps(db_path):
+    """Remove the half-written export folders of builds that were killed (their process is
+    gone); a running build's folder is left alone."""
+    root = exports_root(db_path)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(root):
+            parts = entry.name.split("-")
+            if entry.name.startswith(".tmp-") and len(parts) == 3 and parts[1].isdigit() \
+                    and (int(parts[1]) == os.getpid() or not pid_alive(int(parts[1]))):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def remove_other_exports(db_path, keep):

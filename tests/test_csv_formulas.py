@@ -104,7 +104,7 @@ async def test_json_stays_exact(fds):
 
 
 async def test_raw_gives_the_cells_as_stored(fds):
-    for url in (f"/facts/quotes.csv?_stream=on&_raw=on", f"/facts/quotes.csv?article_id={SLUG}&_raw=on"):
+    for url in ("/facts/quotes.csv?_stream=on&_raw=on", f"/facts/quotes.csv?article_id={SLUG}&_raw=on"):
         response = await fds.client.get(url)
         assert "x-facts-export" not in response.headers
         assert {k: r["text"] for k, r in our_rows(response.text).items()} == TEXTS
