@@ -20,9 +20,11 @@ database before it replaces the old one, then remove the exports of other databa
 """
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -31,8 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from .csv_safe import safe_csv
+from .csv_safe import cells_have_formula, safe_csv
 from .database import TABLES
+from .parallel import start_worker, workers
 from .safe_files import pid_alive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,7 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 BATCH_ROWS = 5000
 HASH_BLOCK = 1024 * 1024
+PARALLEL_FROM_BYTES = 32 * 1024 * 1024  # below this, starting processes costs more than it saves
 
 
 def exports_root(db_path):
@@ -134,18 +138,63 @@ def write_csv(conn, path, header, sql):
     out.write(head)
     cursor = conn.execute(sql)
     while rows := cursor.fetchmany(BATCH_ROWS):
-        out.write(safe_csv(csv_text(rows)).encode("utf-8"))
+        text = csv_text(rows)
+        out.write((safe_csv(text) if cells_have_formula(rows) else text).encode("utf-8"))
     return dict(out.close(), header_bytes=len(head))
 
 
-def write_ndjson(conn, path, table, columns, order):
+def ndjson_sql(table, columns, order):
     """One JSON object a row, in SQLite's own JSON (exact values, no neutralising)."""
     pairs = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}', t.{quoted(c)}" for c in columns)
-    cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} t order by {order}")
+    return f"select json_object({pairs}) from {quoted(table)} t order by {order}"
+
+
+def write_ndjson(conn, path, sql):
+    cursor = conn.execute(sql)
     out = HashingFile(path)
     while rows := cursor.fetchmany(BATCH_ROWS):
         out.write(("\n".join(row[0] for row in rows) + "\n").encode("utf-8"))
     return out.close()
+
+
+def export_tasks(conn, folder, tables_metadata):
+    """One task a file: (table, manifest key, path, header or None for NDJSON, SQL), the
+    largest tables first so that parallel workers finish together."""
+    names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    tables = [t for t in TABLES if t in names]
+    sizes = {t: conn.execute(f"select count(*) from {quoted(t)}").fetchone()[0] for t in tables}
+    tasks, same = [], []
+    for table in sorted(tables, key=lambda t: -sizes[t]):
+        columns, order, labelled = table_plan(conn, table, tables_metadata)
+        plain, labels = csv_queries(table, columns, order, labelled)
+        if labels and labelled:
+            tasks.append((table, "labels_csv", str(folder / f"{table}.labels.csv"), *labels))
+        elif labelled == {}:  # no foreign keys: the labelled file is the same file
+            same.append(table)
+        tasks.append((table, "csv", str(folder / f"{table}.csv"), *plain))
+        tasks.append((table, "ndjson", str(folder / f"{table}.ndjson"), None, ndjson_sql(table, columns, order)))
+    return tasks, same
+
+
+def run_task(source_db, task):
+    table, key, path, header, sql = task
+    conn = sqlite3.connect(f"file:{source_db}?mode=ro", uri=True)
+    try:
+        entry = write_ndjson(conn, path, sql) if header is None else write_csv(conn, path, header, sql)
+    finally:
+        conn.close()
+    return table, key, dict(entry, file=Path(path).name)
+
+
+def run_tasks(source_db, tasks):
+    """Every task's result, in worker processes (forks of the build, like its parsers) when
+    the database is large enough to be worth it."""
+    count = workers()
+    if count < 2 or Path(source_db).stat().st_size < PARALLEL_FROM_BYTES:
+        return [run_task(source_db, task) for task in tasks]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+        return list(pool.imap_unordered(functools.partial(run_task, str(source_db)), tasks))
 
 
 def load_tables_metadata(metadata_path=METADATA):
@@ -172,23 +221,13 @@ def write_exports(source_db, db_path, metadata_path=METADATA):
         tables_metadata = load_tables_metadata(metadata_path)
         conn = sqlite3.connect(f"file:{source_db}?mode=ro", uri=True)
         try:
-            names = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-            for table in TABLES:
-                if table not in names:
-                    continue
-                columns, order, labelled = table_plan(conn, table, tables_metadata)
-                plain, labels = csv_queries(table, columns, order, labelled)
-                files = {"csv": dict(write_csv(conn, tmp / f"{table}.csv", *plain), file=f"{table}.csv")}
-                if labelled == {}:  # no foreign keys: the labelled file is the same file
-                    files["labels_csv"] = files["csv"]
-                elif labels:
-                    files["labels_csv"] = dict(write_csv(conn, tmp / f"{table}.labels.csv", *labels),
-                                               file=f"{table}.labels.csv")
-                files["ndjson"] = dict(write_ndjson(conn, tmp / f"{table}.ndjson", table, columns, order),
-                                       file=f"{table}.ndjson")
-                manifest["tables"][table] = files
+            tasks, same = export_tasks(conn, tmp, tables_metadata)
         finally:
             conn.close()
+        for table, key, entry in run_tasks(source_db, tasks):
+            manifest["tables"].setdefault(table, {})[key] = entry
+        for table in same:
+            manifest["tables"][table]["labels_csv"] = manifest["tables"][table]["csv"]
         with open(tmp / MANIFEST, "x", encoding="utf-8") as handle:
             json.dump(manifest, handle, indent=1, sort_keys=True)
             handle.flush()
