@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 MANIFEST = "manifest.json"
 FORMAT = 1
-BATCH_ROWS = 5000
+BATCH_BYTES = 1024 * 1024  # rows fetched at a time: about this much text (a label can be a paragraph)
+MAX_BATCH_ROWS = 5000
 HASH_BLOCK = 1024 * 1024
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024  # below this, starting processes costs more than it saves
 
@@ -124,6 +125,16 @@ class HashingFile:
         return {"bytes": self.size, "sha256": self.digest.hexdigest()}
 
 
+def batches(cursor):
+    """The cursor's rows in batches of about BATCH_BYTES of text each, so memory stays small
+    when rows are large (a label column holding a whole paragraph)."""
+    size = 64
+    while rows := cursor.fetchmany(size):
+        yield rows
+        text_bytes = sum(len(cell) for cell in rows[-1] if cell.__class__ is str) + 1
+        size = max(1, min(MAX_BATCH_ROWS, BATCH_BYTES // text_bytes))
+
+
 def csv_text(rows):
     """rows as csv.writer writes them (Datasette's writer: CRLF, minimal quoting)."""
     buffer = io.StringIO(newline="")
@@ -131,15 +142,22 @@ def csv_text(rows):
     return buffer.getvalue()
 
 
-def write_csv(conn, path, header, sql):
-    """The header and every row of sql as CSV, formula cells neutralised."""
+class TooLarge(Exception):
+    """An export past its size budget: Datasette serves that URL instead."""
+
+
+def write_csv(conn, path, header, sql, max_bytes=None):
+    """The header and every row of sql as CSV, formula cells neutralised; TooLarge past
+    max_bytes."""
     out = HashingFile(path)
     head = safe_csv(csv_text([header])).encode("utf-8")
     out.write(head)
-    cursor = conn.execute(sql)
-    while rows := cursor.fetchmany(BATCH_ROWS):
+    for rows in batches(conn.execute(sql)):
         text = csv_text(rows)
         out.write((safe_csv(text) if cells_have_formula(rows) else text).encode("utf-8"))
+        if max_bytes is not None and out.size > max_bytes:
+            out.close()
+            raise TooLarge(path)
     return dict(out.close(), header_bytes=len(head))
 
 
@@ -150,9 +168,8 @@ def ndjson_sql(table, columns, order):
 
 
 def write_ndjson(conn, path, sql):
-    cursor = conn.execute(sql)
     out = HashingFile(path)
-    while rows := cursor.fetchmany(BATCH_ROWS):
+    for rows in batches(conn.execute(sql)):
         out.write(("\n".join(row[0] for row in rows) + "\n").encode("utf-8"))
     return out.close()
 
@@ -176,11 +193,26 @@ def export_tasks(conn, folder, tables_metadata):
     return tasks, same
 
 
+def labels_budget(source_db):
+    """A labelled file repeats the other table's label (a paragraph's text, say) in every row:
+    past this size it is not written (an article naming someone 50,000 times in one long
+    paragraph would make gigabytes), and Datasette answers `_labels=on` for that table."""
+    return max(64 * 1024 * 1024, 2 * Path(source_db).stat().st_size)
+
+
 def run_task(source_db, task):
+    """(table, manifest key, entry) for one file, the entry None when it was too large."""
     table, key, path, header, sql = task
     conn = sqlite3.connect(f"file:{source_db}?mode=ro", uri=True)
     try:
-        entry = write_ndjson(conn, path, sql) if header is None else write_csv(conn, path, header, sql)
+        if header is None:
+            entry = write_ndjson(conn, path, sql)
+        else:
+            budget = labels_budget(source_db) if key == "labels_csv" else None
+            entry = write_csv(conn, path, header, sql, budget)
+    except TooLarge:
+        Path(path).unlink()
+        return table, key, None
     finally:
         conn.close()
     return table, key, dict(entry, file=Path(path).name)
@@ -225,7 +257,8 @@ def write_exports(source_db, db_path, metadata_path=METADATA):
         finally:
             conn.close()
         for table, key, entry in run_tasks(source_db, tasks):
-            manifest["tables"].setdefault(table, {})[key] = entry
+            if entry is not None:
+                manifest["tables"].setdefault(table, {})[key] = entry
         for table in same:
             manifest["tables"][table]["labels_csv"] = manifest["tables"][table]["csv"]
         with open(tmp / MANIFEST, "x", encoding="utf-8") as handle:
