@@ -42,7 +42,7 @@ lock: $(UV)
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - --all-extras $(LOCK_FLAGS) -o requirements.lock
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
-facts.db: build_db.py $(wildcard article_facts/*.py) $(SEEDS) $(VENV)/.installed
+facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
 check: $(VENV)/.installed
@@ -120,7 +120,7 @@ eval-polnear: $(VENV)/.installed
 	else echo "PolNeAR not found at $(POLNEAR): eval-polnear skipped"; fi
 
 clean:
-	rm -rf $(VENV) facts.db facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots
+	rm -rf $(VENV) facts.db facts.exports facts.inspect.json .facts.db.*.tmp .facts.db.*.tmp-journal tests/screenshots
 
 # Every PolNeAR train and dev article added one by one with `add`, then a full build: the build
 # must accept every unedited draft (long; skips when the corpus is absent).

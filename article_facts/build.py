@@ -11,6 +11,7 @@ import sqlite_utils
 from .archive import SHARED, append_article, article_folders, load_archive, write_entities
 from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
+from .exports import remove_other_exports, remove_stale_export_temps, write_exports
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
@@ -56,9 +57,13 @@ def build(seeds_dir, db_path):
     with terminate_like_interrupt():
         if Path(db_path).parent.is_dir():
             remove_stale_temp_files(db_path)
+            remove_stale_export_temps(db_path)
         folders = article_folders(seeds_dir)
         with replacing(db_path) as tmp_path:
-            return write_archive(folders, tmp_path)
+            counts = write_archive(folders, tmp_path)
+            exported = write_exports(tmp_path, db_path)  # before the rename: never behind it
+        remove_other_exports(db_path, exported)
+        return counts
 
 
 def append(folder, db_path):
@@ -90,6 +95,8 @@ def append(folder, db_path):
                 db.execute("analyze")
             finally:
                 db.close()
+            exported = write_exports(tmp_path, db_path)
+        remove_other_exports(db_path, exported)
     return article_id
 
 

@@ -204,8 +204,10 @@ def targets(info, metadata):
             out.append((f"saved query {name}{label}", ours, plain, ", ".join(f"{k}={v}" for k, v in params.items() if k != "q")))
     for view in ("quotes_per_speaker", "quotes_per_verb", "mentions_per_entity"):
         out.append((f"chart view {view}", f"/facts/{view}", f"/facts/{view}", ""))
-    out.append(("quotes CSV, full export", "/facts/quotes.csv?_stream=on&_size=max",
-                "/facts/quotes.csv?_stream=on&_size=max", ""))
+    # the URL the table page's "Export CSV" form sends with "stream all rows" ticked (expand
+    # labels is ticked by default): served from the build's static export
+    out.append(("quotes CSV, full export", "/facts/quotes.csv?_labels=on&_stream=on&_size=max",
+                "/facts/quotes.csv?_labels=on&_stream=on&_size=max", ""))
     return out
 
 

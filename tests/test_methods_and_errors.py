@@ -8,6 +8,7 @@ import html
 import json
 import sqlite3
 import time
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -255,10 +256,15 @@ async def test_queue_full_is_429():
 # --- CSV exports that fail ---------------------------------------------------------------
 
 async def test_failed_csv_is_400_not_an_empty_200(ds):
+    """Datasette answers a failed query's CSV with 200 and no columns; a query always has one,
+    so that is a failure: a 400 pointing to the page that shows the error."""
     for path in ("/facts/search.csv?q=%00", "/facts/search.csv?q=%00&_header=off&_dl=1"):
         response = await ds.client.get(path)
         assert response.status_code == 400
-        assert "unterminated string" in response.text
+        assert "the query behind this CSV export failed" in response.text
+        assert "/facts/search (the same address without .csv) shows the error" in response.text
+        page = await ds.client.get("/facts/search?q=%00")
+        assert "unterminated string" in page.text
 
 
 async def test_csv_header_off_still_works(ds):
@@ -268,20 +274,57 @@ async def test_csv_header_off_still_works(ds):
     assert without.text == with_header.split("\r\n", 1)[1]
     empty = await ds.client.get("/facts.csv?sql=select+1+where+0&_header=off")
     assert empty.status_code == 200 and empty.text == ""
+    no_rows = await ds.client.get("/facts.csv?sql=select+1+as+a+where+0")
+    assert no_rows.status_code == 200 and no_rows.text == "a\r\n"  # an empty result is not a failure
+
+
+async def raw_get(app, url):
+    """GET through the whole ASGI app as a server runs it: (status, the body bytes sent,
+    whether the body was ended, the exception that aborted it or None)."""
+    path, _, query = url.partition("?")
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+             "headers": [(b"host", b"localhost")], "root_path": "",
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8001)}
+    sent, requested = [], []
+
+    async def receive():
+        if not requested:
+            requested.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    error = None
+    try:
+        await app(scope, receive, send)
+    except Exception as exception:  # a server aborts the connection here
+        error = exception
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    bodies = [m for m in sent if m["type"] == "http.response.body"]
+    ended = any(not m.get("more_body", False) for m in bodies)
+    return status, b"".join(m.get("body", b"") for m in bodies), ended, error
 
 
 async def test_csv_failing_mid_stream_is_cut_off_not_finished(db_path, metadata):
-    """Datasette stops a CSV over max_csv_mb after some rows and writes its error text as if
-    it were a last row; the transfer is aborted instead, so no client takes it for data."""
+    """Datasette stops a CSV over max_csv_mb after some rows and writes its error text after
+    them, as if it were a last row; the complete rows go out, the transfer is aborted, and
+    the error text never reaches the client as data."""
     ds = make_ds(db_path, metadata, settings={"max_csv_mb": 1})
-    big = "select printf('%.*c', 300000, 'x') as a from paragraphs"  # 14 x 300 kB > 1 MiB
+    big = "select id, printf('%.*c', 300000, 'x') as a from paragraphs"  # 14 x 300 kB > 1 MiB
+    small = await ds.client.get("/facts.csv", params={"sql": "select id from paragraphs"})
+    assert small.status_code == 200 and small.text.count("\r\n") == 15  # header and 14 rows
+    status, body, ended, error = await raw_get(ds.app(), "/facts.csv?" + urlencode({"sql": big}))
+    assert status == 200 and not ended and isinstance(error, Exception)
+    assert "CSV export of /facts.csv failed" in str(error)
+    assert body.startswith(b"id,a\r\n") and body.endswith(b"\r\n") and b"CSV contains" not in body
+    assert 1 <= body.count(b"\r\n") - 1 < 14  # some rows, each whole, not all of them
     transport = httpx.ASGITransport(app=ds.app())
     async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        small = await client.get("/facts.csv", params={"sql": "select id from paragraphs"})
-        assert small.status_code == 200 and small.text.count("\r\n") == 15  # header and 14 rows
-        with pytest.raises(Exception) as failure:
+        with pytest.raises(Exception, match="CSV export of /facts.csv failed"):
             await client.get("/facts.csv", params={"sql": big})
-    assert "CSV export" in str(failure.value) and "CSV contains more than" in str(failure.value)
 
 
 async def test_bad_request_json_says_what_was_wrong(ds):

@@ -7,22 +7,23 @@ Outermost first. A request passes down this list to Datasette, a response back u
 - read_only: GET and HEAD only (405 otherwise);
 - request_limits: slots for reader-written SQL, a cap on one-piece responses;
 - bad_requests: parameters Datasette would fail on answered with a 400;
-- csv_errors: a failed CSV export never looks complete;
-- fast_csv: whole-table CSV exports answered without Datasette (innermost: it answers as
-  Datasette would, so every wrapper above treats both paths alike).
+- static_exports: whole-table CSV and JSON exports answered from the files the build wrote
+  (safe and complete already, so they skip csv_guard);
+- csv_guard: Datasette's own CSV answers, formula cells neutralised, and a failed export never
+  looks complete (innermost: it reads exactly what Datasette wrote).
 """
 from article_facts.web import (
     bad_requests,
-    csv_errors,
-    fast_csv,
+    csv_guard,
     public_origin,
     read_only,
     request_limits,
     response_headers,
+    static_exports,
 )
 
 OUTERMOST_FIRST = [response_headers, public_origin, read_only, request_limits, bad_requests,
-                   csv_errors, fast_csv]
+                   static_exports, csv_guard]
 
 
 def wrapper(datasette):
