@@ -1,5 +1,6 @@
 """The database: tables, keys, indexes, full-text search and views (the data contract), and
 the writer."""
+from . import facet_counts
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -242,6 +243,7 @@ def count_tables(db):
             db[name].create_index(columns)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    facet_counts.write(db)
 
 
 def finish(db):

@@ -78,14 +78,13 @@ def check_settings(settings):
         raise ServeError(f"article_facts/serve.py: unknown Datasette settings: {', '.join(unknown)}")
 
 
-def make_datasette(db_path, inspect_path, warm=False):
+def make_datasette(db_path, inspect_path):
     """The production Datasette: immutable database, inspect data, our metadata, plugins and
-    templates, public-site settings. warm: count the tables' facets as the server starts
-    (plugins/counted_facets.py), so its first visitors do not wait for them."""
+    templates, public-site settings. (The tables' facets need no warming up: their counts are
+    in the database, article_facts/facet_counts.py.)"""
     check_settings(SETTINGS)
     inspect_data = load_inspect(db_path, inspect_path)
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    metadata.setdefault("plugins", {})["counted-facets"] = {"warm": warm}
     return Datasette(
         files=[],
         immutables=[str(db_path)],
@@ -99,7 +98,7 @@ def make_datasette(db_path, inspect_path, warm=False):
 
 def create_app():
     """uvicorn's app factory, called once in each worker process."""
-    return make_datasette(os.environ[ENV_DB], os.environ[ENV_INSPECT], warm=True).app()
+    return make_datasette(os.environ[ENV_DB], os.environ[ENV_INSPECT]).app()
 
 
 def main(argv=None):

@@ -1,172 +1,217 @@
-"""Facet counts that are computed once, not on every page view.
+"""The `counted` facet type (metadata.yml: `facets: [{counted: speaker_id}]`): a column's values
+and their counts, like Datasette's column facet, without counting a million rows on every page.
 
-Counting a column over a million quotes takes a few hundred milliseconds, and the quotes table
-shows six facets: Datasette 0.65 would recount them on every page (and on every page of a CSV
-export) and time out on a busy server. The database is read-only while served, so the counts
-for a given table, filter and column never change: this facet type (`counted` in
-metadata.yml) works exactly like Datasette's column facet but keeps each count it makes, and
-counts the unfiltered tables' facets when the server starts. Filtered pages are counted the
-first time they are asked for, within the facet time limit, then kept (at most MAX_KEPT).
+- No filter: the counts come from the hidden table facet_counts, counted at build time
+  (article_facts/facet_counts.py), on every page of the table.
+- Filters that are plain `column=value` (or `column__exact=value`) on the table's columns:
+  counted live from those filters alone, within the facet time limit, then kept in memory
+  (the database is read-only while served). A later page (`?_next=`) shows the same counts as
+  the first, since its cursor is not one of these filters.
+- Any other filter (`_search=`, `column__gt=`, `_where=`, ...): the first page counts the rows
+  Datasette's own query for it selects (the facet's sql and params, the documented way); a
+  later page shows no facet counts, since that query would count only the rows after its
+  cursor. Its first page has them.
 
-A table's later pages (`?_next=`) show the same counts as its first: Datasette 0.65 would count
-only the rows after the page's keyset cursor, live on every page (two seconds at a million
-quotes, and numbers that shrink as a reader pages on), so the cursor is taken out of the
-counting query first.
+A facet with no values is left out (no empty block). Values picked on any page link to the
+first page of their filter. Built on the documented Facet base class and internals only.
 """
 import asyncio
-import re
+import os
 import urllib.parse
-import weakref
 from collections import OrderedDict
 
 from datasette import hookimpl
-from datasette.facets import ColumnFacet
-from datasette.utils import compound_keys_after_sql, escape_sqlite
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
 
-MAX_KEPT = 2000  # counts kept per database
-MAX_KEPT_ROWS = 101  # values in one kept count (the default 30 shown, and more)
-_kept = weakref.WeakKeyDictionary()  # Database -> OrderedDict((sql, params) -> Results)
-_warming = set()  # the start-up counting tasks, kept so they are not garbage-collected
+from article_facts.facet_counts import KEEP, TABLE, counted_columns
+
+MAX_KEPT = 2000  # facet lists kept per process, least recently used dropped first
+MAX_KEPT_ROWS = 101  # a filter's longer lists (?_facet_size=max) are not kept: memory stays small
+KEPT = OrderedDict()  # (database identity, table, column, filter, limit) -> (rows, truncated)
+
+# Query-string arguments that do not change which rows a table page selects.
+ROW_NEUTRAL = {
+    "_next", "_size", "_sort", "_sort_desc", "_labels", "_nolabels", "_shape", "_json",
+    "_json_infinity", "_nl", "_col", "_nocol", "_facet", "_facet_size", "_nocount", "_nofacet",
+    "_nosuggest", "_trace", "_stream", "_dl", "_ttl", "_timelimit", "_header", "_context",
+}
 
 
-def remembered(db, key):
-    kept = _kept.setdefault(db, OrderedDict())
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
+def quoted(name):
+    """An SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def query_pairs(request):
+    return urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+
+
+def row_neutral(key):
+    return key in ROW_NEUTRAL or (key.startswith("_facet_") and "__" not in key)
+
+
+def row_filters(pairs, columns):
+    """((column, value), ...) for a page whose filters are all `column=value` on the given
+    columns, sorted; None if any argument may select rows some other way."""
+    filters = []
+    for key, value in pairs:
+        if row_neutral(key):
+            continue
+        column = key[:-len("__exact")] if key.endswith("__exact") else key
+        if column in columns and (not key.startswith("_") or key.endswith("__exact")):
+            filters.append((column, value))
+        else:
+            return None
+    return tuple(sorted(filters))
+
+
+def with_query(path, pairs):
+    query = urllib.parse.urlencode(pairs)
+    return path + ("?" + query if query else "")
+
+
+def identity(db):
+    """What tells this database file from one swapped in under the same name (an append or
+    a rebuild renames a new file over it): its path, inode, size and modification time.
+    None (nothing kept) for an in-memory database."""
+    if not db.path or db.is_memory:
+        return None
+    try:
+        stat = os.stat(db.path)
+    except OSError:
+        return None
+    return (db.path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def remembered(key):
+    if key in KEPT:
+        KEPT.move_to_end(key)
+        return KEPT[key]
     return None
 
 
-def remember(db, key, results):
-    kept = _kept.setdefault(db, OrderedDict())
-    kept[key] = results
-    while len(kept) > MAX_KEPT:
-        kept.popitem(last=False)
-    return results
+def remember(key, found, any_size=False):
+    """Keep found under key (a whole table's counts at any size, a filter's if short)."""
+    if key[0] is not None and (any_size or len(found[0]) <= MAX_KEPT_ROWS):
+        KEPT[key] = found
+        while len(KEPT) > MAX_KEPT:
+            KEPT.popitem(last=False)
+    return found
 
 
-def cursor_clauses(pks, start, sort=None, sort_desc=None):
-    """The WHERE clauses Datasette 0.65's table view (views/table.py) may add for a `_next`
-    cursor whose parameters start at :p{start}, in every form it writes them."""
-    after = f"rowid > :p{start}" if not pks else compound_keys_after_sql(pks, start)
-    value = start + max(1, len(pks))  # the sort value's parameter comes after the keys'
-    if sort:
-        column = escape_sqlite(sort)
-        return [f"({column} is not null or ({column} is null and {after}))",
-                f"({column} > :p{value} or ({column} = :p{value} and {after}))"]
-    if sort_desc:
-        column = escape_sqlite(sort_desc)
-        return [f"({column} is null and {after})",
-                f"({column} < :p{value} or {column} is null or ({column} = :p{value} and {after}))"]
-    return [after]
-
-
-def without_cursor(sql, params, pks, sort=None, sort_desc=None):
-    """(sql, params) of a table page's facet query with its `_next` cursor taken out: the last
-    WHERE clause, if it is one of cursor_clauses(). Anything else comes back unchanged."""
-    numbers = sorted(int(name[1:]) for name in params if re.fullmatch(r"p\d+", name))
-    for start in numbers:
-        for clause in cursor_clauses(pks, start, sort, sort_desc):
-            for joined, keep in ((f" and {clause} ", " "), (f"where {clause} ", "")):
-                if sql.endswith(joined):
-                    used = set(re.findall(r":(p\d+)\b", clause))
-                    return sql[:-len(joined)] + keep, {k: v for k, v in params.items() if k not in used}
-    return sql, params
-
-
-def without_next(url):
-    """A URL without its `_next` cursor."""
-    parts = urllib.parse.urlsplit(url)
-    if "_next=" not in parts.query:
-        return url
-    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if k != "_next"]
-    return parts._replace(query=urllib.parse.urlencode(query)).geturl()
-
-
-class CountedColumnFacet(ColumnFacet):
-    """ColumnFacet whose counting query runs once per table, filter and column, on a database
-    served immutable (a mutable one may change under it)."""
+class CountedFacet(Facet):
+    """Facets declared `counted` in the table's metadata, counted as the module says."""
 
     type = "counted"
 
+    async def suggest(self):
+        return []  # counted facets are declared in metadata.yml; Datasette's suggests the rest
+
     async def facet_results(self):
-        datasette = self.ds
-
-        async def execute(database, sql, params=None, **kwargs):
-            db = datasette.get_database(database)
-            if db.is_mutable:
-                return await datasette.execute(database, sql, params, **kwargs)
-            key = (sql, tuple(sorted((params or {}).items())))
-            found = remembered(db, key)
-            if found is None:
-                found = await datasette.execute(database, sql, params, **kwargs)
-                if len(found.rows) <= MAX_KEPT_ROWS:  # not ?_facet_size=max: memory stays small
-                    remember(db, key, found)
-            return found
-
-        sql, params = self.sql, self.params
-        if self.table and self.request.args.get("_next") and isinstance(params, dict):
-            self.sql, self.params = without_cursor(sql, params, *await self.sort_keys())
-        self.ds = Counting(datasette, execute)
-        try:
-            results, timed_out = await super().facet_results()
-        finally:
-            self.ds, self.sql, self.params = datasette, sql, params
-        for facet in results:  # a value picked on a later page lists its rows from the first
-            facet["toggle_url"] = without_next(facet["toggle_url"])
-            for row in facet.get("results", []):
-                row["toggle_url"] = without_next(row["toggle_url"])
+        columns = counted_columns(self.metadata) if self.table else []
+        if not columns:
+            return [], []
+        db = self.ds.get_database(self.database)
+        pairs = query_pairs(self.request)
+        asks = any(not row_neutral(key) for key, _ in pairs)
+        filters = row_filters(pairs, set(await db.table_columns(self.table)) if asks else set())
+        if filters is None and self.request.args.get("_next"):
+            return [], []  # a later page of a filter we do not count ourselves
+        limit = self.get_facet_size() + 1
+        found = await asyncio.gather(*(self.counts(db, column, filters, limit) for column in columns))
+        results, timed_out = [], []
+        for column, counted in zip(columns, found):
+            if counted is None:
+                timed_out.append(column)
+            elif counted[0]:  # a facet with no values shows no block
+                results.append(self.facet(column, *counted, pairs))
         return results, timed_out
 
-    async def sort_keys(self):
-        """(primary keys, sort column, descending sort column) of this page, as the table
-        view chose them: from the URL, else the table's metadata."""
-        pks = await self.ds.get_database(self.database).primary_keys(self.table)
-        args, table = self.request.args, self.ds.table_metadata(self.database, self.table)
-        if args.get("_sort") or args.get("_sort_desc"):
-            return pks, args.get("_sort"), args.get("_sort_desc")
-        return pks, table.get("sort"), table.get("sort_desc")
+    async def counts(self, db, column, filters, limit):
+        """(((value, label, count), ...), truncated) for a column; None if it timed out."""
+        if filters == ():
+            whole = await self.whole_table(db, column)
+            if whole and (len(whole) < KEEP or limit <= KEEP):
+                return whole[:limit - 1], len(whole) >= limit
+        if filters is None:  # Datasette's own query for this (first) page
+            params = self.params.items() if isinstance(self.params, dict) else enumerate(self.params)
+            key = (identity(db), self.table, column, ("sql", self.sql, tuple(sorted(params))), limit)
+        else:
+            key = (identity(db), self.table, column, filters, limit)
+        found = remembered(key)
+        if found is None:
+            try:
+                rows = await self.counted(db, column, filters, limit)
+            except QueryInterrupted:
+                return None
+            found = remember(key, (await self.labelled(db, column, rows[:limit - 1]), len(rows) >= limit))
+        return found
 
+    async def whole_table(self, db, column):
+        """The build's counts of a column over the whole table (facet_counts), labelled, kept
+        once per database: empty where it has none (an older database, a column not counted)."""
+        key = (identity(db), self.table, column, "whole table")
+        found = remembered(key)
+        if found is None:
+            rows = []
+            if await db.table_exists(TABLE):
+                rows = (await db.execute(
+                    f"select value, count from [{TABLE}] where table_name = :table and column_name = :column "
+                    "order by rank", {"table": self.table, "column": column})).rows
+            found = remember(key, await self.labelled(db, column, rows), any_size=True)
+        return found
 
-class Counting:
-    """The Datasette object as the facet sees it, with `execute` remembering its answers;
-    everything else is Datasette's own."""
+    async def counted(self, db, column, filters, limit):
+        """A column's counts over the filtered rows, counted now, most rows first."""
+        if filters is None:
+            source, params, conditions = f"({self.sql})", self.params, []
+        else:
+            source = quoted(self.table)
+            params = {f"f{i}": value for i, (_, value) in enumerate(filters)}
+            conditions = [f"{quoted(name)} = :f{i}" for i, (name, _) in enumerate(filters)]
+        conditions.append(f"{quoted(column)} is not null")
+        sql = (f"select {quoted(column)} as value, count(*) as count from {source} "
+               f"where {' and '.join(conditions)} group by {quoted(column)} "
+               f"order by count desc, value limit {limit}")
+        results = await db.execute(sql, params, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        return [tuple(row) for row in results.rows]
 
-    def __init__(self, datasette, execute):
-        self._datasette = datasette
-        self.execute = execute
+    async def labelled(self, db, column, rows):
+        """((value, label, count), ...): a foreign key's label is the other table's label
+        column (people's name for speaker_id), any other value is its own label."""
+        values = [row[0] for row in rows]
+        fk = next((fk for fk in await db.foreign_keys_for_table(self.table) if fk["column"] == column), None)
+        label_column = fk and values and await db.label_column_for_table(fk["other_table"])
+        labels = {}
+        if label_column:
+            marks = ", ".join(f":v{i}" for i in range(len(values)))
+            try:
+                results = await db.execute(
+                    f"select {quoted(fk['other_column'])}, {quoted(label_column)} from {quoted(fk['other_table'])} "
+                    f"where {quoted(fk['other_column'])} in ({marks})", {f"v{i}": v for i, v in enumerate(values)})
+                labels = dict(tuple(row) for row in results.rows)
+            except QueryInterrupted:
+                pass
+        return tuple((value, labels.get(value, value), count) for value, count in rows)
 
-    def __getattr__(self, name):
-        return getattr(self._datasette, name)
+    def facet(self, column, rows, truncated, pairs):
+        """One facet as Datasette's facet results list it; each value toggles its filter and
+        leads to the first page (no `_next`)."""
+        kept = [(k, v) for k, v in pairs if k != "_next"]
+        page = self.ds.urls.path(self.request.path)
+        absolute = self.ds.absolute_url(self.request, page)
+        values = []
+        for value, label, count in rows:
+            selected = (column, str(value)) in kept
+            query = ([pair for pair in kept if pair != (column, str(value))] if selected
+                     else kept + [(column, value)])
+            values.append({"value": value, "label": label, "count": count, "selected": selected,
+                           "toggle_url": with_query(absolute, query)})
+        return {"name": column, "type": self.type, "hideable": False, "toggle_url": with_query(page, kept),
+                "results": values, "truncated": truncated}
 
 
 @hookimpl
 def register_facet_classes():
-    return [CountedColumnFacet]
-
-
-@hookimpl
-def startup(datasette):
-    """On a production server (plugin config `warm: true`, set by article_facts/serve.py),
-    count each table's facets in the background as soon as it starts, by asking for the table
-    page itself (the same queries a visitor's request makes), so the first visitor does not
-    wait for them."""
-    if not (datasette.plugin_config("counted-facets") or {}).get("warm"):
-        return
-    tables = [
-        f"/{database}/{table}.json?_size=0"
-        for database, meta in (datasette.metadata().get("databases") or {}).items()
-        if database in datasette.databases and not datasette.databases[database].is_mutable
-        for table, table_meta in (meta.get("tables") or {}).items()
-        if any(isinstance(f, dict) and "counted" in f for f in table_meta.get("facets") or [])
-    ]
-
-    async def warm():
-        for path in tables:
-            try:
-                await datasette.client.get(path)
-            except Exception as e:  # a table that fails here is counted on its first visit
-                print(f"counted_facets: could not count {path} at startup: {e!r}")
-
-    if tables:
-        _warming.add(asyncio.get_running_loop().create_task(warm()))
+    return [CountedFacet]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import build_db
+from article_facts import facet_counts
 from article_facts.database import COUNT_TABLES, FTS_TABLES, TABLES, VIEWS
 
 ROOT = Path(__file__).parent.parent
@@ -31,7 +32,7 @@ def content(db_path):
     and which ids each full-text index finds for a few words."""
     conn = sqlite3.connect(db_path)
     found = {}
-    for name in list(TABLES) + list(COUNT_TABLES) + list(VIEWS):
+    for name in list(TABLES) + list(COUNT_TABLES) + list(VIEWS) + [facet_counts.TABLE]:
         found[name] = sorted(conn.execute(f"select * from [{name}]").fetchall(), key=repr)
     for name in FTS_TABLES:
         conn.execute(f"insert into [{name}_fts]([{name}_fts]) values ('integrity-check')")

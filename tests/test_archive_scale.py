@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import build_db
-from article_facts import serve
+from article_facts import facet_counts, serve
 
 ROOT = Path(__file__).parent.parent
 ARTICLES = 200
@@ -288,8 +288,9 @@ async def test_cut_results_say_so_and_link_to_the_rest(ds, sql):
 
 @pytest.mark.parametrize("filters", ["", "kind=direct", "kind=direct&attribution=explicit"])
 async def test_counted_facets_match_the_rows_every_time(ds, sql, filters):
-    """The quotes table's facets are counted once per filter and kept (plugins/counted_facets.py):
-    asked twice, they still give the true counts of the rows the page filters."""
+    """The quotes table's facets (plugins/counted_facets.py: read from the build's facet_counts
+    unfiltered, counted once per filter and kept otherwise): asked twice, they still give the
+    true counts of the rows the page filters."""
     where = " and ".join(f"{k} = '{v}'" for k, v in (pair.split("=") for pair in filters.split("&") if pair))
     for _ in range(2):
         data = (await ds.client.get(f"/facts/quotes.json?_size=0&{filters}")).json()
@@ -309,7 +310,8 @@ async def test_counted_facets_match_the_rows_every_time(ds, sql, filters):
 ])
 async def test_later_pages_show_the_first_pages_facets(ds, busiest, table, args):
     """Datasette 0.65 counts a later page's facets over the rows after its cursor; ours count the
-    whole filter, as the first page does, and picking a value there starts its list afresh."""
+    whole filter (column=value filters, read from the request), as the first page does, and
+    picking a value there starts its list afresh."""
     args = args.format(busiest=busiest[0])
     url = f"/facts/{table}.json?" + args
     first = (await ds.client.get(url)).json()
@@ -325,6 +327,28 @@ async def test_later_pages_show_the_first_pages_facets(ds, busiest, table, args)
         assert later["filtered_table_rows_count"] == first["filtered_table_rows_count"]
     assert all("_next" not in row["toggle_url"]
                for facet in pages[-1]["facet_results"].values() for row in facet["results"])
+
+
+def test_the_builds_facet_counts_are_the_tables_counts(sql, metadata):
+    """facet_counts (article_facts/facet_counts.py), which the unfiltered table pages show,
+    holds each counted facet's true counts over its whole table."""
+    for table, columns in facet_counts.declared(metadata).items():
+        for column in columns:
+            stored = sql("select value, count from facet_counts where table_name = ? and column_name = ? "
+                         "order by rank", [table, column])
+            assert stored == sql(f"select {column}, count(*) from {table} where {column} is not null "
+                                 f"group by 1 order by 2 desc, 1 limit {facet_counts.KEEP}"), (table, column)
+
+
+async def test_a_later_page_of_another_filter_shows_no_counts_and_no_time_out(ds, sql):
+    """start__gt= is not a column=value filter: its first page counts what Datasette selects,
+    its later pages show no facets rather than the rows after their cursor."""
+    (middle,), = sql("select start from quotes order by start limit 1 offset (select count(*) / 2 from quotes)")
+    first = (await ds.client.get(f"/facts/quotes.json?start__gt={middle}")).json()
+    kinds = {r["value"]: r["count"] for r in first["facet_results"]["kind"]["results"]}
+    assert kinds == dict(sql("select kind, count(*) from quotes where start > ? group by 1", [middle]))
+    later = await ds.client.get(f"/facts/quotes?start__gt={middle}&" + urllib.parse.urlencode({"_next": first["next"]}))
+    assert later.status_code == 200 and 'class="facet-info' not in later.text and "timed out" not in later.text
 
 
 @pytest.mark.parametrize("page", ["2abc", "2.9", "2_0", "٢", "0", "-3"])
