@@ -212,6 +212,9 @@ def one_writer(db_path):
         os.close(fd)
 
 
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 @contextlib.contextmanager
 def temporary_database(db_path):
     """Yield a new empty temporary file beside db_path, locked for this process; on success
@@ -220,9 +223,17 @@ def temporary_database(db_path):
     db_path = Path(db_path)
     remove_stale_temp_files(db_path)
     tmp_path = db_path.parent / f".{db_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    # An interrupt between creating the file and entering `try` would leave it behind: the
+    # signals wait (blocked) until the file is ours to remove, then arrive inside `try`.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     LOCKED_FILES.add(fd)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield tmp_path
         FINISHING.set()  # from here an interrupt waits: the message must stay true
@@ -252,7 +263,7 @@ def raise_keyboard_interrupt(signum, frame):
 
 
 @contextlib.contextmanager
-def terminate_like_interrupt(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)):
+def terminate_like_interrupt(signals=tuple(sorted(INTERRUPTS))):
     """While the block runs, SIGTERM and SIGHUP raise KeyboardInterrupt as Ctrl-C does, so the
     temporary database is removed on the way out. Only the main thread can set handlers."""
     FINISHING.clear()
