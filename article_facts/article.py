@@ -10,7 +10,7 @@ from .contract import SECTIONS, SHARED
 from .database import TABLES
 from .errors import BuildError
 from .reading import load_facts, read_article
-from .schema import SLUG_RE, place, validate_facts
+from .schema import SLUG_RE, place, slug_problem, validate_facts
 from .text import (check_inside_quote, check_nesting, check_quote, check_role, find_mentions,
                    locate, span, split_paragraphs, whole_word_occurrences)
 
@@ -43,6 +43,8 @@ def parse_article(folder):
     article_id = folder.name
     if not SLUG_RE.match(article_id):
         raise BuildError("bad_slug", "folder name must be a slug (lower-case words joined by hyphens)", file=folder)
+    if slug_problem(article_id):
+        raise BuildError("bad_slug", f"folder name {slug_problem(article_id)}", file=folder)
     facts_path = folder / "facts.yml"
     if not facts_path.is_symlink() and not facts_path.exists():
         raise BuildError("missing_file", "missing (every article needs its facts)", file=facts_path)

@@ -20,6 +20,24 @@ REFERENCES = contract.references()
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", re.ASCII)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
+# An article's slug names its folder (a file name holds at most 255 bytes, less on some file
+# systems) and is part of its URLs and of every id it makes: 100 characters (ASCII) is room for
+# any headline's words.
+MAX_SLUG_LENGTH = 100
+
+
+def slug_problem(slug):
+    """Why slug cannot name an article ("must be ..."), or None."""
+    if not SLUG_RE.match(slug):
+        return "must be lower-case words joined by hyphens"
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"is {len(slug)} characters long, more than the {MAX_SLUG_LENGTH} a slug may have"
+    return None
+
+
+def shown_slug(slug, size=40):
+    """A slug as an error quotes it: at most size characters."""
+    return slug if len(slug) <= size else slug[:size - 1] + "…"
 
 
 def place(section, index, entry):

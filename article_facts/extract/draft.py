@@ -24,7 +24,7 @@ from ..contract import FACTS_ORDER, SECTIONS, SHARED
 from ..errors import BuildError
 from ..reading import read_article
 from ..safe_text import check_article_text
-from ..schema import REFERENCES, SLUG_RE
+from ..schema import MAX_SLUG_LENGTH, REFERENCES, SLUG_RE
 from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
@@ -994,9 +994,19 @@ GENERIC_STEMS = {"article", "text", "story", "input", "draft", "news", "copy"}
 
 
 def slug_for(path, text):
-    """A slug from the file name, or from the first line when the name says nothing."""
-    stem = slugify(Path(path).stem, max_words=10)
+    """A slug from the file name, or from the first line when the name says nothing; cut at a
+    hyphen to at most MAX_SLUG_LENGTH characters (a long name or first line still gives one)."""
+    stem = shortened(slugify(Path(path).stem, max_words=10))
     if stem and SLUG_RE.match(stem) and stem not in GENERIC_STEMS and re.search(r"[a-z]", stem):
         return stem
     first = next((line for line in text.split("\n") if line.strip()), "")
-    return slugify(first, max_words=8) or "article"
+    return shortened(slugify(first, max_words=8)) or "article"
+
+
+def shortened(slug):
+    """The slug's first words, as many as fit in MAX_SLUG_LENGTH (the first word's start when
+    it alone is longer)."""
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    cut = slug[:MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG_LENGTH + 1] else ""
+    return cut or slug[:MAX_SLUG_LENGTH]
