@@ -340,3 +340,20 @@ def column_descriptions():
     """table or view -> {column: description}, as metadata.yml's `columns:` blocks say them."""
     return {name: {column: description for column, _, description, _ in cols}
             for name, cols in {**TABLES, **VIEW_COLUMNS}.items()}
+
+
+def speaker_columns():
+    """Columns whose value /speakers/{id} serves (plugins/cell_links.py links them there): every
+    column naming a person, and one naming an organization as a quote's source or a legal
+    reference's citer (the one-of groups)."""
+    found = set()
+    for item in CONTRACT:
+        grouped = set(item.one_of) | set(item.at_most_one_of) if isinstance(item, Section) else set()
+        for column, _, _, target in columns(item):
+            named_by = column.removesuffix("_id")
+            if target == "people" or (target == "organizations" and named_by in grouped):
+                found.add(column)
+    return found
+
+
+SPEAKER_COLUMNS = speaker_columns()

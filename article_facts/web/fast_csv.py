@@ -41,7 +41,7 @@ from datasette.utils import (
 from datasette.utils.asgi import Request
 from datasette.views.table import TableView
 
-DB = "facts"
+from ..contract import DATABASE_NAME as DB
 ALLOWED_ARGS = {"_stream", "_size", "_labels", "_dl"}
 FAST_HEADER = (b"x-facts-csv", b"fast")
 BATCH_ROWS = 1000  # rows per worker-thread fetch and per chunk sent
