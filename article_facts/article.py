@@ -19,22 +19,36 @@ def fields_row(section, entry, article_id):
     """The columns an entry's fields become: as written, except that an id or a reference to
     an entry of this article gets the article's slug in front ("q1" -> "{slug}-q1"), names is
     a JSON list (the name alone when none is given) and a field not given has its default."""
-    declared = SECTIONS[section]
-    row = {}
-    for field in declared.fields.values():
-        if field.column is None:
-            continue
-        value = entry.get(field.name)
-        if field.kind == "names":
-            value = json.dumps(value or [entry["name"]], ensure_ascii=False)
-        elif field.name == "id" and not declared.shared:
-            value = f"{article_id}-{value}"
-        elif field.references and value and not SECTIONS[field.references].shared:
-            value = f"{article_id}-{value}"
-        elif not value and field.default is not None:
-            value = field.default
-        row[field.column] = value
+    plan = COLUMN_PLANS[section]
+    get = entry.get
+    row = {column: get(name) for name, column in plan.columns}  # the build's hot path: one comprehension
+    for name, column in plan.prefixed:
+        if row[column]:
+            row[column] = f"{article_id}-{row[column]}"
+    for name, column in plan.names:
+        row[column] = json.dumps(row[column] or [entry["name"]], ensure_ascii=False)
+    for column, default in plan.defaults:
+        if not row[column]:
+            row[column] = default
     return row
+
+
+class ColumnPlan:
+    """How a section's fields become its columns, worked out once from its declaration: every
+    (field, column), then the ids and references within the article (prefixed with its slug),
+    the names lists and the defaults."""
+
+    def __init__(self, declared):
+        fields = [field for field in declared.fields.values() if field.column is not None]
+        self.columns = [(field.name, field.column) for field in fields]
+        self.prefixed = [(field.name, field.column) for field in fields if field.kind != "names" and (
+            (field.name == "id" and not declared.shared)
+            or (field.references and not SECTIONS[field.references].shared))]
+        self.names = [(field.name, field.column) for field in fields if field.kind == "names"]
+        self.defaults = [(field.column, field.default) for field in fields if field.default is not None]
+
+
+COLUMN_PLANS = {name: ColumnPlan(declared) for name, declared in SECTIONS.items()}
 
 
 def parse_article(folder):

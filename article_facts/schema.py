@@ -40,6 +40,20 @@ def shown_slug(slug, size=40):
     return slug if len(slug) <= size else slug[:size - 1] + "…"
 
 
+class Rules:
+    """A section's declaration as the checks read it, made once: each field's kind and enum."""
+
+    def __init__(self, declared):
+        self.declared = declared
+        self.kinds = {name: field.kind for name, field in declared.fields.items()}
+        self.enums = {name: set(field.enum) for name, field in declared.fields.items() if field.enum}
+        self.required = declared.required_fields
+        self.dates = [name for name, kind in self.kinds.items() if kind == "date"]
+
+
+RULES = {name: Rules(section) for name, section in SECTIONS.items()}
+
+
 def place(section, index, entry):
     """The error attributes naming an entry: section, its index, its id."""
     key = entry.get("id") if isinstance(entry, dict) else None
@@ -48,7 +62,7 @@ def place(section, index, entry):
 
 def entry_label(section, index, entry):
     """"quotes[2] (q3)": how messages name an entry."""
-    return label_of(**{k: v for k, v in place(section, index, entry).items()})
+    return label_of(**place(section, index, entry))
 
 
 def valid_date(value):
@@ -65,9 +79,8 @@ def valid_date(value):
 
 def validate_entry(path, section, at, entry):
     """at: the error attributes naming the entry (place())."""
-    declared = SECTIONS[section]
-    fields = declared.fields
-    required = declared.required_fields
+    rules = RULES[section]
+    declared, kinds, enums, required = rules.declared, rules.kinds, rules.enums, rules.required
 
     def error(code, text, field=None, **more):
         return BuildError(code, text, file=path, field=field, **at, **more)
@@ -76,10 +89,10 @@ def validate_entry(path, section, at, entry):
         raise error("not_a_mapping", "expected a mapping")
     for field in sorted(required - set(entry)):
         raise error("missing_field", f"missing required field '{field}'", field)
-    for field in sorted(map(str, set(entry) - set(fields))):
+    for field in sorted(map(str, set(entry) - kinds.keys())):
         raise error("unknown_field", f"unknown field '{field}'", field)
     for field, value in entry.items():
-        kind = fields[field].kind
+        kind = kinds[field]
         if kind == "names":
             if not (isinstance(value, list) and value and all(map(is_phrase, value))):
                 raise error("bad_names", f"field '{field}' must be a list of non-empty one-line names", field)
@@ -93,11 +106,11 @@ def validate_entry(path, section, at, entry):
             raise error("not_text", f"field '{field}' must be text, not {type(value).__name__}: put it in quotes", field)
         elif not value.strip():
             raise error("empty_field", f"field '{field}' must not be empty", field)
-        allowed = fields[field].enum
+        allowed = enums.get(field)
         if allowed and value not in allowed:
             choices = ", ".join(sorted(allowed))
             raise error("not_in_enum", f"field '{field}' is '{value}', expected one of {choices}", field)
-    for field in (name for name, f in fields.items() if f.kind == "date"):
+    for field in rules.dates:
         if entry.get(field) and not valid_date(entry[field]):
             raise error("bad_date", f"field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD", field)
     if declared.one_of:
