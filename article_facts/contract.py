@@ -97,8 +97,6 @@ REVIEW = (
     Field("review_note", "What the extractor was unsure of, for the reviewer; empty for hand-written entries."),
 )
 OCCURRENCE = Field("occurrence", None, kind="count")  # the N-th time the located words occur
-ARTICLE_ID = "article_id"
-NAMES = "names"
 
 
 def span(what):
@@ -111,7 +109,7 @@ def span(what):
 
 
 def article_id(description):
-    return Column(ARTICLE_ID, description, references="articles")
+    return Column("article_id", description, references="articles")
 
 
 # In the database's table order (countries first: every other table may name them).
@@ -119,7 +117,7 @@ CONTRACT = (
     Section("countries", "countries", shared=True, items=(
         Field("id", "ISO 3166-1 alpha-2 code.", required=True),
         Field("name", "English short name.", required=True),
-        Field(NAMES, "JSON list of the forms found in the text (name and adjective).", kind="names"),
+        Field("names", "JSON list of the forms found in the text (name and adjective).", kind="names"),
         *REVIEW,
     )),
     Section("organizations", "organizations", shared=True, items=(
@@ -129,7 +127,7 @@ CONTRACT = (
         Field("country", "Country of the organization; empty for international bodies.", references="countries",
               with_target=True),
         Field("kind", "government, ministry, embassy or international body."),
-        Field(NAMES, "JSON list of the forms of the name found in the text.", kind="names"),
+        Field("names", "JSON list of the forms of the name found in the text.", kind="names"),
         *REVIEW,
     )),
     Section("people", "people", required=True, shared=True, items=(
@@ -137,7 +135,7 @@ CONTRACT = (
         Field("name", "Full name as written, with accents.", required=True),
         Field("country", "Country the person speaks for or belongs to, as inferred from the article (the text "
               "states no nationalities).", references="countries", with_target=True),
-        Field(NAMES, "JSON list of the forms of the name found in the text (used to find mentions).", kind="names"),
+        Field("names", "JSON list of the forms of the name found in the text (used to find mentions).", kind="names"),
         *REVIEW,
     )),
     Section("article", "articles", required=True, one_entry=True, items=(
@@ -299,7 +297,6 @@ VIEWS = (
 # ---- derived ----------------------------------------------------------------------------
 
 SECTIONS = {item.name: item for item in CONTRACT if isinstance(item, Section)}
-TABLE_OF = {section.table: section for section in SECTIONS.values()}
 SHARED = tuple(name for name, section in SECTIONS.items() if section.shared)
 NOT_MENTIONS = "not_mentions"  # a list of phrases that are not mentions (a top-level key, no table)
 # facts.yml's sections as people write them and the extractor drafts them: the article, the
