@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds
+.PHONY: serve serve-prod lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -47,6 +47,11 @@ facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VEN
 
 check: $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --check
+
+# metadata.yml's `columns:` descriptions, rewritten from article_facts/contract.py (everything
+# else in the file stays as written); tests/test_contract.py fails while they disagree.
+metadata: $(VENV)/.installed
+	$(BIN)/python -m article_facts.metadata_columns metadata.yml
 
 # A new article: copy the text to $(SEEDS_DIR)/<slug>/article.txt, draft its facts.yml, check.
 # `make add ARTICLE=path/to/text.txt [SLUG=my-slug]`

@@ -6,22 +6,25 @@ import sqlite3
 from pathlib import Path
 
 from .article import parse_article
+from .contract import SECTIONS, SHARED
 from .database import insert_rows
 from .errors import BuildError
 from .parallel import parsed_articles
 from .safe_files import real_folders
 
-SHARED = ("countries", "organizations", "people")
+# column -> the facts.yml field it is made from, for the shared sections (errors name fields)
+FIELD_OF = {name: {field.column: field.name for field in SECTIONS[name].fields.values() if field.column}
+            for name in SHARED}
 
 
 def article_folders(seeds_dir):
     """The article folders, sorted, so the same seeds always give the same database."""
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
-        raise BuildError(f"{seeds_dir}: seeds folder does not exist or is not a folder")
+        raise BuildError("no_seeds_folder", "seeds folder does not exist or is not a folder", file=seeds_dir)
     folders = real_folders(seeds_dir)
     if not folders:
-        raise BuildError(f"{seeds_dir}: no articles found (expected {seeds_dir}/<slug>/article.txt)")
+        raise BuildError("no_articles", f"no articles found (expected {seeds_dir}/<slug>/article.txt)", file=seeds_dir)
     return folders
 
 
@@ -47,9 +50,8 @@ def merge_entity(merged, row, table, folder):
             existing["review_note"] = min(filter(None, (existing["review_note"], value)), default=None)
         elif value != existing[field]:
             raise BuildError(
-                f"{folder}/facts.yml: {table} ({row['id']}): field '{field}' is {value!r} here "
-                f"but {existing[field]!r} in another article"
-            )
+                "conflict", f"field '{field}' is {value!r} here but {existing[field]!r} in another article",
+                file=f"{folder}/facts.yml", section=table, key=row["id"], field=FIELD_OF[table].get(field, field))
 
 
 def check_speaker_ids(entities, folder, tables):
@@ -58,7 +60,8 @@ def check_speaker_ids(entities, folder, tables):
     build linear in the archive (intersecting every id ever seen is quadratic)."""
     ids = {row["id"] for name in ("people", "organizations") for row in tables[name]}
     for key in sorted(key for key in ids if key in entities["people"] and key in entities["organizations"]):
-        raise BuildError(f"{folder}/facts.yml: id '{key}' is a person here and an organization in another article")
+        raise BuildError("person_and_organization", f"id '{key}' is a person here and an organization in another article",
+                         file=f"{folder}/facts.yml", key=key)
 
 
 def insert_article(conn, folder, tables):
@@ -75,7 +78,8 @@ def insert_article(conn, folder, tables):
                     [row["id"]],
                 ).fetchone()
                 if other:
-                    raise BuildError(f"{folder}/facts.yml: {name} id '{row['id']}' is also made by {other[0]}")
+                    raise BuildError("id_clash", f"{name} id '{row['id']}' is also made by {other[0]}",
+                                     file=f"{folder}/facts.yml", section=name, key=row["id"], label=False)
             raise
 
 
@@ -117,7 +121,7 @@ def append_article(conn, folder):
     tables = parse_article(folder)
     article_id = tables["articles"][0]["id"]
     if conn.execute("select 1 from articles where id = ?", [article_id]).fetchone():
-        raise BuildError(f"{folder}: article '{article_id}' is already in the database: run a full build")
+        raise BuildError("already_in_database", f"article '{article_id}' is already in the database: run a full build", file=folder)
     entities = {name: {} for name in SHARED}
     for name in SHARED:
         for row in tables[name]:
@@ -128,7 +132,8 @@ def append_article(conn, folder):
     for name, other, kind in (("people", "organizations", "a person"), ("organizations", "people", "an organization")):
         for key in sorted(entities[name]):
             if stored(conn, other, key):
-                raise BuildError(f"{folder}/facts.yml: id '{key}' is {kind} here and something else in another article")
+                raise BuildError("person_and_organization", f"id '{key}' is {kind} here and something else in another article",
+                                 file=f"{folder}/facts.yml", key=key)
     insert_article(conn, folder, tables)
     for name in SHARED:
         new = [row for key, row in sorted(entities[name].items()) if not stored(conn, name, key)]

@@ -36,7 +36,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from .archive import SHARED, merge_entity
+from .archive import merge_entity
+from .contract import SECTIONS, SHARED
 from .article import parse_article
 from .errors import BuildError
 from .extract.identity import fold
@@ -44,7 +45,7 @@ from .parallel import parsed_articles
 from .safe_files import real_folders
 
 INDEX_SUFFIX = ".archive-index.sqlite"
-VERSION = "2"  # 2: tokens folded
+VERSION = "3"  # 2: tokens folded; 3: problems kept as the errors' attributes (JSON), rows in column order
 SPEAKER_CLASH = "is a person here and an organization in another article"
 
 SCHEMA = """
@@ -99,18 +100,24 @@ def text_tokens(text):
 
 def shared_rows(folder):
     """A folder's people, organizations and countries as the build makes them, after the
-    build's whole check of the folder; or the check's one-line error (runs in a worker)."""
+    build's whole check of the folder; or the check's error (runs in a worker)."""
     try:
         tables = parse_article(folder)
     except BuildError as e:
-        return str(e)
+        return e
     return {"quotes": len(tables["quotes"]), **{name: tables[name] for name in SHARED}}
+
+
+# The fields the drafter copies from an archive entity besides id, name and names: (field, column).
+COPIED_FIELDS = list(dict.fromkeys(
+    (field.name, field.column) for section in SHARED for field in SECTIONS[section].fields.values()
+    if field.column and field.name not in ("id", "name", "names", "review", "review_note")))
 
 
 def draft_entry(row):
     """An entity as facts.yml spells it (the drafter copies these fields), from a merged row."""
     entry = {"id": row["id"], "name": row["name"]}
-    for field, column in (("acronym", "acronym"), ("country", "country_id"), ("kind", "kind")):
+    for field, column in COPIED_FIELDS:
         if row.get(column) is not None:
             entry[field] = row[column]
     entry["names"] = json.loads(row["names"])
@@ -144,13 +151,13 @@ class ArchiveIndex:
                 if conn is not None:
                     conn.close()
                 if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):  # in use: never removed
-                    raise BuildError(f"{path}: another add is updating the archive index; try again when it is done")
+                    raise BuildError("index_busy", "another add is updating the archive index; try again when it is done", file=path)
                 if attempt == "file" and on_disk:
                     try:  # corrupt or older: start again from a full parse
                         path.unlink(missing_ok=True)
                     except OSError:
                         pass
-        raise BuildError(f"{path}: cannot make the archive index")  # not reached: memory works
+        raise BuildError("index_unwritable", "cannot make the archive index", file=path)  # not reached: memory works
 
     def close(self):
         self.conn.close()
@@ -193,9 +200,10 @@ class ArchiveIndex:
     def record(self, folders, results, current, touched):
         conn = self.conn
         for folder, result in zip(folders, results):
-            problem = result if isinstance(result, str) else None
+            problem = result if isinstance(result, BuildError) else None
             quotes = None if problem else result["quotes"]
-            conn.execute("insert into folders values (?, ?, ?, ?)", [folder.name, current[folder.name], quotes, problem])
+            conn.execute("insert into folders values (?, ?, ?, ?)",
+                         [folder.name, current[folder.name], quotes, stored_problem(problem)])
             if problem:
                 continue
             for section in SHARED:
@@ -224,7 +232,7 @@ class ArchiveIndex:
                 try:
                     merge_entity(merged, json.loads(row), section, self.seeds_dir / folder)
                 except BuildError as e:
-                    problem = problem or str(e)
+                    problem = problem or e
             if section in ("people", "organizations") and not problem:
                 problem = self.speaker_clash(section, key, rows[0][0])
             self.store(section, merged[key], problem)
@@ -236,12 +244,13 @@ class ArchiveIndex:
         row = self.conn.execute("select min(folder) from entity_rows where section = ? and id = ?", [other, key]).fetchone()
         if row[0] is None:
             return None
-        return f"{self.seeds_dir / max(first, row[0])}/facts.yml: id '{key}' {SPEAKER_CLASH}"
+        return BuildError("person_and_organization", f"id '{key}' {SPEAKER_CLASH}",
+                          file=f"{self.seeds_dir / max(first, row[0])}/facts.yml", key=key)
 
     def store(self, section, row, problem=None):
         conn = self.conn
         conn.execute("insert or replace into entities values (?, ?, ?, ?, ?)",
-                     [section, row["id"], row["name"], json.dumps(row, ensure_ascii=False), problem])
+                     [section, row["id"], row["name"], json.dumps(row, ensure_ascii=False), stored_problem(problem)])
         conn.execute("delete from forms where section = ? and id = ?", [section, row["id"]])
         for form in set(json.loads(row["names"])) | {row["name"]}:
             conn.execute("insert or ignore into forms values (?, ?, ?, ?)", [token(form), section, row["id"], form])
@@ -249,12 +258,12 @@ class ArchiveIndex:
     # --- what the drafter and the add check ask ---------------------------------------------
 
     def problem(self):
-        """The first thing a full build of the indexed archive would reject, or None."""
+        """The first thing a full build of the indexed archive would reject (its BuildError), or None."""
         for sql in ("select name, problem from folders where problem is not null order by name limit 1",
                     "select id, problem from entities where problem is not null order by section, id limit 1"):
             row = self.conn.execute(sql).fetchone()
             if row:
-                return row[1]
+                return loaded_problem(row[1])
         return None
 
     def counts(self):
@@ -263,7 +272,8 @@ class ArchiveIndex:
         return {"articles": articles, "quotes": quotes}
 
     def problems(self):
-        return [row[0] for row in self.conn.execute(
+        """Every problem's one-line message."""
+        return [str(loaded_problem(row[0])) for row in self.conn.execute(
             "select problem from folders where problem is not null union all "
             "select problem from entities where problem is not null")]
 
@@ -324,7 +334,7 @@ class ArchiveIndex:
             both = (key in new_people and key in new_orgs) or (
                 self.row("organizations" if key in new_people else "people", key) is not None)
             if both:
-                raise BuildError(f"{folder}/facts.yml: id '{key}' {SPEAKER_CLASH}")
+                raise BuildError("person_and_organization", f"id '{key}' {SPEAKER_CLASH}", file=f"{folder}/facts.yml", key=key)
         own = {name: {row["id"] for row in rows} for name, rows in tables.items() if name not in SHARED}
         prefixes = {key[:i] for ids in own.values() for key in ids for i, c in enumerate(key) if c == "-"}
         prefixes.discard(folder.name)
@@ -335,7 +345,8 @@ class ArchiveIndex:
             for name, ids in own.items():
                 clash = sorted(ids & {row["id"] for row in theirs[name]})
                 if clash:
-                    raise BuildError(f"{folder}/facts.yml: {name} id '{clash[0]}' is also made by {other}")
+                    raise BuildError("id_clash", f"{name} id '{clash[0]}' is also made by {other}",
+                                     file=f"{folder}/facts.yml", section=name, key=clash[0], label=False)
         return tables
 
     def add(self, folder):
@@ -345,7 +356,7 @@ class ArchiveIndex:
         tables = self.check_article(folder)
         problem = self.problem()
         if problem:
-            raise BuildError(problem)
+            raise problem
         conn = self.conn
         conn.execute("begin immediate")
         try:
@@ -366,6 +377,15 @@ class ArchiveIndex:
             conn.execute("rollback")
             raise
         return tables
+
+
+def stored_problem(error):
+    """A BuildError as the index keeps it: its attributes, as JSON (None: no problem)."""
+    return None if error is None else json.dumps(error.state(), ensure_ascii=False, default=str)
+
+
+def loaded_problem(text):
+    return BuildError.from_state(json.loads(text))
 
 
 def open_index(seeds_dir):

@@ -23,14 +23,14 @@ def replacing(db_path):
     included (safe_files.temporary_database); a killed build's files go at the next build."""
     db_path = Path(db_path)
     if not db_path.parent.is_dir():
-        raise BuildError(f"{db_path}: folder {db_path.parent} does not exist")
+        raise BuildError("no_folder", f"folder {db_path.parent} does not exist", file=db_path)
     if db_path.is_dir():
-        raise BuildError(f"{db_path}: is a folder, not a database file")
+        raise BuildError("not_a_file", "is a folder, not a database file", file=db_path)
     try:
         with one_writer(db_path), temporary_database(db_path) as tmp_path:
             yield tmp_path
     except (OSError, sqlite3.Error) as e:
-        raise BuildError(f"{db_path}: cannot write the database: {e}")
+        raise BuildError("cannot_write", f"cannot write the database: {e}", file=db_path)
 
 
 def write_archive(folders, path):
@@ -74,7 +74,7 @@ def append(folder, db_path):
     db_path = Path(db_path)
     with terminate_like_interrupt():
         if not db_path.is_file():
-            raise BuildError(f"{db_path}: no database to add to: run a full build first")
+            raise BuildError("no_database", "no database to add to: run a full build first", file=db_path)
         with replacing(db_path) as tmp_path:
             shutil.copyfile(db_path, tmp_path)
             db = sqlite_utils.Database(tmp_path)
@@ -106,8 +106,8 @@ def check_schema(db, db_path):
     for name, (columns, _) in TABLES.items():
         missing = [column for column in columns if column not in db[name].columns_dict]
         if missing:
-            raise BuildError(f"{db_path}: built by an older build_db.py (table {name} has no column "
-                             f"{missing[0]}): run a full build")
+            raise BuildError("older_database", f"built by an older build_db.py (table {name} has no column "
+                             f"{missing[0]}): run a full build", file=db_path)
 
 
 def check(seeds_dir):
@@ -122,4 +122,4 @@ def check_folders(folders, where):
         try:
             return write_archive(folders, Path(folder) / "check.db")
         except sqlite3.Error as e:
-            raise BuildError(f"{where}: cannot check: {e}")
+            raise BuildError("cannot_check", f"cannot check: {e}", file=where)

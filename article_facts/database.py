@@ -2,111 +2,17 @@
 the writer."""
 from . import facet_counts
 
+from . import contract
+
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
-# table -> (columns, foreign keys). Primary key is always "id". This is the data contract.
+# table -> (columns, foreign keys), from the declaration in contract.py: the data contract.
+# Primary key is always "id".
 TABLES = {
-    "countries": ({"id": str, "name": str, "names": str}, []),
-    "organizations": (
-        {"id": str, "name": str, "acronym": str, "country_id": str, "kind": str, "names": str},
-        [("country_id", "countries", "id")],
-    ),
-    "people": (
-        {"id": str, "name": str, "country_id": str, "names": str},
-        [("country_id", "countries", "id")],
-    ),
-    "articles": (
-        {
-            "id": str, "headline": str, "headline_source": str, "dateline": str,
-            "published": str, "published_as_written": str, "published_note": str,
-            "language": str, "source": str, "body": str, "paragraph_count": int,
-        },
-        [],
-    ),
-    "paragraphs": (
-        {"id": str, "article_id": str, "position": int, "text": str, "start": int, "end": int},
-        [("article_id", "articles", "id")],
-    ),
-    "roles": (
-        {
-            "id": str, "article_id": str, "person_id": str, "title": str,
-            "organization_id": str, "basis": str, "basis_note": str, "evidence": str,
-            "paragraph_id": str, "start": int, "end": int,
-        },
-        [
-            ("article_id", "articles", "id"), ("person_id", "people", "id"),
-            ("organization_id", "organizations", "id"), ("paragraph_id", "paragraphs", "id"),
-        ],
-    ),
-    "quotes": (
-        {
-            "id": str, "speaker_id": str, "kind": str, "verb": str, "text": str,
-            "attribution": str, "attribution_note": str, "reported_by_id": str,
-            "reported_by_basis": str, "article_id": str, "position": int,
-            "paragraph_id": str, "start": int, "end": int, "speaker_organization_id": str,
-        },
-        [
-            ("article_id", "articles", "id"), ("speaker_id", "people", "id"),
-            ("speaker_organization_id", "organizations", "id"),
-            ("reported_by_id", "people", "id"), ("paragraph_id", "paragraphs", "id"),
-        ],
-    ),
-    "events": (
-        {
-            "id": str, "article_id": str, "title": str, "country_id": str,
-            "date_as_written": str, "date": str, "quote_id": str, "evidence": str,
-            "paragraph_id": str, "start": int, "end": int,
-        },
-        [
-            ("article_id", "articles", "id"), ("country_id", "countries", "id"),
-            ("quote_id", "quotes", "id"), ("paragraph_id", "paragraphs", "id"),
-        ],
-    ),
-    "legal_references": (
-        {
-            "id": str, "article_id": str, "instrument": str, "provision": str, "kind": str,
-            "cited_by_id": str, "quote_id": str, "evidence": str,
-            "paragraph_id": str, "start": int, "end": int, "cited_by_organization_id": str,
-        },
-        [
-            ("article_id", "articles", "id"), ("cited_by_id", "people", "id"),
-            ("cited_by_organization_id", "organizations", "id"),
-            ("quote_id", "quotes", "id"), ("paragraph_id", "paragraphs", "id"),
-        ],
-    ),
-    "editorial_notes": (
-        {
-            "id": str, "article_id": str, "subject": str, "as_written": str, "note": str,
-            "paragraph_id": str, "start": int, "end": int,
-        },
-        [("article_id", "articles", "id"), ("paragraph_id", "paragraphs", "id")],
-    ),
-    "mentions": (
-        {
-            "id": str, "article_id": str, "paragraph_id": str, "entity_type": str,
-            "entity_id": str, "person_id": str, "organization_id": str, "country_id": str,
-            "text": str, "start": int, "end": int, "quote_id": str,
-        },
-        [
-            ("article_id", "articles", "id"), ("paragraph_id", "paragraphs", "id"),
-            ("person_id", "people", "id"), ("organization_id", "organizations", "id"),
-            ("country_id", "countries", "id"), ("quote_id", "quotes", "id"),
-        ],
-    ),
+    name: ({column: kind for column, kind, _, _ in columns},
+           [(column, target, "id") for column, _, _, target in columns if target])
+    for name, columns in contract.TABLES.items()
 }
-# Every table made from facts.yml entries says whether a person has checked them (see
-# schema.REVIEW_FIELDS); the columns go last so existing column positions do not move.
-REVIEWED_TABLES = [
-    "countries", "organizations", "people", "articles", "roles", "quotes", "events",
-    "legal_references", "editorial_notes",
-]
-for _name in REVIEWED_TABLES:
-    TABLES[_name][0].update(review=str, review_note=str)
-# Added after review so that no existing column moves: a quote's source when the text does not
-# name it (its description as written), which kind of source speaks (person, organization,
-# unnamed), and for the second part of a quote split around its attribution, the first part.
-TABLES["quotes"][0].update(unnamed_source=str, source_kind=str, continues_id=str)
-TABLES["quotes"][1].append(("continues_id", "quotes", "id"))
 
 # Indexes beyond the foreign keys: the columns users facet and sort on.
 FACET_INDEXES = {

@@ -21,9 +21,9 @@ def read_article(path):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
+        raise BuildError("not_utf8", f"not valid UTF-8 (byte {e.start})", file=path)
     if not text.strip():
-        raise BuildError(f"{path}: article is empty")
+        raise BuildError("empty_article", "article is empty", file=path)
     check_article_text(path, text)
     return text
 
@@ -109,19 +109,19 @@ def load_facts(path):
         check_structure(text)
         facts = yaml.load(text, Loader=UniqueKeyLoader)
     except UnicodeDecodeError as e:
-        raise BuildError(f"{path}: not valid UTF-8 (byte {e.start})")
+        raise BuildError("not_utf8", f"not valid UTF-8 (byte {e.start})", file=path)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "unknown line"
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         what = "invalid YAML value" if isinstance(e, BadValue) else "invalid YAML"
-        raise BuildError(f"{path}: {what} at {where}: {problem}")
+        raise BuildError("invalid_yaml", f"{what} at {where}: {problem}", file=path)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as e:
         # a tagged value PyYAML cannot convert, found after construct_object (!!set [1])
-        raise BuildError(f"{path}: invalid YAML value: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+        raise BuildError("invalid_yaml", f"invalid YAML value: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=path)
     except RecursionError:
-        raise BuildError(f"{path}: invalid YAML: nested too deeply")
+        raise BuildError("invalid_yaml", "invalid YAML: nested too deeply", file=path)
     if not isinstance(facts, dict):
-        raise BuildError(f"{path}: expected a mapping of sections at the top level")
+        raise BuildError("not_a_mapping", "expected a mapping of sections at the top level", file=path)
     check_yaml_text(path, facts)
     return facts

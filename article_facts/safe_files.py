@@ -51,36 +51,36 @@ def read_seed_file(path, limit=MAX_FILE_BYTES):
     try:
         before = os.lstat(path)
     except FileNotFoundError:
-        raise BuildError(f"{path}: missing")
+        raise BuildError("missing_file", "missing", file=path)
     except OSError as e:
-        raise BuildError(f"{path}: cannot read: {e.strerror}")
+        raise BuildError("unreadable", f"cannot read: {e.strerror}", file=path)
     problem = kind_problem(before.st_mode)
     if problem:
-        raise BuildError(f"{path}: cannot read: {problem}")
+        raise BuildError("unreadable", f"cannot read: {problem}", file=path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         reason = "is a symbolic link" if e.errno == errno.ELOOP else e.strerror
-        raise BuildError(f"{path}: cannot read: {reason}")
+        raise BuildError("unreadable", f"cannot read: {reason}", file=path)
     try:
         return read_open_file(path, fd, before, limit)
     except OSError as e:  # EIO and the like, after opening
-        raise BuildError(f"{path}: cannot read: {e.strerror or e}")
+        raise BuildError("unreadable", f"cannot read: {e.strerror or e}", file=path)
 
 
 def read_open_file(path, fd, before, limit):
     with os.fdopen(fd, "rb") as handle:
         after = os.fstat(handle.fileno())
         if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
-            raise BuildError(f"{path}: cannot read: the file changed while it was being opened")
+            raise BuildError("unreadable", "cannot read: the file changed while it was being opened", file=path)
         problem = kind_problem(after.st_mode)
         if problem:
-            raise BuildError(f"{path}: cannot read: {problem}")
+            raise BuildError("unreadable", f"cannot read: {problem}", file=path)
         if after.st_size > limit:
-            raise BuildError(f"{path}: too large: {after.st_size} bytes, the limit is {limit} bytes")
+            raise BuildError("too_large", f"too large: {after.st_size} bytes, the limit is {limit} bytes", file=path)
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise BuildError(f"{path}: too large: over {limit} bytes")
+        raise BuildError("too_large", f"too large: over {limit} bytes", file=path)
     return data
 
 
@@ -99,12 +99,11 @@ def real_folders(seeds_dir):
                 elif entry.is_dir(follow_symlinks=False):
                     names.append(entry.name)
     except OSError as e:
-        raise BuildError(f"{seeds_dir}: cannot read the seeds folder: {e.strerror or e}")
+        raise BuildError("unreadable", f"cannot read the seeds folder: {e.strerror or e}", file=seeds_dir)
     if links:
         raise BuildError(
-            f"{seeds_dir / min(links)}: is a symbolic link; article folders must be real "
-            "folders inside the seeds folder"
-        )
+            "symbolic_link", "is a symbolic link; article folders must be real folders inside the seeds folder",
+            file=seeds_dir / min(links))
     return FolderList(seeds_dir, sorted(names))
 
 
@@ -205,7 +204,7 @@ def one_writer(db_path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"{db_path}: another build or append is writing to {folder}; run them one at a time")
+            raise BuildError("busy", f"another build or append is writing to {folder}; run them one at a time", file=db_path)
         yield
     finally:
         LOCKED_FILES.discard(fd)

@@ -1,85 +1,68 @@
-"""The facts.yml schema: sections, fields, enums, references, and the checks that need only
-the YAML (the checks against the article text are in text.py)."""
+"""The facts.yml checks that need only the YAML, derived from the declaration in contract.py
+(sections, fields, enums, references, one-of groups), plus the rules that tie fields together.
+The checks against the article text are in text.py."""
 import datetime
 import re
 
-from .errors import BuildError
+from . import contract
+from .errors import BuildError, entry_label as label_of
 
-# section -> (required fields, optional fields). Unknown fields are errors, to catch typos.
-# Every section also takes REVIEW_FIELDS; a quote names a person or an organization as its
-# speaker, or describes a source the text does not name (ONE_OF). A legal reference cited in
-# a statement names the statement's speaker as its citer; one the article states in its own
-# voice has no quote and no citer (article.py checks which).
-SECTIONS = {
-    "article": (
-        {"headline", "headline_source", "language"},
-        {"dateline", "published", "published_as_written", "published_note", "source"},
-    ),
-    "countries": ({"id", "name"}, {"names"}),
-    "organizations": ({"id", "name"}, {"acronym", "country", "kind", "names"}),
-    "people": ({"id", "name"}, {"country", "names"}),
-    "roles": ({"person", "title", "evidence", "basis"}, {"organization", "basis_note", "occurrence"}),
-    "quotes": (
-        {"id", "kind", "attribution", "text"},
-        {"speaker", "speaker_organization", "unnamed_source", "verb", "attribution_note",
-         "reported_by", "reported_by_basis", "continues", "occurrence"},
-    ),
-    "events": ({"id", "title", "evidence"}, {"country", "date_as_written", "date", "quote", "occurrence"}),
-    "legal_references": (
-        {"id", "instrument", "kind", "evidence"},
-        {"quote", "cited_by", "cited_by_organization", "provision", "occurrence"},
-    ),
-    "editorial_notes": ({"id", "subject", "as_written", "note"}, {"occurrence"}),
-}
+# section -> its declaration (contract.Section); unknown fields are errors, to catch typos.
 # Machine drafts mark each entry `review: draft`; a reviewer changes it to `checked` or removes
 # the line. review_note says what the extractor was unsure of.
-REVIEW_FIELDS = {"review", "review_note"}
-# section -> fields of which exactly one must be given
-ONE_OF = {
-    "quotes": ("speaker", "speaker_organization", "unnamed_source"),
-}
-# section -> fields of which at most one may be given
-AT_MOST_ONE_OF = {
-    "legal_references": ("cited_by", "cited_by_organization"),
-}
-REQUIRED_SECTIONS = {"article", "people", "quotes"}
-LIST_SECTIONS = [name for name in SECTIONS if name != "article"]
-TOP_LEVEL = set(SECTIONS) | {"not_mentions"}
-
-ENUMS = {
-    ("article", "headline_source"): {"article", "editorial"},
-    ("quotes", "kind"): {"direct", "indirect", "partial"},
-    ("quotes", "attribution"): {"explicit", "inferred"},
-    ("roles", "basis"): {"stated", "inferred"},
-    ("quotes", "reported_by_basis"): {"stated", "inferred"},
-    ("legal_references", "kind"): {"treaty", "constitution", "resolution", "law", "principle"},
-    **{(section, "review"): {"draft", "checked"} for section in SECTIONS},
-}
+SECTIONS = contract.SECTIONS
+REQUIRED_SECTIONS = {name for name, section in SECTIONS.items() if section.required}
+LIST_SECTIONS = [name for name, section in SECTIONS.items() if not section.one_entry]
+TOP_LEVEL = set(SECTIONS) | {contract.NOT_MENTIONS}
 # (section, field) -> section whose ids it must name, within the same facts.yml
-REFERENCES = {
-    ("organizations", "country"): "countries",
-    ("people", "country"): "countries",
-    ("roles", "person"): "people",
-    ("roles", "organization"): "organizations",
-    ("quotes", "speaker"): "people",
-    ("quotes", "speaker_organization"): "organizations",
-    ("quotes", "reported_by"): "people",
-    ("quotes", "continues"): "quotes",
-    ("events", "country"): "countries",
-    ("legal_references", "cited_by"): "people",
-    ("legal_references", "cited_by_organization"): "organizations",
-    ("legal_references", "quote"): "quotes",
-    ("events", "quote"): "quotes",
-}
+REFERENCES = contract.references()
 # \Z, not $: "$" also matches before a final newline, so "q1\n" would pass as an id.
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", re.ASCII)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
+# An article's slug names its folder (a file name holds at most 255 bytes, less on some file
+# systems) and is part of its URLs and of every id it makes: 100 characters (ASCII) is room for
+# any headline's words.
+MAX_SLUG_LENGTH = 100
+
+
+def slug_problem(slug):
+    """Why slug cannot name an article ("must be ..."), or None."""
+    if not SLUG_RE.match(slug):
+        return "must be lower-case words joined by hyphens"
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"is {len(slug)} characters long, more than the {MAX_SLUG_LENGTH} a slug may have"
+    return None
+
+
+def shown_slug(slug, size=40):
+    """A slug as an error quotes it: at most size characters."""
+    return slug if len(slug) <= size else slug[:size - 1] + "…"
+
+
+class Rules:
+    """A section's declaration as the checks read it, made once: each field's kind and enum."""
+
+    def __init__(self, declared):
+        self.declared = declared
+        self.kinds = {name: field.kind for name, field in declared.fields.items()}
+        self.enums = {name: set(field.enum) for name, field in declared.fields.items() if field.enum}
+        self.required = declared.required_fields
+        self.dates = [name for name, kind in self.kinds.items() if kind == "date"]
+
+
+RULES = {name: Rules(section) for name, section in SECTIONS.items()}
+
+
+def place(section, index, entry):
+    """The error attributes naming an entry: section, its index, its id."""
+    key = entry.get("id") if isinstance(entry, dict) else None
+    return {"section": section, "entry": index, "key": key if isinstance(key, str) and key else None}
 
 
 def entry_label(section, index, entry):
-    key = entry.get("id") if isinstance(entry, dict) else None
-    return f"{section}[{index}]" + (f" ({key})" if key and isinstance(key, str) else "")
+    """"quotes[2] (q3)": how messages name an entry."""
+    return label_of(**place(section, index, entry))
 
 
 def valid_date(value):
@@ -94,63 +77,68 @@ def valid_date(value):
     return True
 
 
-def validate_entry(path, section, label, entry):
-    required, optional = SECTIONS[section]
-    optional = optional | REVIEW_FIELDS
+def validate_entry(path, section, at, entry):
+    """at: the error attributes naming the entry (place())."""
+    rules = RULES[section]
+    declared, kinds, enums, required = rules.declared, rules.kinds, rules.enums, rules.required
+
+    def error(code, text, field=None, **more):
+        return BuildError(code, text, file=path, field=field, **at, **more)
+
     if not isinstance(entry, dict):
-        raise BuildError(f"{path}: {label}: expected a mapping")
+        raise error("not_a_mapping", "expected a mapping")
     for field in sorted(required - set(entry)):
-        raise BuildError(f"{path}: {label}: missing required field '{field}'")
-    for field in sorted(map(str, set(entry) - required - optional)):
-        raise BuildError(f"{path}: {label}: unknown field '{field}'")
+        raise error("missing_field", f"missing required field '{field}'", field)
+    for field in sorted(map(str, set(entry) - kinds.keys())):
+        raise error("unknown_field", f"unknown field '{field}'", field)
     for field, value in entry.items():
-        if field == "names":
+        kind = kinds[field]
+        if kind == "names":
             if not (isinstance(value, list) and value and all(map(is_phrase, value))):
-                raise BuildError(f"{path}: {label}: field 'names' must be a list of non-empty one-line names")
-        elif field == "occurrence":
+                raise error("bad_names", f"field '{field}' must be a list of non-empty one-line names", field)
+        elif kind == "count":
             if type(value) is not int or value < 1:
-                raise BuildError(f"{path}: {label}: field 'occurrence' must be a whole number, 1 or more")
+                raise error("bad_count", f"field '{field}' must be a whole number, 1 or more", field)
         elif value is None:
             if field in required:
-                raise BuildError(f"{path}: {label}: missing required field '{field}'")
+                raise error("missing_field", f"missing required field '{field}'", field)
         elif not isinstance(value, str):
-            raise BuildError(f"{path}: {label}: field '{field}' must be text, not {type(value).__name__}: put it in quotes")
+            raise error("not_text", f"field '{field}' must be text, not {type(value).__name__}: put it in quotes", field)
         elif not value.strip():
-            raise BuildError(f"{path}: {label}: field '{field}' must not be empty")
-        allowed = ENUMS.get((section, field))
+            raise error("empty_field", f"field '{field}' must not be empty", field)
+        allowed = enums.get(field)
         if allowed and value not in allowed:
             choices = ", ".join(sorted(allowed))
-            raise BuildError(f"{path}: {label}: field '{field}' is '{value}', expected one of {choices}")
-    for field in ("date", "published"):
+            raise error("not_in_enum", f"field '{field}' is '{value}', expected one of {choices}", field)
+    for field in rules.dates:
         if entry.get(field) and not valid_date(entry[field]):
-            raise BuildError(f"{path}: {label}: field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD")
-    if section in ONE_OF:
-        given = [field for field in ONE_OF[section] if entry.get(field) is not None]
+            raise error("bad_date", f"field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD", field)
+    if declared.one_of:
+        given = [field for field in declared.one_of if entry.get(field) is not None]
         if len(given) != 1:
-            raise BuildError(f"{path}: {label}: give exactly one of {choice_list(ONE_OF[section])}")
-    if section in AT_MOST_ONE_OF:
-        given = [field for field in AT_MOST_ONE_OF[section] if entry.get(field) is not None]
+            raise error("one_of", f"give exactly one of {choice_list(declared.one_of)}")
+    if declared.at_most_one_of:
+        given = [field for field in declared.at_most_one_of if entry.get(field) is not None]
         if len(given) > 1:
-            raise BuildError(f"{path}: {label}: give at most one of {choice_list(AT_MOST_ONE_OF[section])}")
+            raise error("at_most_one_of", f"give at most one of {choice_list(declared.at_most_one_of)}")
     if section == "legal_references" and entry.get("quote") is None:
-        for field in AT_MOST_ONE_OF[section]:
+        for field in declared.at_most_one_of:
             if entry.get(field) is not None:
-                raise BuildError(
-                    f"{path}: {label}: field '{field}' needs the 'quote' it is cited in "
-                    "(a reference the article states itself has neither)")
+                raise error("citer_without_quote", f"field '{field}' needs the 'quote' it is cited in "
+                            "(a reference the article states itself has neither)", field)
     if section == "quotes":
-        validate_quote(path, label, entry)
+        validate_quote(error, entry)
     if section == "roles" and entry["basis"] == "inferred" and not entry.get("basis_note"):
-        raise BuildError(f"{path}: {label}: an inferred basis needs a basis_note saying why")
+        raise error("needs_note", "an inferred basis needs a basis_note saying why", "basis_note")
     if section == "countries" and not COUNTRY_RE.match(entry["id"]):
-        raise BuildError(f"{path}: {label}: id must be an ISO 3166-1 alpha-2 code such as MX")
+        raise error("bad_id", "id must be an ISO 3166-1 alpha-2 code such as MX", "id")
     written = entry.get("date_as_written")
     if section == "events" and written:
         if written not in entry["evidence"]:
-            raise BuildError(f"{path}: {label}: field 'date_as_written' is not part of its evidence")
+            raise error("not_in_evidence", "field 'date_as_written' is not part of its evidence", "date_as_written")
         years = re.findall(r"\b\d{4}\b", written)
         if years and entry.get("date") and entry["date"][:4] not in years:
-            raise BuildError(f"{path}: {label}: field 'date' {entry['date']} does not match '{written}'")
+            raise error("date_mismatch", f"field 'date' {entry['date']} does not match '{written}'", "date")
 
 
 def choice_list(fields):
@@ -159,21 +147,22 @@ def choice_list(fields):
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def validate_quote(path, label, entry):
-    """Rules that tie a quote's fields together."""
+def validate_quote(error, entry):
+    """Rules that tie a quote's fields together (error: makes the entry's BuildError)."""
     if entry["attribution"] == "inferred" and not entry.get("attribution_note"):
-        raise BuildError(f"{path}: {label}: an inferred attribution needs an attribution_note saying why")
+        raise error("needs_note", "an inferred attribution needs an attribution_note saying why", "attribution_note")
     if entry["attribution"] == "explicit" and not entry.get("verb"):
-        raise BuildError(f"{path}: {label}: an explicit attribution needs the reporting verb")
+        raise error("needs_verb", "an explicit attribution needs the reporting verb", "verb")
     if entry.get("reported_by") and entry.get("reported_by") == entry.get("speaker"):
-        raise BuildError(f"{path}: {label}: field 'reported_by' is the speaker")
+        raise error("reported_by_speaker", "field 'reported_by' is the speaker", "reported_by")
     if bool(entry.get("reported_by")) != bool(entry.get("reported_by_basis")):
-        raise BuildError(f"{path}: {label}: fields 'reported_by' and 'reported_by_basis' go together")
+        raise error("go_together", "fields 'reported_by' and 'reported_by_basis' go together", "reported_by")
     if entry.get("continues") is not None and entry.get("continues") == entry.get("id"):
-        raise BuildError(f"{path}: {label}: field 'continues' names the quote itself")
+        raise error("continues_itself", "field 'continues' names the quote itself", "continues")
     source = entry.get("unnamed_source")
     if source is not None and not is_phrase(source):
-        raise BuildError(f"{path}: {label}: field 'unnamed_source' must be one line without surrounding spaces")
+        raise error("not_a_phrase", "field 'unnamed_source' must be one line without surrounding spaces",
+                    "unnamed_source")
 
 
 def is_phrase(value):
@@ -184,37 +173,39 @@ def is_phrase(value):
 def validate_facts(path, facts):
     """Check shape, enums, unique ids and that every reference names a known id."""
     for name in sorted(map(str, set(facts) - TOP_LEVEL)):
-        raise BuildError(f"{path}: unknown section '{name}'")
+        raise BuildError("unknown_section", f"unknown section '{name}'", file=path, name=name)
     for name in sorted(REQUIRED_SECTIONS - set(facts)):
-        raise BuildError(f"{path}: missing required section '{name}'")
-    validate_entry(path, "article", "article", facts["article"])
-    not_mentions = facts.get("not_mentions") or []
+        raise BuildError("missing_section", f"missing required section '{name}'", file=path, name=name)
+    for name in (name for name, section in SECTIONS.items() if section.one_entry):
+        validate_entry(path, name, {"section": name}, facts[name])
+    not_mentions = facts.get(contract.NOT_MENTIONS) or []
     if not (isinstance(not_mentions, list) and all(map(is_phrase, not_mentions))):
-        raise BuildError(f"{path}: not_mentions: must be a list of non-empty one-line phrases")
+        raise BuildError("bad_not_mentions", "must be a list of non-empty one-line phrases", file=path,
+                         section=contract.NOT_MENTIONS)
     ids = {}
     for section in LIST_SECTIONS:
         entries = facts.get(section) or []
         if not isinstance(entries, list):
-            raise BuildError(f"{path}: {section}: expected a list")
+            raise BuildError("not_a_list", "expected a list", file=path, section=section)
         seen = ids[section] = set()
         for index, entry in enumerate(entries):
-            label = entry_label(section, index, entry)
-            validate_entry(path, section, label, entry)
+            at = place(section, index, entry)
+            validate_entry(path, section, at, entry)
             key = entry.get("id")
             if key is None:
                 continue
             if section != "countries" and not SLUG_RE.match(key):
-                raise BuildError(f"{path}: {label}: id must be lower-case words joined by hyphens")
+                raise BuildError("bad_id", "id must be lower-case words joined by hyphens", file=path, field="id", **at)
             if key in seen:
-                raise BuildError(f"{path}: {label}: duplicate id '{key}'")
+                raise BuildError("duplicate_id", f"duplicate id '{key}'", file=path, field="id", **at)
             seen.add(key)
     for key in sorted(ids["people"] & ids["organizations"]):
-        raise BuildError(f"{path}: id '{key}' is both a person and an organization (/speakers/{key} must name one)")
+        raise BuildError("person_and_organization",
+                         f"id '{key}' is both a person and an organization (/speakers/{key} must name one)",
+                         file=path, key=key)
     for (section, field), target in REFERENCES.items():
         for index, entry in enumerate(facts.get(section) or []):
             value = entry.get(field)
             if value is not None and value not in ids[target]:
-                raise BuildError(
-                    f"{path}: {entry_label(section, index, entry)}: field '{field}' names "
-                    f"unknown {target} id '{value}'"
-                )
+                raise BuildError("unknown_reference", f"field '{field}' names unknown {target} id '{value}'",
+                                 file=path, field=field, **place(section, index, entry))

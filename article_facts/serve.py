@@ -20,7 +20,7 @@ import yaml
 from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE_NAME = "facts"  # metadata.yml, our pages and links all address /facts
+from .contract import DATABASE_NAME  # metadata.yml, our pages and links all address /facts
 
 # Settings for a public site; each says why it differs from Datasette's default.
 SETTINGS = {

@@ -4,7 +4,7 @@ import bisect
 import functools
 import re
 
-from .errors import BuildError
+from .errors import BuildError, entry_label
 
 
 def split_paragraphs(article_id, body):
@@ -21,34 +21,48 @@ def split_paragraphs(article_id, body):
     return rows
 
 
-def locate(body, needle, where, occurrence=None):
+def at_field(at):
+    """How a message names where words were looked for: "field 'text'", "name 'Peru'"."""
+    if at.get("field"):
+        return f"field '{at['field']}'"
+    return f"name '{at['name']}'" if at.get("name") else None
+
+
+def span_error(code, text, at):
+    """A BuildError about located words; at: the error attributes (file, section, entry,
+    key, and the field or the name whose words they are)."""
+    named = at_field(at)
+    return BuildError(code, f"{named}: {text}" if named else text, **at)
+
+
+def locate(body, needle, at, occurrence=None):
     """The (start, end) of the one verbatim occurrence of needle, or of its occurrence-th
-    occurrence (1-based) when the entry says which; else a BuildError."""
+    occurrence (1-based) when the entry says which; else a BuildError (at: see span_error)."""
     count = body.count(needle)
     if count == 0:
-        raise BuildError(f"{where}: not found verbatim in article.txt: {needle[:60]!r}")
+        raise span_error("not_found", f"not found verbatim in article.txt: {needle[:60]!r}", at)
     if occurrence is None and count > 1:
-        raise BuildError(
-            f"{where}: ambiguous, appears {count} times in article.txt (add occurrence: N): {needle[:60]!r}"
-        )
+        raise span_error(
+            "ambiguous", f"ambiguous, appears {count} times in article.txt (add occurrence: N): {needle[:60]!r}", at)
     if occurrence is not None and occurrence > count:
-        raise BuildError(f"{where}: occurrence {occurrence} asked for, but it appears {count} times: {needle[:60]!r}")
+        raise span_error(
+            "no_such_occurrence", f"occurrence {occurrence} asked for, but it appears {count} times: {needle[:60]!r}", at)
     start = -1
     for _ in range(occurrence or 1):
         start = body.index(needle, start + 1)
     return start, start + len(needle)
 
 
-def paragraph_at(paragraphs, start, end, where):
+def paragraph_at(paragraphs, start, end, at):
     for paragraph in paragraphs:
         if paragraph["start"] <= start and end <= paragraph["end"]:
             return paragraph["id"]
-    raise BuildError(f"{where}: text spans more than one paragraph")
+    raise span_error("spans_paragraphs", "text spans more than one paragraph", at)
 
 
-def span(body, paragraphs, needle, where, occurrence=None):
-    start, end = locate(body, needle, where, occurrence)
-    return {"paragraph_id": paragraph_at(paragraphs, start, end, where), "start": start, "end": end}
+def span(body, paragraphs, needle, at, occurrence=None):
+    start, end = locate(body, needle, at, occurrence)
+    return {"paragraph_id": paragraph_at(paragraphs, start, end, at), "start": start, "end": end}
 
 
 def find_mentions(article_id, body, paragraphs, names, not_mentions):
@@ -74,7 +88,7 @@ def find_mentions(article_id, body, paragraphs, names, not_mentions):
                 continue
             rows.append({
                 "id": f"{article_id}-m{start}", "article_id": article_id,
-                "paragraph_id": paragraph_of(start, end, f"name '{phrase}'"),
+                "paragraph_id": paragraph_of(start, end, {"name": phrase}),
                 "entity_type": entity_type, "entity_id": entity_id,
                 "person_id": entity_id if entity_type == "person" else None,
                 "organization_id": entity_id if entity_type == "organization" else None,
@@ -88,11 +102,11 @@ def paragraph_finder(paragraphs):
     """paragraph_at by binary search (paragraphs are in text order and never overlap)."""
     starts = [p["start"] for p in paragraphs]
 
-    def paragraph_of(start, end, where):
+    def paragraph_of(start, end, at):
         index = bisect.bisect_right(starts, start) - 1
         if index >= 0 and end <= paragraphs[index]["end"]:
             return paragraphs[index]["id"]
-        raise BuildError(f"{where}: text spans more than one paragraph")
+        raise span_error("spans_paragraphs", "text spans more than one paragraph", at)
     return paragraph_of
 
 
@@ -180,46 +194,66 @@ def quote_marks(body, start, end, paragraph_end):
     return opens, closes
 
 
-def check_quote(label, entry, body, where, paragraphs):
-    """The verb and an unnamed source's description must be in the quote's paragraph; a direct quote is exactly the words inside
-    quotation marks (see quote_marks), and reported speech is not."""
+def check_quote(at, entry, body, where, paragraphs):
+    """The verb and an unnamed source's description must be in the quote's paragraph; a direct
+    quote is exactly the words inside quotation marks (see quote_marks), and reported speech is
+    not. at: the error attributes naming the quote (file, section, entry, key)."""
     paragraph = next(p for p in paragraphs if p["id"] == where["paragraph_id"])
     if entry.get("verb") and not contains_whole_word(paragraph["text"], entry["verb"]):
-        raise BuildError(f"{label}: field 'verb': '{entry['verb']}' does not occur in the quote's paragraph")
+        raise BuildError("not_in_paragraph", f"field 'verb': '{entry['verb']}' does not occur in the quote's paragraph",
+                         field="verb", **at)
     source = entry.get("unnamed_source")
     if source and not contains_whole_word(paragraph["text"], source):
-        raise BuildError(f"{label}: field 'unnamed_source': '{source}' does not occur in the quote's paragraph")
+        raise BuildError("not_in_paragraph",
+                         f"field 'unnamed_source': '{source}' does not occur in the quote's paragraph",
+                         field="unnamed_source", **at)
     opens, closes = quote_marks(body, where["start"], where["end"], paragraph["end"])
     if entry["kind"] == "direct" and not (opens and closes):
-        raise BuildError(f"{label}: field 'text': a direct quote must be the words just inside “ and ” (or straight quotes)")
+        raise BuildError("direct_not_quoted",
+                         "field 'text': a direct quote must be the words just inside “ and ” (or straight quotes)",
+                         field="text", **at)
     if entry["kind"] == "indirect" and opens and closes:
-        raise BuildError(f"{label}: field 'kind': the text is in quotation marks, so it is not indirect")
+        raise BuildError("indirect_quoted", "field 'kind': the text is in quotation marks, so it is not indirect",
+                         field="kind", **at)
 
 
-def check_inside_quote(label, where, quote_key, quote_spans):
+def check_inside_quote(at, where, quote_key, quote_spans):
     """Evidence tied to a statement lies inside that statement's words."""
     quote, quote_where, _ = quote_spans[quote_key]
     if not (quote_where["start"] <= where["start"] and where["end"] <= quote_where["end"]):
-        raise BuildError(f"{label}: field 'evidence' lies outside quote '{quote_key}'")
+        raise BuildError("outside_quote", f"field 'evidence' lies outside quote '{quote_key}'", field="evidence", **at)
     return quote
 
 
-def check_role(label, entry, person):
+def check_role(at, entry, person):
     """A role's title is in the article's words, next to the person's name."""
     if entry["title"] not in entry["evidence"]:
-        raise BuildError(f"{label}: field 'title' is not in its evidence")
+        raise BuildError("not_in_evidence", "field 'title' is not in its evidence", field="title", **at)
     if not any(name in entry["evidence"] for name in person.get("names") or [person["name"]]):
-        raise BuildError(f"{label}: field 'evidence' does not name {person['name']}")
+        raise BuildError("not_in_evidence", f"field 'evidence' does not name {person['name']}", field="evidence", **at)
+
+
+def describe(at):
+    """How the overlap message names a span: an entry ("quotes[0] (q1)") or a mention ("name 'Peru' at 12")."""
+    if at.get("section"):
+        return entry_label(at["section"], at.get("entry"), at.get("key"))
+    return f"name '{at['name']}' at {at['offset']}"
 
 
 def check_nesting(spans):
     """Quotes and editorial notes may nest but not cross: a crossing would hide one of them
-    on the article page. spans: (start, end, label) triples."""
+    on the article page. spans: (start, end, at) triples, at naming an entry (file, section,
+    entry, key, field) or a mention (file, name, offset). The error names the first entry and
+    the name involved."""
     ordered = sorted(spans, key=lambda s: (s[0], -s[1]))
     open_spans = []
-    for start, end, label in ordered:
+    for start, end, at in ordered:
         open_spans = [o for o in open_spans if o[1] > start]
-        for _, other_end, other_label in open_spans:
+        for _, other_end, other in open_spans:
             if end > other_end:
-                raise BuildError(f"{label} overlaps {other_label} without lying inside it")
-        open_spans.append((start, end, label))
+                entry = at if at.get("section") else other
+                raise BuildError(
+                    "overlap", f"{describe(at)} overlaps {other['file']}: {describe(other)} without lying inside it",
+                    file=at["file"], label=False, name=at.get("name") or other.get("name"),
+                    **{part: entry.get(part) for part in ("section", "entry", "key", "field")})
+        open_spans.append((start, end, at))

@@ -9,12 +9,8 @@ import weakref
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-DB = "facts"
-# Columns naming a speaker: a person or an organization, both served at /speakers/{id}.
-SPEAKER_COLUMNS = {
-    "speaker_id", "cited_by_id", "reported_by_id", "person_id",
-    "speaker_organization_id", "cited_by_organization_id",
-}
+# SPEAKER_COLUMNS: columns naming a speaker, a person or an organization, both served at /speakers/{id}.
+from article_facts.contract import DATABASE_NAME as DB, SPEAKER_COLUMNS
 SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
 _speaker_names = weakref.WeakKeyDictionary()  # Database -> {id: name}
 # The search query's snippet() markers: U+0002 (start of text) and U+0003 (end of text), control

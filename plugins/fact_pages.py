@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from article_facts.origin import public_url
 
-DB = "facts"
+from article_facts.contract import DATABASE_NAME as DB
 
 QUOTE_SQL = """
 select q.*, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,

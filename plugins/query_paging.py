@@ -11,7 +11,7 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import sqlite3
 
-DB = "facts"
+from article_facts.contract import DATABASE_NAME as DB
 PAGE_SIZE = 100
 COUNT_CAP = 1000
 # Each paged query's total, counted at most to COUNT_CAP + 1 rows where it could be large.

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
+from ..schema import shown_slug, slug_problem
 
 SITE = "http://127.0.0.1:8001"
 
@@ -38,6 +39,7 @@ def load_drafting():
 def extract_command(article, seeds_dir, output, slug):
     """Print a machine draft of facts.yml for ARTICLE (a UTF-8 text file)."""
     draft = load_drafting()
+    check_slug(slug)
     result = run_draft(draft, article, seeds_dir, slug)
     if output is None:
         click.echo(result.yaml, nl=False)
@@ -58,16 +60,14 @@ def add_command(article, seeds_dir, slug):
     archive (the new article, and the archive's entities and ids it meets; folders changed since
     the last add are checked again, unchanged ones are not read: see archive_index)."""
     draft = load_drafting()
-    from ..schema import SLUG_RE
-
+    check_slug(slug)
     seeds_dir = Path(seeds_dir)
     try:
         text = draft.read_text(article)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))
     slug = slug or draft.slug_for(article, text)
-    if not SLUG_RE.match(slug):
-        raise click.ClickException(f"slug '{slug}': must be lower-case words joined by hyphens")
+    check_slug(slug)
     if not seeds_dir.is_dir():
         raise click.ClickException(f"{seeds_dir}: seeds folder does not exist or is not a folder")
     folder = seeds_dir / slug
@@ -91,6 +91,14 @@ def add_command(article, seeds_dir, slug):
     click.echo(report(result, draft))
     click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
     click.echo(f"Article view (after `make serve`): {SITE}/articles/{slug}")
+
+
+def check_slug(slug):
+    """A --slug (or the slug made from the file) that cannot name an article folder is a
+    one-line error before anything is written."""
+    problem = None if slug is None else slug_problem(slug)
+    if problem:
+        raise click.ClickException(f"--slug '{shown_slug(slug)}': {problem}")
 
 
 def add_checked(index, article, folder, facts_yaml):

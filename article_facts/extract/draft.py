@@ -20,10 +20,11 @@ from pathlib import Path
 import yaml
 
 from ..archive_index import open_index
+from ..contract import FACTS_ORDER, SECTIONS, SHARED
 from ..errors import BuildError
 from ..reading import read_article
 from ..safe_text import check_article_text
-from ..schema import SLUG_RE
+from ..schema import MAX_SLUG_LENGTH, REFERENCES, SLUG_RE
 from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
@@ -32,8 +33,7 @@ from .mentions import is_title_word
 from .people import clean_name, full_names_ending, one_word_person, refusal, role_title, shared_by
 
 ORGANIZATION_WORD = "(an organization's word)"  # mentions.non_person_reason, as people.refusal words it
-SECTION_ORDER = ["article", "countries", "organizations", "people", "not_mentions", "roles",
-                 "quotes", "events", "legal_references"]
+SECTION_ORDER = FACTS_ORDER
 MAX_REPAIRS = 400
 
 
@@ -733,7 +733,7 @@ def uncross(facts, text, slug):
     """Drop name forms whose mentions would cross a quote (the build rejects that)."""
     notes = []
     for _ in range(100):
-        names = [(form, section, entry["id"]) for section in ("countries", "organizations", "people")
+        names = [(form, section, entry["id"]) for section in SHARED
                  for entry in facts[section] for form in entry.get("names") or [entry["name"]]]
         paragraphs = split_paragraphs(slug, text)
         try:
@@ -743,7 +743,7 @@ def uncross(facts, text, slug):
         crossing = first_crossing(mentions, [quote_span(q, text) for q in facts["quotes"]])
         if crossing is None:
             return notes
-        for section in ("countries", "organizations", "people"):
+        for section in SHARED:
             for entry in facts[section]:
                 if crossing["text"] in (entry.get("names") or []):
                     entry["names"].remove(crossing["text"])
@@ -779,52 +779,48 @@ def quote_span(entry, text):
     return position, position + len(entry["text"])
 
 
-LABEL_RE = re.compile(r"(?<![\w/-])(article|countries|organizations|people|roles|quotes|events|legal_references)(?:\[(\d+)\])?(?![\w./-])")
+# Errors about a name form: the form is left out of its entity (or the entity, with its only
+# name, dropped; an overlap drops the entry instead).
+NAME_CODES = {"name_shared", "name_not_in_text", "overlap"}
 
 
-def repair(facts, message):
-    """Change the draft so the build's complaint goes away: drop the entry it names (and
-    what depends on it), or the name form it names. Returns a note, or None if it cannot."""
-    tail = message.split("facts.yml: ", 1)[-1]
-    holders = [(section, index, entry) for section in ("countries", "organizations", "people")
-               for index, entry in enumerate(facts[section])
-               for form in entry.get("names") or [entry["name"]] if f"name '{form}'" in tail]
-    name_problem = any(words in tail for words in ("given to more than one entity", "does not occur", "overlaps"))
-    if holders and name_problem:
-        form = next(f for f in holders[0][2].get("names") or [holders[0][2]["name"]] if f"name '{f}'" in tail)
-        for section, index, entry in holders:
-            if len(entry.get("names") or []) > 1:
-                entry["names"].remove(form)
-                return f"name form '{form}' of {entry['id']} left out: {tail}"
-        if "overlaps" not in tail:  # its only name: the entity goes (an overlap drops the quote)
-            section, index, entry = holders[0]
-            drop(facts, section, index)
-            return f"dropped {section} {entry['id']} (its only name '{form}'): {tail}"
-    for phrase in facts["not_mentions"]:
-        if f"name '{phrase}'" in tail:
-            facts["not_mentions"].remove(phrase)
-            return f"not_mentions '{phrase}' left out: {tail}"
-    label = LABEL_RE.search(tail)
-    if not label:
+def repair(facts, error):
+    """Change the draft so the build's complaint (a BuildError) goes away, reading the error's
+    code, section, entry, field and name: drop the entry it names (and what depends on it),
+    or the name form it names. Returns a note, or None if it cannot."""
+    tail = error.in_file()
+    if error.name is not None:
+        holders = [(section, index, entry) for section in SHARED for index, entry in enumerate(facts[section])
+                   if error.name in (entry.get("names") or [entry["name"]])]
+        if holders and error.code in NAME_CODES:
+            form = error.name
+            for section, index, entry in holders:
+                if len(entry.get("names") or []) > 1:
+                    entry["names"].remove(form)
+                    return f"name form '{form}' of {entry['id']} left out: {tail}"
+            if error.code != "overlap":  # its only name: the entity goes (an overlap drops the quote)
+                section, index, entry = holders[0]
+                drop(facts, section, index)
+                return f"dropped {section} {entry['id']} (its only name '{form}'): {tail}"
+        if error.name in facts["not_mentions"]:
+            facts["not_mentions"].remove(error.name)
+            return f"not_mentions '{error.name}' left out: {tail}"
+    section, index, field = error.section, error.entry, error.field
+    if section not in SECTIONS:
         return None
-    section, index = label.group(1), label.group(2)
-    if section == "article":
-        field = re.search(r"field '(\w+)'", tail)
-        if field and field.group(1) in ("dateline", "published", "published_as_written"):
-            facts["article"][field.group(1)] = None
-            return f"article {field.group(1)} left out: {tail}"
+    if SECTIONS[section].one_entry:
+        if field in SECTIONS[section].fields and not SECTIONS[section].fields[field].required:
+            facts[section][field] = None
+            return f"{section} {field} left out: {tail}"
         return None
-    if index is None:
-        return None
-    index = int(index)
-    entries = facts[section]
-    if index >= len(entries):
+    entries = facts.get(section) or []
+    if index is None or index >= len(entries):
         return None
     entry = entries[index]
-    if section == "quotes" and "field 'continues'" in tail and entry.get("continues"):
+    if section == "quotes" and field == "continues" and entry.get("continues"):
         del entry["continues"]
         return f"quote {entry['id']}: not linked to the part it continues: {tail}"
-    if section == "quotes" and "field 'verb'" in tail and entry.get("verb"):
+    if section == "quotes" and field == "verb" and entry.get("verb"):
         entry["attribution"] = "inferred"
         entry["attribution_note"] = f"the reporting verb '{entry.pop('verb')}' is not in this paragraph; speaker carried over"
         return f"quote {entry['id']}: attribution made inferred: {tail}"
@@ -833,37 +829,22 @@ def repair(facts, message):
 
 
 def drop(facts, section, index):
-    """Remove an entry and everything that refers to it."""
+    """Remove an entry and everything that refers to it: an entry whose reference to it is
+    declared with_target (contract.py) goes too, any other loses that field."""
     entry = facts[section].pop(index)
     key = entry.get("id")
-    if section == "people":
-        facts["quotes"] = [q for q in facts["quotes"] if q.get("speaker") != key]
-        facts["roles"] = [r for r in facts["roles"] if r["person"] != key]
-        facts["legal_references"] = [r for r in facts["legal_references"] if r.get("cited_by") != key]
-    if section == "organizations":
-        facts["quotes"] = [q for q in facts["quotes"] if q.get("speaker_organization") != key]
-        facts["legal_references"] = [r for r in facts["legal_references"] if r.get("cited_by_organization") != key]
-        for role in facts["roles"]:
-            if role.get("organization") == key:
-                del role["organization"]
-    if section == "countries":
-        for other in ("people", "organizations"):
-            for index in reversed(range(len(facts[other]))):
-                if facts[other][index].get("country") == key:
-                    drop(facts, other, index)
-        for event in facts["events"]:
-            if event.get("country") == key:
-                del event["country"]
-    if section in ("quotes", "people", "organizations"):
-        quote_keys = {q["id"] for q in facts["quotes"]}
-        facts["legal_references"] = [r for r in facts["legal_references"]
-                                     if r.get("quote") is None or r["quote"] in quote_keys]
-        for event in facts["events"]:
-            if event.get("quote") and event["quote"] not in quote_keys:
-                del event["quote"]
-        for quote in facts["quotes"]:
-            if quote.get("continues") and quote["continues"] not in quote_keys:
-                del quote["continues"]
+    if key is None:
+        return
+    for (other, field), target in REFERENCES.items():
+        if target != section:
+            continue
+        for dependent in [e for e in facts.get(other) or [] if e.get(field) == key]:
+            if SECTIONS[other].fields[field].with_target:
+                still = [i for i, e in enumerate(facts[other]) if e is dependent]
+                if still:
+                    drop(facts, other, still[0])
+            else:
+                del dependent[field]
 
 
 def check(facts, text, slug, index, header):
@@ -879,7 +860,7 @@ def check(facts, text, slug, index, header):
         try:
             index.check_article(folder)
         except BuildError as e:
-            return str(e)
+            return e
     problem = index.problem()
     if problem:
         note = f"the archive itself does not build: {one_line(problem)}"
@@ -1013,9 +994,19 @@ GENERIC_STEMS = {"article", "text", "story", "input", "draft", "news", "copy"}
 
 
 def slug_for(path, text):
-    """A slug from the file name, or from the first line when the name says nothing."""
-    stem = slugify(Path(path).stem, max_words=10)
+    """A slug from the file name, or from the first line when the name says nothing; cut at a
+    hyphen to at most MAX_SLUG_LENGTH characters (a long name or first line still gives one)."""
+    stem = shortened(slugify(Path(path).stem, max_words=10))
     if stem and SLUG_RE.match(stem) and stem not in GENERIC_STEMS and re.search(r"[a-z]", stem):
         return stem
     first = next((line for line in text.split("\n") if line.strip()), "")
-    return slugify(first, max_words=8) or "article"
+    return shortened(slugify(first, max_words=8)) or "article"
+
+
+def shortened(slug):
+    """The slug's first words, as many as fit in MAX_SLUG_LENGTH (the first word's start when
+    it alone is longer)."""
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    cut = slug[:MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG_LENGTH + 1] else ""
+    return cut or slug[:MAX_SLUG_LENGTH]
