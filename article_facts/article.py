@@ -256,15 +256,15 @@ def innermost_quotes(quotes, spans):
     by_id = sorted(quotes, key=lambda q: q["id"], reverse=True)  # equal spans: the smaller id on top
     order = sorted(by_id, key=lambda q: (q["start"], -q["end"]))  # outer quotes before inner ones
     stack, found, next_quote = [], [], 0
-    for span in spans:
-        while next_quote < len(order) and order[next_quote]["start"] <= span["start"]:
+    for held in spans:
+        while next_quote < len(order) and order[next_quote]["start"] <= held["start"]:
             quote = order[next_quote]
             next_quote += 1
             while stack and stack[-1]["end"] < quote["end"]:  # ended before this quote began
                 stack.pop()
             stack.append(quote)
-        while stack and stack[-1]["end"] <= span["start"]:  # ended before this span, so before any later one
+        while stack and stack[-1]["end"] <= held["start"]:  # ended before this span, so before any later one
             stack.pop()
         # each open quote holds the ones above it: the first from the top that holds the span
-        found.append(next((quote["id"] for quote in reversed(stack) if quote["end"] >= span["end"]), None))
+        found.append(next((quote["id"] for quote in reversed(stack) if quote["end"] >= held["end"]), None))
     return found

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette import Response
 
 
 def public_database_info(databases):

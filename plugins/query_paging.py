@@ -5,11 +5,11 @@ are, how many there are in all where counting is cheap ("more than 1,000" where 
 and links to the previous and next page (templates/query-facts.html draws it).
 """
 import re
+import sqlite3
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.utils import sqlite3
 
 from article_facts.contract import DATABASE_NAME as DB
 PAGE_SIZE = 100

@@ -241,7 +241,7 @@ async def test_an_unnamed_sources_quote_page_shows_its_description(sources_ds):
     data = (await sources_ds.client.get(f"/quotes/{q('q3')}.json")).json()
     assert data["source_kind"] == "unnamed" and data["unnamed_source"] == OFFICIAL
     assert data["speaker"] == {"id": None, "type": "unnamed", "name": OFFICIAL, "role": None, "roles": [], "url": None}
-    assert data["citation"].startswith(f"A senior administration official (unnamed source), said: “The rules break")
+    assert data["citation"].startswith("A senior administration official (unnamed source), said: “The rules break")
     assert data["legal_references"][0]["instrument"] == "Tenancy Law"
     page = html.unescape((await sources_ds.client.get(f"/quotes/{q('q3')}")).text)
     assert f'Direct quote by <span class="unnamed-source">{OFFICIAL}</span>' in page

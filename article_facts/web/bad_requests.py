@@ -19,7 +19,7 @@ import sqlite3
 from urllib.parse import parse_qs
 
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import Response
+from datasette import Response
 
 DATABASE_PAGE = re.compile(r"^/(?P<database>[^/.]+)(\.(?P<format>\w+))?$")
 TABLE_PAGE = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.(?P<format>\w+))?$")

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from importlib import metadata as distributions
 from pathlib import Path
 
-from datasette.version import __version__ as datasette_version
+from datasette import __version__ as datasette_version
 
 from article_facts.web.inline_scripts import trusted_scripts
 
