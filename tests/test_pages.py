@@ -166,7 +166,7 @@ async def test_about_page(ds):
 
 async def test_quote_ids_in_the_quotes_table_link_to_quote_pages(ds, slug):
     page = (await ds.client.get("/facts/quotes")).text
-    links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="quote-page-link" href="/quotes/\1"', page)
+    links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="own-page-link" href="/quotes/\1"', page)
     assert len(links) == 21 and f"{slug}-q1" in links
 
 
