@@ -66,8 +66,21 @@ def prepare_connection(conn):
     conn.create_function("snippet_matches", 1, snippet_matches, deterministic=True)
 
 
+def matched_words(snippet, matches):
+    """The matched words themselves, for the HTML page's `matches` cell: 'asylum, Chávez'."""
+    try:
+        runs = json.loads(matches) if matches else []
+        return ", ".join(str(snippet)[start:end] for start, end in runs)
+    except (ValueError, TypeError):
+        return None
+
+
 @hookimpl
 def render_cell(row, value, column, table, database):
-    if column == "snippet" and table is None and value is not None and "matches" in row.keys():
+    if table is not None or value is None or not {"snippet", "matches"} <= set(row.keys()):
+        return None
+    if column == "snippet":
         return snippet_html(value, row["matches"])
+    if column == "matches":
+        return matched_words(row["snippet"], value)
     return None
