@@ -328,3 +328,19 @@ def test_no_template_is_a_copy_of_datasettes(tmp_path):
             lines = [line.strip() for line in their_text.splitlines() if len(line.strip()) > 60]
             copied = [line for line in lines if line in path.read_text()]
             assert len(copied) < 3, f"{name} repeats {their_name}: {copied[:3]}"
+
+
+@pytest.mark.parametrize("path", ["/", "/facts", "/facts/quotes", "/facts/search", "/quotes/peru-severs-relations-chavez-asylum-q1", "/about", "/-/versions"])
+async def test_every_page_links_the_site_stylesheet(ds, path):
+    page = (await ds.client.get(path)).text
+    assert '<link rel="stylesheet" href="/assets/site.css">' in page
+
+
+async def test_assets_are_served_and_nothing_else(ds):
+    css = await ds.client.get("/assets/site.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "overflow-wrap" in css.text
+    script = await ds.client.get("/assets/citation.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    for path in ["/assets/missing.css", "/assets/..%2Fquote.html", "/assets/site.html", "/assets/%2E%2E/%2E%2E/metadata.yml"]:
+        assert (await ds.client.get(path)).status_code in (302, 404), path  # 302: Datasette's own redirect of %2F
