@@ -13,9 +13,6 @@ from markupsafe import Markup, escape
 from article_facts.contract import DATABASE_NAME as DB, SPEAKER_COLUMNS
 SPEAKER_NAMES_SQL = "select id, name from people union all select id, name from organizations"
 _speaker_names = weakref.WeakKeyDictionary()  # Database -> {id: name}
-# The search query's snippet() markers: U+0002 (start of text) and U+0003 (end of text), control
-# characters the build refuses in articles, so a marker can never be a character of the data.
-MATCH_START, MATCH_END = "\x02", "\x03"
 
 
 async def speaker_names(datasette):
@@ -31,18 +28,6 @@ def link(href, text, css_class):
     """<a class="css_class" href="href">text</a>, each part escaped (as Markup.format would,
     a few times faster: a table page draws hundreds of these)."""
     return Markup(f'<a class="{escape(css_class)}" href="{escape(href)}">{escape(text)}</a>')
-
-
-def snippet_html(value):
-    """FTS snippets arrive as text with U+0002/U+0003 around matches: escape, then mark them.
-    Each marked run is closed within the snippet, so no <mark> is left open."""
-    parts = []
-    for i, piece in enumerate(str(value).split(MATCH_START)):
-        match, _, rest = piece.partition(MATCH_END) if i else ("", "", piece)
-        if i:
-            parts.append(Markup("<mark>{}</mark>").format(match.replace(MATCH_END, "")))
-        parts.append(escape(rest.replace(MATCH_END, "")))
-    return Markup("").join(parts)
 
 
 @hookimpl
@@ -73,6 +58,4 @@ def render_cell(row, value, column, table, database, datasette):
         # paragraph ids are "{article slug}-p{position}": link to that paragraph's anchor
         article_id, position = value.rsplit("-p", 1)
         return link(datasette.urls.path(f"/articles/{article_id}#p{position}"), value, "paragraph-link")
-    if column == "snippet" and table is None:
-        return snippet_html(value)
     return None

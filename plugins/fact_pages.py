@@ -4,6 +4,8 @@ Each route looks its record up with parameterised SQL (a missing one is Datasett
 then an `expand_*` function adds what the page shows; the same dict is the JSON and the
 template context.
 """
+from datetime import datetime, timezone
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
@@ -193,9 +195,25 @@ def article_date(article):
     return article["published"] or "publication date not given"
 
 
-def citation(quote, canonical_url):
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def today():
+    """The access date of a citation: the day (UTC) the page is made. The quote page's script
+    (templates/assets/citation.js) puts the reader's own date in its place, so a page a cache
+    kept since yesterday still cites today."""
+    return datetime.now(timezone.utc).date()
+
+
+def long_date(day):
+    """6 December 2026, the same in every locale (the script writes it the same way)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def citation(quote, canonical_url, accessed):
     """A ready-to-copy line: who, in what capacity, the words, how sure the attribution is,
-    where, and the link."""
+    where, the link, and the day it was read."""
     who = quote["speaker"]["name"]
     if quote["speaker"]["type"] == "unnamed":  # "a senior official": a description, not a name
         who = f"{who[:1].upper()}{who[1:]} ({UNNAMED_LABEL})"
@@ -220,7 +238,7 @@ def citation(quote, canonical_url):
     place = f"{article['dateline']}, " if article["dateline"] else ""
     return (
         f"{who}{verb}: {words}{end}{extra} In {headline}, {place}"
-        f"{article_date(article)}. article-facts {quote['id']}, {canonical_url}"
+        f"{article_date(article)}. article-facts {quote['id']}, {canonical_url}. Accessed {long_date(accessed)}."
     )
 
 
@@ -301,7 +319,9 @@ async def expand_quote(datasette, db, q, urls, request):
     quote["highlights"] = [
         {"start": part["start"], "end": part["end"], "tag": "mark", "attrs": {"class": "quote-highlight"}}
         for part in parts if part["id"] == quote_id or part["paragraph_id"] == q["paragraph_id"]]
-    quote["citation"] = citation(quote, urls["canonical"])
+    accessed = today()
+    quote["accessed"] = accessed.isoformat()
+    quote["citation"] = citation(quote, urls["canonical"], accessed)
     return quote
 
 
@@ -363,8 +383,13 @@ async def expand_article(datasette, db, article, urls, request):
         note["url"] = article_url(datasette, article["id"], article_page_of(note["paragraph_position"]),
                                   f"p{note['paragraph_position']}")
     article.pop("body")  # paragraphs carry the text; the whole body is in the Datasette row
+    first = paragraphs[0] if paragraphs and paragraphs[0]["position"] == 1 else None
     article.update(
         date=article_date(article),
+        # 1 when the text's first line is its headline (as `add` drafts it): the page shows
+        # that line as the heading, not again as paragraph 1; offsets are unchanged
+        headline_paragraph=1 if first and article["headline_source"] == "article"
+        and first["text"].strip() == article["headline"].strip() else None,
         paragraphs=paragraphs,
         quotes=quotes,
         quote_count=counts["quotes"],

@@ -6,6 +6,7 @@ issue 7 asks for that main does not have yet: they fail the suite once it lands,
 must then be removed (none are left)."""
 import csv
 import io
+import json
 import re
 import sqlite3
 import subprocess
@@ -201,7 +202,7 @@ async def test_saved_queries_answer_with_the_right_rows(ds, sql, busiest):
     assert {row["speaker_id"] for row in rows} == {speaker_id}
     assert len(rows) == len({row["quote_id"] for row in rows}) == count
     search = (await ds.client.get("/facts/search.json?" + urllib.parse.urlencode({"q": surname}))).json()
-    assert search["rows"] and all("\x02" in row[search["columns"].index("snippet")] for row in search["rows"])
+    assert search["rows"] and all(json.loads(row[search["columns"].index("matches")]) for row in search["rows"])
     (country,), = sql("select name from countries order by id limit 1")
     mentioning = await ds.client.get("/facts/statements_mentioning.json?" + urllib.parse.urlencode({"entity": country}))
     assert mentioning.status_code == 200

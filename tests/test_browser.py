@@ -133,3 +133,57 @@ def test_chart_is_drawn(tab, view, x_column, y_column, color_column):
     assert tab.coloured_pixels(canvas, 1000) > 1000
     tab.shot("1-chart")
     tab.assert_no_problems()
+
+
+def test_column_menu_works_on_our_table_markup(tab):
+    """Datasette's table.js column menu on templates/_facts_table.html's header: the icon
+    opens the menu, which sorts, facets and describes the column, and finds the column's cells
+    (it offers 'Show not-blank rows' only when a cell of it is blank)."""
+    page = tab.page
+    tab.goto("/facts/quotes")
+    page.locator('th[data-column="kind"] svg.dropdown-menu-icon').click()
+    menu = page.locator("div.dropdown-menu").last
+    expect(menu).to_be_visible()
+    expect(menu.locator("a.dropdown-sort-asc")).to_have_attribute("href", re.compile(r"_sort=kind"))
+    expect(menu.locator("a.dropdown-facet")).to_be_hidden()  # kind is a facet already
+    expect(menu.locator(".dropdown-column-type")).to_have_text(re.compile(r"^Type: TEXT"))
+    expect(menu.locator(".dropdown-column-description")).to_contain_text("direct (in quotation marks)")
+    expect(menu.locator("a.dropdown-not-blank")).to_be_hidden()
+    page.mouse.click(5, 5)
+    page.locator('th[data-column="verb"] svg.dropdown-menu-icon').click()  # 4 quotes have no verb
+    expect(menu.locator("a.dropdown-not-blank")).to_be_visible()
+    menu.locator("a.dropdown-sort-asc").click()
+    page.wait_for_url(re.compile(r"_sort=verb"))
+    tab.shot("1-sorted-from-the-column-menu")
+    tab.assert_no_problems()
+
+
+def test_copy_button_copies_the_citation_with_todays_date(tab, server, slug):
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    tab.goto(f"/quotes/{slug}-q1")
+    button = page.get_by_role("button", name="Copy citation")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator(".copy-status")).to_have_text("Copied.")
+    citation = page.locator("textarea.citation").input_value()
+    assert page.evaluate("navigator.clipboard.readText()") == citation
+    today = page.evaluate("""() => { const d = new Date();
+      return `${d.getDate()} ${d.toLocaleString('en-GB', {month: 'long'})} ${d.getFullYear()}`; }""")
+    assert citation.endswith(f"/quotes/{slug}-q1. Accessed {today}."), citation
+    tab.shot("1-citation-copied")
+    tab.assert_no_problems()
+
+
+def test_citation_without_javascript_is_readonly_text_to_copy(browser, server, slug):
+    context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"/quotes/{slug}-q1")
+        box = page.locator("textarea.citation")
+        expect(box).to_be_visible()
+        expect(box).to_have_attribute("readonly", "")
+        assert re.search(r"Accessed \d{1,2} [A-Z][a-z]+ \d{4}\.$", box.input_value())
+        expect(page.locator("button.copy-citation")).to_be_hidden()  # a button that could do nothing
+    finally:
+        context.close()

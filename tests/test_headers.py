@@ -121,7 +121,7 @@ async def test_public_origin_from_configuration(db_path, metadata, monkeypatch):
     await ds.invoke_startup()
     quote = (await ds.client.get(PAGES["quote json"], headers={"host": "evil.example"})).json()
     assert quote["urls"]["canonical"] == f"https://facts.example.org/quotes/{SLUG}-q1"
-    assert quote["citation"].endswith(f"https://facts.example.org/quotes/{SLUG}-q1")
+    assert f"https://facts.example.org/quotes/{SLUG}-q1. Accessed " in quote["citation"]
     page = (await ds.client.get(PAGES["quote"])).text
     assert f'content="https://facts.example.org/quotes/{SLUG}-q1"' in page
     table = (await ds.client.get("/facts/quotes.json?_size=1")).json()

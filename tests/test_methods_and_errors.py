@@ -334,14 +334,18 @@ async def test_bad_request_json_says_what_was_wrong(ds):
 
 
 async def test_snippet_markers_cannot_be_data(ds):
-    """Matches are between U+0002 and U+0003; brackets in the text stay text, every <mark> is
-    closed, and the markup in the data is escaped."""
-    snippet_html = plugin(ds, "cell_links.py").snippet_html
-    assert str(snippet_html("a ⟦b⟧ \x02Chávez\x03 <i>")) == "a ⟦b⟧ <mark>Chávez</mark> &lt;i&gt;"
-    assert str(snippet_html("\x02open")) == "<mark>open</mark>"
-    assert str(snippet_html("stray\x03 end")) == "stray end"
+    """Matches are found from U+0002 and U+0003; brackets in the text stay text, every <mark>
+    is closed, the markup in the data is escaped, and no marker reaches JSON."""
+    snippets = plugin(ds, "search_snippets.py")
+    marked = "a ⟦b⟧ \x02Chávez\x03 <i>"
+    assert snippets.snippet_matches(marked) == "[[6, 12]]"
+    assert str(snippets.snippet_html("a ⟦b⟧ Chávez <i>", "[[6, 12]]")) == "a ⟦b⟧ <mark>Chávez</mark> &lt;i&gt;"
+    assert snippets.snippet_matches("\x02open") == "[[0, 4]]"
+    assert snippets.snippet_matches("stray\x03 end") == "[]"
+    assert str(snippets.snippet_html("<b>", "[[0, 9], [2, 1], [0, 1], [0, 2]]")) == "<mark>&lt;</mark>b&gt;"
     found = (await ds.client.get("/facts/search.json?q=Chavez&_shape=array")).json()
-    assert found and all("⟦" not in row["snippet"] and "\x02" in row["snippet"] for row in found)
+    assert found and all("⟦" not in row["snippet"] and "\x02" not in row["snippet"] for row in found)
+
 
 
 async def test_a_number_thousands_of_digits_long_is_a_400(ds):

@@ -166,7 +166,7 @@ async def test_about_page(ds):
 
 async def test_quote_ids_in_the_quotes_table_link_to_quote_pages(ds, slug):
     page = (await ds.client.get("/facts/quotes")).text
-    links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="quote-page-link" href="/quotes/\1"', page)
+    links = re.findall(r'<td class="col-id type-pk"><a href="/facts/quotes/([\w-]+)">\1</a> <a class="own-page-link" href="/quotes/\1"', page)
     assert len(links) == 21 and f"{slug}-q1" in links
 
 
@@ -214,3 +214,133 @@ async def test_pages_without_the_facts_database_are_404_not_500(db_path, tmp_pat
     elsewhere = Datasette([str(other)], plugins_dir=ds.plugins_dir, template_dir=ds.template_dir)
     response = await elsewhere.client.get("/quotes/peru-severs-relations-chavez-asylum-q1")
     assert response.status_code == 404 and "the database named &#39;facts&#39;" in response.text
+
+
+# --- the pages of issue 16: no empty headings, no repeated headline, citation date, titles ---
+
+NEW_SLUG = "council-meets-on-monday"
+NEW_ARTICLE = "Council meets on Monday\nThe city council met on Monday. Jo Rivera read the minutes.\n"
+NEW_FACTS = """\
+article:
+  headline: Council meets on Monday
+  headline_source: article
+  language: en
+  review: draft
+people:
+  - id: jo-rivera
+    name: Jo Rivera
+    names: [Jo Rivera]
+quotes: []
+"""
+
+
+@pytest.fixture(scope="module")
+def new_article_db(tmp_path_factory, seeds_dir, write_article):
+    """The seeds plus an article as `add` drafts it: its first line is its headline, and it has
+    no quotes and no editorial notes; it names a person who says nothing."""
+    import shutil
+
+    import build_db
+
+    tmp = tmp_path_factory.mktemp("new-article")
+    shutil.copytree(seeds_dir, tmp / "seeds")
+    write_article(tmp / "seeds", NEW_SLUG, NEW_ARTICLE, NEW_FACTS)
+    build_db.build(tmp / "seeds", tmp / "facts.db")
+    return tmp / "facts.db"
+
+
+async def test_new_article_has_no_empty_heading_and_no_repeated_headline(new_article_db, serve_db):
+    ds = serve_db(new_article_db)
+    page = (await ds.client.get(f"/articles/{NEW_SLUG}")).text
+    body = page.split("<body", 1)[1]
+    assert body.count("Council meets on Monday") == 1  # the heading only, which is paragraph 1
+    assert '<h1 class="article-paragraph" id="p1">Council meets on Monday</h1>' in body
+    assert 'id="p2">The city council met on Monday.' in page.replace('<a class="mention mention-person" href="/speakers/jo-rivera">', "") and 'id="p1">Council' not in page.split("</h1>")[1]
+    assert "Editorial notes" not in page
+    assert "0 of 0" not in page and "all 0 quotes" not in page
+    assert "drafted this article's facts" in page
+    # the data keep the stored paragraphs and say which one is the headline
+    data = (await ds.client.get(f"/articles/{NEW_SLUG}.json")).json()
+    assert [p["position"] for p in data["paragraphs"]] == [1, 2] and data["headline_paragraph"] == 1
+
+
+async def test_article_with_a_headline_of_its_own_keeps_paragraph_1(ds, slug):
+    data = (await ds.client.get(f"/articles/{slug}.json")).json()
+    assert data["headline_paragraph"] is None  # an editorial headline is not in the text
+    page = (await ds.client.get(f"/articles/{slug}")).text
+    assert '<p class="article-paragraph" id="p1">' in page and "Editorial notes" in page
+
+
+async def test_speaker_without_quotes_or_roles_has_no_empty_heading(new_article_db, serve_db):
+    ds = serve_db(new_article_db)
+    page = (await ds.client.get("/speakers/jo-rivera")).text
+    assert "<h2>Roles</h2>" not in page
+    assert '<ol class="speaker-quotes"' not in page and "quoted in none" in page
+
+
+def accessed_dates():
+    """'Accessed 6 December 2026' for today (UTC), and tomorrow in case a test runs over midnight."""
+    from datetime import datetime, timedelta, timezone
+
+    today = datetime.now(timezone.utc).date()
+    return [f"Accessed {d.day} {d:%B} {d.year}." for d in (today, today + timedelta(days=1))]
+
+
+async def test_citation_carries_the_access_date(ds, slug):
+    data = (await ds.client.get(quote_url(slug, "q1", ".json"))).json()
+    assert any(data["citation"].endswith(f"q1. {date}") for date in accessed_dates()), data["citation"]
+    page = html.unescape((await ds.client.get(quote_url(slug, "q1"))).text)
+    citation = re.search(r'<textarea class="citation"[^>]*readonly[^>]*>([^<]*)</textarea>', page).group(1)
+    assert citation == data["citation"]
+    assert any(citation.endswith(date) for date in accessed_dates())
+    # the Copy button is hidden until its script shows it; the script is the site's own file
+    assert '<button type="button" class="copy-citation" hidden>Copy citation</button>' in page
+    assert '<script src="/assets/citation.js"></script>' in page
+    assert "onclick" not in page
+
+
+async def test_saved_queries_have_titles_not_sql_and_fold_their_sql(ds, metadata):
+    for name, query in metadata["databases"]["facts"]["queries"].items():
+        page = (await ds.client.get(f"/facts/{name}")).text
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert html.unescape(title) == f"{query['title']} – facts", name
+        assert 'id="sql-query"' not in page and "_show_sql=1" in page, name
+        shown = (await ds.client.get(f"/facts/{name}?_show_sql=1")).text
+        assert 'id="sql-query"' in shown, name
+
+
+def test_no_template_is_a_copy_of_datasettes(tmp_path):
+    """A template named like one of Datasette's must extend it ({% extends "default:..." %})
+    and override blocks; none may replace it with a copy."""
+    from pathlib import Path
+
+    import datasette
+
+    ours = Path(__file__).parent.parent / "templates"
+    theirs = {p.relative_to(Path(datasette.__file__).parent / "templates").as_posix()
+              for p in (Path(datasette.__file__).parent / "templates").rglob("*.html")}
+    for path in ours.rglob("*.html"):
+        name = path.relative_to(ours).as_posix()
+        if name in theirs:
+            assert path.read_text().lstrip().startswith(f'{{% extends "default:{name}" %}}'), name
+        for their_name in theirs:
+            their_text = (Path(datasette.__file__).parent / "templates" / their_name).read_text()
+            lines = [line.strip() for line in their_text.splitlines() if len(line.strip()) > 60]
+            copied = [line for line in lines if line in path.read_text()]
+            assert len(copied) < 3, f"{name} repeats {their_name}: {copied[:3]}"
+
+
+@pytest.mark.parametrize("path", ["/", "/facts", "/facts/quotes", "/facts/search", "/quotes/peru-severs-relations-chavez-asylum-q1", "/about", "/-/versions"])
+async def test_every_page_links_the_site_stylesheet(ds, path):
+    page = (await ds.client.get(path)).text
+    assert '<link rel="stylesheet" href="/assets/site.css">' in page
+
+
+async def test_assets_are_served_and_nothing_else(ds):
+    css = await ds.client.get("/assets/site.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "overflow-wrap" in css.text
+    script = await ds.client.get("/assets/citation.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    for path in ["/assets/missing.css", "/assets/..%2Fquote.html", "/assets/site.html", "/assets/%2E%2E/%2E%2E/metadata.yml"]:
+        assert (await ds.client.get(path)).status_code in (302, 404), path  # 302: Datasette's own redirect of %2F

@@ -2,6 +2,8 @@
 exports JSON and CSV with accents and curly quotes intact."""
 import csv
 import io
+import json
+import re
 import urllib.parse
 
 import pytest
@@ -32,11 +34,31 @@ async def test_saved_query_opens_without_parameters(ds, name):
     assert (await rows(ds, name)), f"{name} shows nothing without parameters"
 
 
-@pytest.mark.parametrize("q,expected", [("Chavez", "\x02Chávez\x03"), ("alvarez", "\x02Álvarez\x03"), ("caracas convention", "\x02Caracas\x03 \x02Convention\x03")])
+@pytest.mark.parametrize("q,expected", [("Chavez", ["Chávez"]), ("alvarez", ["Álvarez"]), ("caracas convention", ["Caracas", "Convention"])])
 async def test_search_is_accent_insensitive_and_marks_matches(ds, q, expected):
     found = await rows(ds, "search", q=q)
-    assert found and all(expected in row["snippet"] for row in found)
+    assert found
+    for row in found:
+        matched = [row["snippet"][start:end] for start, end in json.loads(row["matches"])]
+        assert all(word in matched for word in expected), (row["snippet"], matched)
     assert {row["type"] for row in found} <= {"quote", "paragraph"}
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@pytest.mark.parametrize("q", ["Chavez", "caracas convention", ""])
+async def test_search_json_and_csv_carry_no_control_characters(ds, q):
+    """The snippet's match markers (U+0002, U+0003) stay inside the query: JSON and CSV get
+    plain text, and HTML still marks the matched words."""
+    query = urllib.parse.urlencode({"q": q})
+    for export in (f"search.json?{query}", f"search.json?_shape=array&{query}", f"search.csv?{query}"):
+        text = (await ds.client.get(f"/facts/{export}")).text
+        assert text and not CONTROL.search(text), export
+    page = (await ds.client.get(f"/facts/search?{query}")).text
+    assert not CONTROL.search(page)
+    if q:
+        assert "<mark>" in page.split("<tbody>")[1]
 
 
 async def test_search_marks_render_as_html(ds):
