@@ -48,7 +48,8 @@ def write(db, metadata_path=METADATA):
     for table, columns in declared(metadata).items():
         for column in columns:
             if column not in db[table].columns_dict:
-                raise BuildError(f"{Path(metadata_path).name}: tables.{table}.facets: {column} is not a column of {table}")
+                raise BuildError("unknown_column", f"{column} is not a column of {table}", file=Path(metadata_path).name,
+                                 section=f"tables.{table}.facets", field=column)
             db.execute(
                 f"insert into [{TABLE}] select ?, ?, row_number() over (order by count(*) desc, [{column}]), "
                 f"[{column}], count(*) from [{table}] where [{column}] is not null group by [{column}] "

@@ -7,7 +7,7 @@ template context.
 from datetime import datetime, timezone
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette import NotFound, Response
 from markupsafe import Markup
 
 from article_facts.origin import public_url

@@ -5,7 +5,7 @@ by plugins and templates/pages/ do not, so the footer would lose the licence, so
 About links.
 """
 from datasette import hookimpl
-from datasette.version import __version__
+from datasette import __version__
 
 
 @hookimpl

@@ -7,7 +7,7 @@ extra_css_urls hook; the citation script is linked only from the quote page.
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette import NotFound, Response
 
 ASSETS = Path(__file__).parent.parent / "templates" / "assets"
 CONTENT_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
