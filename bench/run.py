@@ -17,7 +17,9 @@ import argparse
 import asyncio
 import csv
 import datetime
+import functools
 import html
+import importlib.util
 import json
 import os
 import platform
@@ -200,7 +202,9 @@ def targets(info, metadata):
         for label, params in variants:
             qs = urllib.parse.urlencode(params)
             ours = f"/facts/{name}" + (f"?{qs}" if qs else "")
-            plain = "/facts?" + urllib.parse.urlencode(dict(sql=sql, **params))
+            # plain Datasette lacks our plugin's SQL function: its argument stands in for it
+            plain_sql = sql.replace("snippet_matches(", "(")
+            plain = "/facts?" + urllib.parse.urlencode(dict(sql=plain_sql, **params))
             out.append((f"saved query {name}{label}", ours, plain, ", ".join(f"{k}={v}" for k, v in params.items() if k != "q")))
     for view in ("quotes_per_speaker", "quotes_per_verb", "mentions_per_entity"):
         out.append((f"chart view {view}", f"/facts/{view}", f"/facts/{view}", ""))
@@ -212,11 +216,15 @@ def targets(info, metadata):
 
 
 def canned_sql(plan, metadata):
-    """(target name, SQL, parameters) of each saved-query target, from its plain URL."""
-    for name, _, plain_path, _ in plan:
+    """(target name, SQL, parameters) of each saved-query target: our saved SQL, with the
+    parameters of its plain URL."""
+    queries = metadata["databases"]["facts"].get("queries", {})
+    for name, our_path, plain_path, _ in plan:
         if plain_path.startswith("/facts?"):
             params = dict(urllib.parse.parse_qsl(plain_path.split("?", 1)[1], keep_blank_values=True))
-            yield name, params.pop("sql"), params
+            params.pop("sql")
+            query = queries[our_path.split("?", 1)[0].rsplit("/", 1)[1]]
+            yield name, query["sql"] if isinstance(query, dict) else query, params
 
 
 def json_path(path):
@@ -346,10 +354,21 @@ async def page_sql(base, path):
             and not t.get("error")]
 
 
+@functools.cache
+def search_snippets_plugin():
+    """plugins/search_snippets.py, whose prepare_connection gives our SQL function
+    snippet_matches() to every connection Datasette opens (plugins are not importable)."""
+    spec = importlib.util.spec_from_file_location("search_snippets", ROOT / "plugins" / "search_snippets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def time_sql(db_path, statements, repeat=5, rows=None):
     """Median time to run the statements and fetch their rows (at most `rows` each, as
     Datasette fetches a canned query's max_returned_rows + 1)."""
     conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    search_snippets_plugin().prepare_connection(conn)
     runs = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -417,9 +436,10 @@ async def measure_server(server, paths, args, csv_rows_expected, client_counts=(
 async def run(args):
     work = Path(args.work).resolve()
     seeds, db, rows_dir, base_db = work / "seeds", work / "facts.db", work / "rows", work / "baseline.db"
-    if work.exists():
+    reuse = args.reuse_db and db.is_file()
+    if work.exists() and not reuse:
         subprocess.run(["rm", "-rf", str(work)], check=True)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     report = {"n": args.articles, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "commit": git_commit(), "machine": machine(), "load_start": os.getloadavg()[0]}
 
@@ -430,8 +450,12 @@ async def run(args):
     else:
         print(f"bench: synthesising {args.articles} articles", file=sys.stderr, flush=True)
         report["synth"] = measured([sys.executable, "bench/synth.py", "--articles", str(args.articles), "--out", str(seeds), "--seed", str(args.seed)])
-    print("bench: building with build_db.py", file=sys.stderr, flush=True)
-    report["build"] = measured([sys.executable, "build_db.py", "--seeds", str(seeds), "--db", str(db)])
+    if reuse:  # built by an earlier run of this command (its build is not timed here)
+        report["build"] = None
+        report["built_at"] = datetime.datetime.fromtimestamp(db.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    else:
+        print("bench: building with build_db.py", file=sys.stderr, flush=True)
+        report["build"] = measured([sys.executable, "build_db.py", "--seeds", str(seeds), "--db", str(db)])
     report["db_mib"] = db.stat().st_size / 2**20
     report["baseline"] = None
     if not args.no_baseline:
@@ -527,13 +551,16 @@ async def run(args):
 
 def build_rows(report):
     """The build table's rows: synth and the baseline only when this run made them."""
-    build_s, build_mib, build_tree_mib = report["build"]
     rows = []
     if report["synth"]:
         synth_s, synth_mib, synth_tree_mib = report["synth"]
         rows.append(f"| synth.py (not part of the build) | {synth_s:,.1f} s | {synth_mib:,.0f} MiB | {synth_tree_mib:,.0f} MiB |")
     else:
         rows.append("| synth.py (not part of the build) | not run: `--seeds` reused an archive synthesised before | | |")
+    if report["build"] is None:
+        rows.append(f"| build_db.py | not run: `--reuse-db` served the database built at {report['built_at']} | | |")
+        return rows
+    build_s, build_mib, build_tree_mib = report["build"]
     rows.append(f"| build_db.py | {build_s:,.1f} s | {build_mib:,.0f} MiB | {build_tree_mib:,.0f} MiB |")
     if report["baseline"]:
         base_s, base_mib, base_tree_mib = report["baseline"]
@@ -673,6 +700,7 @@ def main():
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seeds", help="build this archive (synthesised before) instead of synthesising --articles")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare insert_all baseline of the build")
+    parser.add_argument("--reuse-db", action="store_true", help="serve the --work folder's facts.db (and its exports) if an earlier run built it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", default="bench/work")
     parser.add_argument("--out", default="bench/results.md")
