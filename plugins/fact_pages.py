@@ -43,7 +43,9 @@ order by position
 """
 # The parts of a quote split around its attribution, first to last, whichever part is asked
 # for: up the continues_id links to the first part, then down (each part is continued at most
-# once, and a part always follows the one it continues: the build checks both).
+# once, and a part always follows the one it continues: the build checks both). `indexed by`:
+# where no quote continues another, ANALYZE rates the continues_id index useless and SQLite
+# scanned every quote (160 ms a quote page at 1M quotes) instead of one index lookup.
 QUOTE_PARTS_SQL = """
 with recursive up(id, continues_id, depth) as (
   select id, continues_id, 0 from quotes where id = :id
@@ -53,7 +55,8 @@ with recursive up(id, continues_id, depth) as (
 down(id, depth) as (
   select id, 0 from (select id from up order by depth desc limit 1)
   union all
-  select q.id, down.depth + 1 from quotes q join down on q.continues_id = down.id where down.depth < 100
+  select q.id, down.depth + 1 from quotes q indexed by idx_quotes_continues_id join down on q.continues_id = down.id
+  where down.depth < 100
 )
 select q.id, q.text, q.kind, q.start, q.[end], q.paragraph_id from down join quotes q on q.id = down.id
 order by down.depth
