@@ -426,3 +426,15 @@ def test_add_checks_the_slug(slug, expected, tmp_path, seeds_dir):
     else:
         assert result.returncode == 0, result.stderr
         assert (seeds / slug / "facts.yml").exists()
+
+
+@pytest.mark.parametrize("text,headline,source", [
+    ("Council passes budget\n\nThe council passed the budget on Monday.\n", "Council passes budget", "article"),
+    ("The council passed the budget on Monday, ending a long fight over parks.\n",
+     "The council passed the budget on Monday, ending a long fight over parks.", "editorial"),
+])
+def test_a_headline_the_text_does_not_give_is_editorial(text, headline, source):
+    """With no headline line, the draft's stand-in (the start of paragraph 1) is ours, not
+    the article's: headline_source 'editorial', so pages mark it as such."""
+    section = draft.article_section(text)
+    assert (section["headline"], section["headline_source"]) == (headline, source)

@@ -34,6 +34,16 @@ async def test_saved_query_opens_without_parameters(ds, name):
     assert (await rows(ds, name)), f"{name} shows nothing without parameters"
 
 
+@pytest.mark.parametrize("name", QUERIES)
+async def test_saved_query_page_states_licence_source_and_about(ds, metadata, name):
+    """A saved query's page shows its own metadata only: it must carry the site's licence,
+    source and About link like every other page (metadata.yml repeats them by alias)."""
+    html = (await ds.client.get(f"/facts/{name}")).text
+    for key in ("license", "source"):
+        assert metadata[key].replace("'", "&#39;") in html, (name, key)
+    assert f'href="{metadata["license_url"]}"' in html and f'href="{metadata["about_url"]}"' in html
+
+
 @pytest.mark.parametrize("q,expected", [("Chavez", ["Chávez"]), ("alvarez", ["Álvarez"]), ("caracas convention", ["Caracas", "Convention"])])
 async def test_search_is_accent_insensitive_and_marks_matches(ds, q, expected):
     found = await rows(ds, "search", q=q)

@@ -350,11 +350,12 @@ def article_section(text):
     first = next(line for line in text.split("\n") if line.strip()).strip()
     notes = []
     if len(first) <= 150 and not first.endswith((".", "”", '"')):
-        headline = first
+        headline, source = first, "article"
         notes.append("headline is the text's first line")
-    else:
+    else:  # a stand-in the text does not give as a headline: ours, so 'editorial'
         cut = first[:120]
         headline = cut.rsplit(" ", 1)[0] if len(first) > 120 and " " in cut else cut
+        source = "editorial"
         notes.append("the text has no headline line: this is the start of its first paragraph; write one")
     dateline = None
     lines = [line.strip() for line in text.split("\n") if line.strip()][:2]
@@ -366,7 +367,7 @@ def article_section(text):
     language = guess_language(text)
     if language == "und":
         notes.append("language not recognised")
-    return {"headline": headline, "headline_source": "article", "dateline": dateline,
+    return {"headline": headline, "headline_source": source, "dateline": dateline,
             "language": language, "published": None, "review": "draft",
             "review_note": "; ".join(notes + ["no publication date recorded"])}
 

@@ -7,8 +7,8 @@ runs), X-Content-Type-Options nosniff, frame-ancestors 'none' with
 X-Frame-Options DENY, and Referrer-Policy no-referrer (shared query URLs stay private).
 
 Caching: when every served database is immutable, a 200 carries an ETag made of the site
-version (each database's content hash, our plugins, templates, metadata, settings and the
-Datasette and plugin versions) and the URL, with `Cache-Control: public, max-age=N,
+version (each database's content hash, our plugins, templates and package (with production's
+settings), metadata and the Datasette and plugin versions) and the URL, with `Cache-Control: public, max-age=N,
 must-revalidate` (N from plugins.article-facts.cache_max_age, default 0): a CDN keeps the page
 and revalidates, a matching If-None-Match gets a 304 without touching the database, and a
 rebuilt database changes every ETag, so nothing stale is served. Mutable databases (`make
@@ -30,6 +30,8 @@ from pathlib import Path
 from datasette import __version__ as datasette_version
 
 from article_facts.web.inline_scripts import trusted_scripts
+
+PACKAGE = Path(__file__).resolve().parent.parent  # article_facts/
 
 # datasette-vega (vega 4) compiles chart expressions with Function(), and its bundle, loaded on
 # every page, calls Function() when it loads: 'unsafe-eval' is the one concession to it.
@@ -157,10 +159,11 @@ class SiteState:
                 pass
         code = [
             datasette_version, plugin_versions,
-            files_fingerprint(ds.plugins_dir, ds.template_dir, *(p for _, p in ds.static_mounts)),
+            # our code: the plugins and templates served, and this package, whose serve.py
+            # holds production's settings (a mutable `make serve` has no ETags at all)
+            files_fingerprint(ds.plugins_dir, ds.template_dir, PACKAGE),
             json.dumps(ds.metadata(), sort_keys=True, default=str),
             json.dumps(ds.plugin_config("article-facts"), sort_keys=True, default=str),
-            json.dumps(ds.settings_dict(), sort_keys=True, default=str),
         ]
         return site_version(hashes, code)
 
