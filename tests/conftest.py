@@ -96,6 +96,23 @@ SERVER_START_SECONDS = 20
 expect.set_options(timeout=TIMEOUT_MS)
 
 
+async def asgi_send(app, scope):
+    """One request straight into an ASGI app, no client in between (raw Host headers, raw
+    paths): (status, headers, body bytes)."""
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], start["headers"], body
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 import pytest
 from datasette.app import Datasette
 
-from conftest import ROOT
+from conftest import ROOT, asgi_send
 
 SEED = int(os.environ.get("FUZZ_SEED", "8"))
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "2000"))
@@ -159,18 +159,8 @@ async def asgi_request(app, method, raw_path, query_string):
         "query_string": query_string.encode("latin-1", "replace"), "root_path": "",
         "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 1), "server": ("localhost", 80),
     }
-    messages = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        messages.append(message)
-
-    await app(scope, receive, send)
-    start = next(m for m in messages if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    return start["status"], body[:300]
+    status, _, body = await asgi_send(app, scope)
+    return status, body[:300]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from datasette.app import Datasette
 
 from article_facts.web import inline_scripts, response_headers
-from conftest import ROOT, SLUG
+from conftest import ROOT, SLUG, asgi_send
 
 PAGES = {
     "index": "/",
@@ -229,18 +229,8 @@ async def asgi_get(app, path, host_headers):
         "root_path": "", "headers": [(b"host", h) for h in host_headers],
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8001),
     }
-    messages = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        messages.append(message)
-
-    await app(scope, receive, send)
-    start = next(m for m in messages if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    return start["status"], start["headers"], body.decode("utf-8")
+    status, headers, body = await asgi_send(app, scope)
+    return status, headers, body.decode("utf-8")
 
 
 @pytest.mark.parametrize("host", HOSTILE_HOSTS, ids=lambda h: h.decode("utf-8", "replace"))
