@@ -40,7 +40,7 @@ def cli(ctx, seeds_dir, db_path, check):
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default="facts.db", show_default=True, help="The built database to add to")
 def append_command(folder, db_path):
-    """Add one new article (a seeds/<slug> folder) to a built database in seconds, instead of
+    """Add one new article (a seeds/<slug> folder) to a built database, instead of
     rebuilding everything: the result holds what a full build would."""
     try:
         article_id = append(folder, db_path)

@@ -67,7 +67,7 @@ def build(seeds_dir, db_path):
 
 
 def append(folder, db_path):
-    """Add one new article folder to the database at db_path in seconds, without rebuilding:
+    """Add one new article folder to the database at db_path without rebuilding:
     a copy of the database gets the article's rows, its merged people, organizations and
     countries, their full-text rows and fresh counts, then replaces db_path atomically. The
     result holds what a full build of the seeds with the article would hold (rowids aside)."""
