@@ -82,6 +82,7 @@ def parse_article(folder):
     tables = {name: [] for name in TABLES}
     tables["articles"].append({
         "id": article_id, **fields_row("article", meta, article_id), "body": body, "paragraph_count": len(paragraphs),
+        "published_year": (meta.get("published") or "")[:4] or None,
     })
     if meta.get("published_as_written"):
         locate(body, meta["published_as_written"], {"file": facts_path, "section": "article",

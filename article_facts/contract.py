@@ -19,7 +19,7 @@ DATABASE_NAME = "facts"
 class Field:
     """A facts.yml field and the column it becomes (none when description is None).
 
-    kind: text, date (YYYY, YYYY-MM or YYYY-MM-DD), names (a list of name forms, stored as a
+    kind: text, date (YYYY, YYYY-MM or YYYY-MM-DD), url (an absolute http or https address), names (a list of name forms, stored as a
     JSON list: the entry's name when none are given), or count (a whole number from 1).
     references: the section whose ids the field names; its column is the field's name plus
     "_id" and is a foreign key. with_target: an entry whose referenced entry is dropped goes
@@ -153,6 +153,11 @@ CONTRACT = (
         Column("body", "The article text, byte for byte as received (curly quotes, accents, line breaks)."),
         Column("paragraph_count", "Number of paragraphs (non-empty lines) in body.", int),
         *REVIEW,
+        Field("url", "The article's address on its outlet's site (http or https), empty where unknown.", kind="url"),
+        Field("outlet", "The publication or site that published the article, empty where unknown."),
+        Field("author", "Byline, as the article or its page gives it, empty where unknown."),
+        Column("published_year", "Year of the publication date (the first four characters of published), empty "
+               "where published is; the articles' facet by year."),
     )),
     Table("paragraphs", (
         Column("id", "{article slug}-p{position}"),

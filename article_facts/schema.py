@@ -3,6 +3,7 @@
 The checks against the article text are in text.py."""
 import datetime
 import re
+import urllib.parse
 
 from . import contract
 from .errors import BuildError, entry_label as label_of
@@ -18,6 +19,7 @@ TOP_LEVEL = set(SECTIONS) | {contract.NOT_MENTIONS}
 REFERENCES = contract.references()
 # \Z, not $: "$" also matches before a final newline, so "q1\n" would pass as an id.
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z", re.ASCII)
+URL_RE = re.compile(r"^https?://[^\s<>\"\\^`{|}]+\Z", re.IGNORECASE)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
 # An article's slug names its folder (a file name holds at most 255 bytes, less on some file
@@ -49,6 +51,7 @@ class Rules:
         self.enums = {name: set(field.enum) for name, field in declared.fields.items() if field.enum}
         self.required = declared.required_fields
         self.dates = [name for name, kind in self.kinds.items() if kind == "date"]
+        self.urls = [name for name, kind in self.kinds.items() if kind == "url"]
 
 
 RULES = {name: Rules(section) for name, section in SECTIONS.items()}
@@ -75,6 +78,18 @@ def valid_date(value):
     except ValueError:
         return False
     return True
+
+
+def valid_url(value):
+    """An absolute http or https address with a host and no spaces: the only kind a page may
+    link to (a javascript: or data: address would run in the reader's browser)."""
+    if not isinstance(value, str) or not URL_RE.match(value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def validate_entry(path, section, at, entry):
@@ -110,6 +125,9 @@ def validate_entry(path, section, at, entry):
         if allowed and value not in allowed:
             choices = ", ".join(sorted(allowed))
             raise error("not_in_enum", f"field '{field}' is '{value}', expected one of {choices}", field)
+    for field in rules.urls:
+        if entry.get(field) and not valid_url(entry[field]):
+            raise error("bad_url", f"field '{field}' must be an http or https address", field)
     for field in rules.dates:
         if entry.get(field) and not valid_date(entry[field]):
             raise error("bad_date", f"field '{field}' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD", field)
