@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
-from ..schema import shown_slug, slug_problem
+from ..schema import shown_slug, slug_problem, valid_date, valid_url
 
 SITE = "http://127.0.0.1:8001"
 
@@ -51,14 +51,39 @@ def extract_command(article, seeds_dir, output, slug):
     click.echo(f"wrote {output}: {draft.summary(result.facts)}", err=True)
 
 
+def checked_given(headline, published, url, outlet, author):
+    """The article fields given as options, or a one-line error naming the option (before
+    anything is read or written): one line of text each, a real date, an http(s) URL."""
+    given = {"headline": headline, "published": published, "url": url, "outlet": outlet, "author": author}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if not value.strip() or any(ch < " " or ch == "\x7f" for ch in value):
+            raise click.ClickException(f"--{name}: must be one line of text, not empty")
+        given[name] = value.strip()
+    if given["published"] is not None and not valid_date(given["published"]):
+        raise click.ClickException(f"--published '{given['published'][:40]}': must be a real date as YYYY-MM-DD "
+                                   "(or YYYY-MM, YYYY)")
+    if given["url"] is not None and not valid_url(given["url"]):
+        raise click.ClickException(f"--url '{given['url'][:80]}': must be an http or https address")
+    return {name: value for name, value in given.items() if value is not None}
+
+
 @click.command("add")
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True, help="The seeds folder to add to")
 @click.option("--slug", default=None, help="Folder name (default: from the file name or first line)")
-def add_command(article, seeds_dir, slug):
+@click.option("--headline", default=None, help="The headline (default: the text's first line)")
+@click.option("--published", default=None, metavar="YYYY-MM-DD",
+              help="Publication date (default: the dateline's date, if it gives one)")
+@click.option("--url", default=None, help="The article's address (http or https)")
+@click.option("--outlet", default=None, help="The publication or site")
+@click.option("--author", default=None, help="The byline")
+def add_command(article, seeds_dir, slug, headline, published, url, outlet, author):
     """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check it with the
     archive (the new article, and the archive's entities and ids it meets; folders changed since
     the last add are checked again, unchanged ones are not read: see archive_index)."""
+    given = checked_given(headline, published, url, outlet, author)
     draft = load_drafting()
     check_slug(slug)
     seeds_dir = Path(seeds_dir)
@@ -80,7 +105,7 @@ def add_command(article, seeds_dir, slug):
     except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
         raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
     try:
-        result = run_draft(draft, article, seeds_dir, slug, index)
+        result = run_draft(draft, article, seeds_dir, slug, index, given=given)
         counts = add_checked(index, article, folder, result.yaml)
     except KeyboardInterrupt:  # the folder is gone again and the index rolled back
         raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
@@ -121,11 +146,11 @@ def add_checked(index, article, folder, facts_yaml):
         raise
 
 
-def run_draft(draft, article, seeds_dir, slug, index=None):
+def run_draft(draft, article, seeds_dir, slug, index=None, given=None, origins=None):
     """The draft, or a one-line error: a text the extractor cannot handle must never end in a
     traceback (the error names the file so it can be reported)."""
     try:
-        return draft.make_draft(article, seeds_dir, slug, index=index)
+        return draft.make_draft(article, seeds_dir, slug, index=index, given=given, origins=origins)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))
     except Exception as e:  # a bug in the extractor: one line, not a traceback

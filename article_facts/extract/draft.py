@@ -24,7 +24,7 @@ from ..contract import FACTS_ORDER, SECTIONS, SHARED
 from ..errors import BuildError
 from ..reading import read_article
 from ..safe_text import check_article_text
-from ..schema import MAX_SLUG_LENGTH, REFERENCES, SLUG_RE
+from ..schema import MAX_SLUG_LENGTH, REFERENCES, SLUG_RE, valid_date
 from ..text import find_mentions, split_paragraphs
 from . import entities
 from .entities import occurs, slugify
@@ -367,9 +367,71 @@ def article_section(text):
     language = guess_language(text)
     if language == "und":
         notes.append("language not recognised")
-    return {"headline": headline, "headline_source": source, "dateline": dateline,
-            "language": language, "published": None, "review": "draft",
-            "review_note": "; ".join(notes + ["no publication date recorded"])}
+    published = dateline_date(dateline)
+    section = {"headline": headline, "headline_source": source, "dateline": dateline,
+               "language": language, "published": published}
+    if published:
+        section["published_note"] = "From the dateline."
+    return {**section, "review": "draft",
+            "review_note": "; ".join(notes + ([] if published else ["no publication date recorded"]))}
+
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan", "enero"), ("february", "feb", "febrero"), ("march", "mar", "marzo"),
+    ("april", "apr", "abril"), ("may", "mayo"), ("june", "jun", "junio"), ("july", "jul", "julio"),
+    ("august", "aug", "agosto"), ("september", "sep", "sept", "septiembre", "setiembre"),
+    ("october", "oct", "octubre"), ("november", "nov", "noviembre"), ("december", "dec", "diciembre"),
+), 1) for name in names}
+DATELINE_DATES = (  # (pattern, the groups' order: year, month, day)
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
+    (re.compile(r"\b([A-Za-z]+)\.? (\d{1,2}),? (\d{4})\b"), "mdy"),  # March 3, 2024
+    (re.compile(r"\b(\d{1,2})(?: de)? ([A-Za-z]+)\.?(?: de)? (\d{4})\b"), "dmy"),  # 3 March 2024, 3 de marzo de 2024
+)
+
+
+def dateline_date(dateline):
+    """The calendar date a dateline carries ("WASHINGTON, March 3, 2024"), as YYYY-MM-DD, or
+    None: a date without its year (or that does not exist) sets nothing."""
+    for pattern, order in DATELINE_DATES:
+        for match in pattern.finditer(dateline or ""):
+            parts = dict(zip(order, match.groups()))
+            month = parts["m"] if parts["m"].isdigit() else MONTHS.get(parts["m"].lower())
+            if month is None:
+                continue
+            value = f"{parts['y']}-{int(month):02d}-{int(parts['d']):02d}"
+            if valid_date(value):
+                return value
+    return None
+
+
+GIVEN = "given to build_db.py add"
+ARTICLE_GIVEN = ("headline", "published", "url", "outlet", "author")  # what `add` may give or override
+
+
+def with_given(section, text, given, origins=None):
+    """The drafted article section with fields given from outside the text (options, a web
+    page's metadata): a given headline is the article's own where the text has it, else
+    'editorial'; a given date replaces the dateline's. origins: field -> where it came from
+    (default: given to build_db.py add), for the notes."""
+    section = dict(section)
+    origins = origins or {}
+    given = {name: value for name, value in (given or {}).items() if value}
+    notes = [note for note in (section.get("review_note") or "").split("; ") if note]
+    if "headline" in given:
+        section["headline"] = given["headline"]
+        section["headline_source"] = "article" if given["headline"] in text else "editorial"
+        notes = [note for note in notes if not note.startswith(("headline is", "the text has no headline"))]
+        notes.append(f"headline {origins.get('headline', GIVEN)}" + ("" if given["headline"] in text else " (not in the text)"))
+    if "published" in given:
+        section["published"] = given["published"]
+        section["published_note"] = f"Publication date {origins.get('published', GIVEN)}."
+        notes = [note for note in notes if note != "no publication date recorded"]
+    review = {key: section.pop(key) for key in ("review", "review_note") if key in section}
+    for name in ("url", "outlet", "author"):
+        if name in given:
+            section[name] = given[name]
+    review["review_note"] = "; ".join(notes) or None
+    return {**section, **{key: value for key, value in review.items() if value is not None}}
 
 
 STOPWORDS = {
@@ -955,16 +1017,18 @@ class Draft:
     yaml: str
 
 
-def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None, index=None):
+def make_draft(article_path, seeds_dir="seeds", slug=None, attributions=None, index=None, given=None,
+               origins=None):
     """The draft facts.yml for the article at article_path; the build accepts it unedited."""
     text = read_text(article_path)
     slug = slug or slug_for(article_path, text)
-    return draft_text(text, slug, seeds_dir, attributions, index)
+    return draft_text(text, slug, seeds_dir, attributions, index, given, origins)
 
 
-def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None):
+def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None, given=None, origins=None):
     """The draft for an article text that will live in seeds_dir/slug (index: the archive
-    index of seeds_dir, already open and up to date; `add` passes the one it then checks with)."""
+    index of seeds_dir, already open and up to date; `add` passes the one it then checks with).
+    given: article fields from outside the text (with_given), over the drafted ones."""
     refuse_unstorable(f"{slug}/article.txt", text)
     if not text.strip():
         raise ExtractError(f"{slug}/article.txt: the article is empty")
@@ -983,6 +1047,8 @@ def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None):
             from . import extract_attributions
             attributions = extract_attributions(text)
         facts, header = draft_facts(text, slug, archive, attributions)
+        if given:
+            facts["article"] = with_given(facts["article"], text, given, origins)
         header = (early if own else []) + header + uncross(facts, text, slug)
         facts = make_valid(facts, text, slug, index, header)
     finally:
