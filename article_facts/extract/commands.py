@@ -87,8 +87,19 @@ def add_command(article, seeds_dir, slug, headline, published, url, outlet, auth
     draft = load_drafting()
     check_slug(slug)
     seeds_dir = Path(seeds_dir)
+    page = Path(article).suffix.lower() in (".html", ".htm")
+    origins = {}
     try:
-        text = draft.read_text(article)
+        if page:
+            from .web_page import FROM_PAGE, read_page
+            text, meta = read_page(article)
+            draft.refuse_unstorable(f"{article}: its text", text)
+            meta = {name: value for name, value in meta.items() if name not in given and (
+                (name != "url" or valid_url(value)) and (name != "published" or valid_date(value)))}
+            origins = {name: FROM_PAGE for name in meta}
+            given = {**meta, **given}
+        else:
+            text = draft.read_text(article)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))
     slug = slug or draft.slug_for(article, text)
@@ -105,13 +116,14 @@ def add_command(article, seeds_dir, slug, headline, published, url, outlet, auth
     except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
         raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
     try:
-        result = run_draft(draft, article, seeds_dir, slug, index, given=given)
-        counts = add_checked(index, article, folder, result.yaml)
+        result = run_draft(draft, article, seeds_dir, slug, index, given=given, origins=origins,
+                           text=text if page else None)
+        counts = add_checked(index, article, folder, result.yaml, text if page else None)
     except KeyboardInterrupt:  # the folder is gone again and the index rolled back
         raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
     finally:
         index.close()
-    click.echo(f"added {folder}: article.txt and a machine-drafted facts.yml")
+    click.echo(f"added {folder}: article.txt{' (the page text), source.html' if page else ''} and a machine-drafted facts.yml")
     click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
     click.echo(report(result, draft))
     click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
@@ -126,7 +138,7 @@ def check_slug(slug):
         raise click.ClickException(f"--slug '{shown_slug(slug)}': {problem}")
 
 
-def add_checked(index, article, folder, facts_yaml):
+def add_checked(index, article, folder, facts_yaml, page_text=None):
     """Write the new folder and check it with the archive index; on any failure remove it
     again (a failed add leaves nothing behind, in the seeds or in the index)."""
     try:
@@ -134,7 +146,11 @@ def add_checked(index, article, folder, facts_yaml):
     except OSError as e:
         raise click.ClickException(f"{folder}: cannot create it: {e.strerror}")
     try:
-        shutil.copyfile(article, folder / "article.txt")
+        if page_text is None:
+            shutil.copyfile(article, folder / "article.txt")
+        else:  # a web page: its extracted text, and the page beside it
+            (folder / "article.txt").write_bytes(page_text.encode("utf-8"))
+            shutil.copyfile(article, folder / "source.html")
         (folder / "facts.yml").write_text(facts_yaml, encoding="utf-8")
         index.add(folder)
         return index.counts()
@@ -146,10 +162,12 @@ def add_checked(index, article, folder, facts_yaml):
         raise
 
 
-def run_draft(draft, article, seeds_dir, slug, index=None, given=None, origins=None):
+def run_draft(draft, article, seeds_dir, slug, index=None, given=None, origins=None, text=None):
     """The draft, or a one-line error: a text the extractor cannot handle must never end in a
     traceback (the error names the file so it can be reported)."""
     try:
+        if text is not None:
+            return draft.draft_text(text, slug, seeds_dir, index=index, given=given, origins=origins)
         return draft.make_draft(article, seeds_dir, slug, index=index, given=given, origins=origins)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))

@@ -1,0 +1,91 @@
+"""`build_db.py add page.html`: the main text and metadata through real trafilatura; site
+furniture stays out of article.txt; the page is kept as source.html; options override the page;
+a page with no text, a page not in its declared charset and an oversized file are refused."""
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import build_db
+from article_facts.safe_files import MAX_FILE_BYTES
+
+ROOT = Path(__file__).parent.parent
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Council passes budget | City Ledger</title>
+<link rel="canonical" href="https://ledger.example/2024/budget">
+<meta property="og:site_name" content="City Ledger"><meta name="author" content="Jo Park">
+<meta property="article:published_time" content="2024-03-04T10:00:00Z"></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/city">City news</a></li></ul></nav>
+<article><h1>Council passes budget</h1><p class="byline">By Jo Park</p>
+<p>The city council approved the budget on Monday after a long debate about road repairs and the new library.</p>
+<figure><img src="x.jpg" alt=""><figcaption>The council chamber on Monday evening.</figcaption></figure>
+<p>“We are ready to build,” said Mayor Ana Ruiz, who had argued for the plan since January.</p>
+</article>
+<aside class="related"><h2>Related stories</h2><ul><li><a href="/a">Bridge closes for repairs</a></li></ul></aside>
+<footer><p>Copyright City Ledger</p></footer></body></html>"""
+
+
+def add(seeds, article, *options):
+    return subprocess.run([sys.executable, "-m", "build_db", "add", str(article), "--seeds", str(seeds), *options],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture
+def seeds(tmp_path, seeds_dir):
+    copy = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, copy)
+    return copy
+
+
+def page(tmp_path, content, name="council-budget.html"):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def test_a_saved_page_gives_the_body_and_the_metadata(seeds, tmp_path):
+    source = page(tmp_path, PAGE)
+    done = add(seeds, source)
+    assert done.returncode == 0, done.stderr
+    folder = seeds / "council-budget"
+    text = (folder / "article.txt").read_text(encoding="utf-8")
+    assert "approved the budget on Monday" in text and "“We are ready to build,” said Mayor Ana Ruiz" in text
+    for furniture in ("Home", "City news", "chamber on Monday evening", "Related stories", "Bridge closes",
+                      "Copyright", "By Jo Park"):
+        assert furniture not in text
+    assert (folder / "source.html").read_bytes() == source.read_bytes()
+    article = yaml.safe_load((folder / "facts.yml").read_text(encoding="utf-8"))["article"]
+    assert {k: article.get(k) for k in ("headline", "headline_source", "author", "published", "outlet", "url")} == {
+        "headline": "Council passes budget", "headline_source": "article", "author": "Jo Park",
+        "published": "2024-03-04", "outlet": "City Ledger", "url": "https://ledger.example/2024/budget"}
+    build_db.build(seeds, tmp_path / "facts.db")  # source.html beside it: the build accepts the folder
+    body, = sqlite3.connect(tmp_path / "facts.db").execute(
+        "select body from articles where id = 'council-budget'").fetchone()
+    assert body == text
+
+
+def test_options_override_the_page(seeds, tmp_path):
+    done = add(seeds, page(tmp_path, PAGE), "--outlet", "The Ledger", "--published", "2024-03-05")
+    assert done.returncode == 0, done.stderr
+    article = yaml.safe_load((seeds / "council-budget" / "facts.yml").read_text(encoding="utf-8"))["article"]
+    assert (article["outlet"], article["published"], article["author"]) == ("The Ledger", "2024-03-05", "Jo Park")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("<html><head><title>Empty</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
+     "the page has no article text"),
+    (PAGE.replace("We are", "We\u00e9 are").encode("latin-1", "replace"), "is not valid utf-8"),
+    (PAGE.replace('charset="utf-8"', 'charset="shift_jis"').replace("Monday", "\u00e9").encode("utf-8"),
+     "is not valid shift_jis"),
+    (PAGE + " " * MAX_FILE_BYTES, "larger than 2 MB"),
+])
+def test_a_page_that_cannot_be_added_is_a_one_line_refusal(seeds, tmp_path, content, message):
+    before = sorted(p.name for p in seeds.iterdir())
+    done = add(seeds, page(tmp_path, content))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert sorted(p.name for p in seeds.iterdir()) == before
