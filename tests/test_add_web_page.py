@@ -21,6 +21,7 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Council passes
 <body><nav><ul><li><a href="/">Home</a></li><li><a href="/city">City news</a></li></ul></nav>
 <article><h1>Council passes budget</h1><p class="byline">By Jo Park</p>
 <p>The city council approved the budget on Monday after a long debate about road repairs and the new library.</p>
+<div id="ad-banner" class="ad-container"><p>Subscribe now for one dollar a week</p></div>
 <figure><img src="x.jpg" alt=""><figcaption>The council chamber on Monday evening.</figcaption></figure>
 <p>“We are ready to build,” said Mayor Ana Ruiz, who had argued for the plan since January.</p>
 </article>
@@ -54,7 +55,7 @@ def test_a_saved_page_gives_the_body_and_the_metadata(seeds, tmp_path):
     text = (folder / "article.txt").read_text(encoding="utf-8")
     assert "approved the budget on Monday" in text and "“We are ready to build,” said Mayor Ana Ruiz" in text
     for furniture in ("Home", "City news", "chamber on Monday evening", "Related stories", "Bridge closes",
-                      "Copyright", "By Jo Park"):
+                      "Copyright", "By Jo Park", "Subscribe now"):
         assert furniture not in text
     assert (folder / "source.html").read_bytes() == source.read_bytes()
     article = yaml.safe_load((folder / "facts.yml").read_text(encoding="utf-8"))["article"]
