@@ -16,6 +16,7 @@ TABLES = {
 
 # Indexes beyond the foreign keys: the columns users facet and sort on.
 FACET_INDEXES = {
+    "articles": ["outlet", "published_year"],
     "organizations": ["kind"],
     "quotes": ["kind", "verb", "attribution", "review", "source_kind"],
     "events": ["date"],

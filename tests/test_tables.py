@@ -1,5 +1,6 @@
 """Datasette serves every table of the data contract, with its facets and labels."""
 import re
+import sqlite3
 
 import pytest
 import sqlite_utils
@@ -10,10 +11,14 @@ TABLES = sorted(build_db.TABLES)
 
 
 @pytest.mark.parametrize("table", TABLES)
-async def test_table_page_with_configured_facets(ds, metadata, table):
+async def test_table_page_with_configured_facets(ds, db_path, metadata, table):
     response = await ds.client.get(f"/facts/{table}")
     assert response.status_code == 200
-    facets = facet_columns(metadata, table)
+    # a facet with no values shows no block (the seed has no outlet and no publication date)
+    conn = sqlite3.connect(db_path)
+    facets = [column for column in facet_columns(metadata, table)
+              if conn.execute(f"select 1 from [{table}] where [{column}] is not null limit 1").fetchone()]
+    conn.close()
     shown = re.findall(r'<div class="facet-info facet-facts-[\w-]+" id="facet-\w+" data-column="(\w+)">', response.text)
     assert sorted(shown) == sorted(facets)
 
