@@ -54,10 +54,11 @@ metadata: $(VENV)/.installed
 	$(BIN)/python -m article_facts.metadata_columns metadata.yml
 
 # A new article: copy the text to $(SEEDS_DIR)/<slug>/article.txt, draft its facts.yml, check.
-# `make add ARTICLE=path/to/text.txt [SLUG=my-slug]`
+# `make add ARTICLE=path/to/text.txt|page.html [SLUG=my-slug] [URL=... OUTLET=... AUTHOR=... PUBLISHED=YYYY-MM-DD HEADLINE=...]`
 add: $(VENV)/.installed
 	@test -n "$(ARTICLE)" || { echo "usage: make add ARTICLE=path/to/text.txt [SLUG=my-slug]" >&2; exit 1; }
-	@$(BIN)/python build_db.py add "$(ARTICLE)" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)")
+	@$(BIN)/python build_db.py add "$(ARTICLE)" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)") \
+		$(foreach option,URL OUTLET AUTHOR PUBLISHED HEADLINE,$(if $($(option)),--$(shell echo $(option) | tr A-Z a-z) "$($(option))"))
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
 serve: facts.db
