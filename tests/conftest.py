@@ -1,6 +1,7 @@
 """Shared fixtures: a real facts.db built by build_db.py, a real Datasette serving it, and for
 the browser tests a real `datasette serve` and Debian's Chromium driven by Playwright."""
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +24,20 @@ SLUG = "peru-severs-relations-chavez-asylum"
 @pytest.fixture(scope="session")
 def seeds_dir():
     return SEEDS
+
+
+@pytest.fixture
+def seeds(tmp_path, seeds_dir):
+    """A copy of the seeds to add to or break, in the test's own folder."""
+    copy = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, copy)
+    return copy
+
+
+def run_add(seeds, article, *options):
+    """`build_db.py add` as a user runs it, in a new process: the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "build_db", "add", str(article), "--seeds", str(seeds), *options],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 @pytest.fixture(scope="session")

@@ -2,35 +2,19 @@
 --author go into the draft's article section and the database; a bad date or URL is a one-line
 error naming the option, with nothing written; a dateline's date sets `published` unless one is
 given."""
-import shutil
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 import build_db
+from conftest import run_add
 from article_facts.extract import draft
 
-ROOT = Path(__file__).parent.parent
 STORY = """City council approves new budget
 SPRINGFIELD, March 3, 2024 — The city council approved the budget on Monday.
 “We are ready to build,” said Mayor Ana Ruiz.
 """
-
-
-def add(seeds, article, *options):
-    return subprocess.run([sys.executable, "-m", "build_db", "add", str(article), "--seeds", str(seeds), *options],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
-
-
-@pytest.fixture
-def seeds(tmp_path, seeds_dir):
-    copy = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, copy)
-    return copy
 
 
 @pytest.fixture
@@ -45,7 +29,7 @@ def article_of(seeds, slug="council-budget"):
 
 
 def test_the_options_go_into_the_draft_and_the_database(seeds, story, tmp_path):
-    done = add(seeds, story, "--url", "https://ledger.example/budget", "--outlet", "City Ledger",
+    done = run_add(seeds, story, "--url", "https://ledger.example/budget", "--outlet", "City Ledger",
                "--author", "Jo Park", "--published", "2024-03-04", "--headline", "Council passes the budget")
     assert done.returncode == 0, done.stderr
     article = article_of(seeds)
@@ -60,13 +44,13 @@ def test_the_options_go_into_the_draft_and_the_database(seeds, story, tmp_path):
 
 
 def test_a_headline_given_that_the_text_has_is_the_articles_own(seeds, story):
-    done = add(seeds, story, "--headline", "City council approves new budget")
+    done = run_add(seeds, story, "--headline", "City council approves new budget")
     assert done.returncode == 0, done.stderr
     assert article_of(seeds)["headline_source"] == "article"
 
 
 def test_a_dateline_with_a_date_sets_published(seeds, story):
-    done = add(seeds, story)
+    done = run_add(seeds, story)
     assert done.returncode == 0, done.stderr
     article = article_of(seeds)
     assert (article["dateline"], article["published"]) == ("SPRINGFIELD, March 3, 2024", "2024-03-03")
@@ -93,7 +77,7 @@ def test_dateline_dates(dateline, date):
 ])
 def test_a_bad_option_is_a_one_line_error_and_nothing_is_written(seeds, story, options, message):
     before = sorted(p.name for p in seeds.iterdir())
-    done = add(seeds, story, *options)
+    done = run_add(seeds, story, *options)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"Error: {message}" + (" (or YYYY-MM, YYYY)" if "date" in message else "")]
     assert sorted(p.name for p in seeds.iterdir()) == before

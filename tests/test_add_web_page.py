@@ -1,19 +1,15 @@
 """`build_db.py add page.html`: the main text and metadata through real trafilatura; site
 furniture stays out of article.txt; the page is kept as source.html; options override the page;
 a page with no text, a page not in its declared charset and an oversized file are refused."""
-import shutil
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 import build_db
+from conftest import run_add
 from article_facts.safe_files import MAX_FILE_BYTES
 
-ROOT = Path(__file__).parent.parent
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Council passes budget | City Ledger</title>
 <link rel="canonical" href="https://ledger.example/2024/budget">
 <meta property="og:site_name" content="City Ledger"><meta name="author" content="Jo Park">
@@ -29,18 +25,6 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Council passes
 <footer><p>Copyright City Ledger</p></footer></body></html>"""
 
 
-def add(seeds, article, *options):
-    return subprocess.run([sys.executable, "-m", "build_db", "add", str(article), "--seeds", str(seeds), *options],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
-
-
-@pytest.fixture
-def seeds(tmp_path, seeds_dir):
-    copy = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, copy)
-    return copy
-
-
 def page(tmp_path, content, name="council-budget.html"):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -49,7 +33,7 @@ def page(tmp_path, content, name="council-budget.html"):
 
 def test_a_saved_page_gives_the_body_and_the_metadata(seeds, tmp_path):
     source = page(tmp_path, PAGE)
-    done = add(seeds, source)
+    done = run_add(seeds, source)
     assert done.returncode == 0, done.stderr
     folder = seeds / "council-budget"
     text = (folder / "article.txt").read_text(encoding="utf-8")
@@ -69,7 +53,7 @@ def test_a_saved_page_gives_the_body_and_the_metadata(seeds, tmp_path):
 
 
 def test_options_override_the_page(seeds, tmp_path):
-    done = add(seeds, page(tmp_path, PAGE), "--outlet", "The Ledger", "--published", "2024-03-05")
+    done = run_add(seeds, page(tmp_path, PAGE), "--outlet", "The Ledger", "--published", "2024-03-05")
     assert done.returncode == 0, done.stderr
     article = yaml.safe_load((seeds / "council-budget" / "facts.yml").read_text(encoding="utf-8"))["article"]
     assert (article["outlet"], article["published"], article["author"]) == ("The Ledger", "2024-03-05", "Jo Park")
@@ -85,7 +69,7 @@ def test_options_override_the_page(seeds, tmp_path):
 ])
 def test_a_page_that_cannot_be_added_is_a_one_line_refusal(seeds, tmp_path, content, message):
     before = sorted(p.name for p in seeds.iterdir())
-    done = add(seeds, page(tmp_path, content))
+    done = run_add(seeds, page(tmp_path, content))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr

@@ -194,13 +194,6 @@ def run_build(*args):
 
 
 @pytest.fixture
-def seeds(tmp_path, seeds_dir):
-    copy = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, copy)
-    return copy
-
-
-@pytest.fixture
 def previous_db(tmp_path, db_path):
     path = tmp_path / "facts.db"
     shutil.copy(db_path, path)
