@@ -88,3 +88,12 @@ def test_a_url_a_page_could_not_safely_link_to_is_refused(tmp_path, write_articl
     assert refused.value.code == "bad_url"
     assert str(refused.value).endswith("article: field 'url' must be an http or https address")
     assert not (tmp_path / "facts.db").exists()
+
+
+async def test_the_article_page_shows_outlet_author_and_a_link_to_the_original(provenance_db, serve_db):
+    ds = serve_db(provenance_db)
+    page = (await ds.client.get("/articles/council-one")).text
+    assert "City Ledger · by Jo Park" in page
+    assert '<a href="https://ledger.example/council-one" rel="nofollow noopener">the original</a>' in page
+    bare = (await ds.client.get("/articles/peru-severs-relations-chavez-asylum")).text
+    assert "provenance" not in bare  # nothing given: no empty line
