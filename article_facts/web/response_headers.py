@@ -15,9 +15,9 @@ rebuilt database changes every ETag, so nothing stale is served. Mutable databas
 serve` during development) get `no-cache` and no ETag; errors get `no-store`.
 
 A response that may depend on who asked is never cached publicly: when the request carries a
-Cookie or Authorization header, the response sets a cookie, or Datasette (or
-article_facts/web/fast_csv.py, which answers like it) already marked it `private`, it gets Datasette's
-own `private, no-store`, no ETag, and no 304. The policy is decided here, from the request and
+Cookie or Authorization header (static_exports.py then leaves the request to Datasette), the
+response sets a cookie, or Datasette already marked it `private`, it gets Datasette's own
+`private, no-store`, no ETag, and no 304. The policy is decided here, from the request and
 the response, so a URL gets the same cache headers whichever path serves it.
 """
 import asyncio
