@@ -130,6 +130,14 @@ async def test_unknown_ids_are_404_pages(ds, path):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/quotes/no-such-quote", "/facts/no-such-table", "/no-such-database"])
+async def test_an_error_page_links_home(ds, path):
+    """Datasette's error page has an empty header: ours (templates/error.html) links home."""
+    response = await ds.client.get(path)
+    assert response.status_code == 404
+    assert re.search(r'<header><nav>\s*<p class="crumbs"><a href="/">home</a></p>', response.text)
+
+
 @pytest.mark.parametrize("table,column,css_class,target", [
     ("quotes", "text", "quote-link", "/quotes/"),
     ("quotes", "speaker_id", "speaker-link", "/speakers/"),
