@@ -42,6 +42,8 @@ lock: $(UV)
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - --all-extras $(LOCK_FLAGS) -o requirements.lock
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
+# On a terminal the build shows its progress on stderr (articles, then indexes, search, counts,
+# exports); in logs and pipes it prints only its one-line summary.
 facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
