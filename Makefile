@@ -42,6 +42,8 @@ lock: $(UV)
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - --all-extras $(LOCK_FLAGS) -o requirements.lock
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
+# On a terminal the build shows its progress on stderr (articles, then indexes, search, counts,
+# exports); in logs and pipes it prints only its one-line summary.
 facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
@@ -55,9 +57,13 @@ metadata: $(VENV)/.installed
 
 # A new article: copy the text to $(SEEDS_DIR)/<slug>/article.txt, draft its facts.yml, check.
 # `make add ARTICLE=path/to/text.txt|page.html [SLUG=my-slug] [URL=... OUTLET=... AUTHOR=... PUBLISHED=YYYY-MM-DD HEADLINE=...]`
+# Many at once: ARTICLE=folder/ (its .txt/.html/.htm files) or ARTICLE='a.txt b.html' (or a glob):
+# each file is added or refused on its own, a table sums them up, exit status 1 if any was refused.
+# ARTICLE that names one existing path is passed whole (spaces and all); otherwise the shell splits it.
 add: $(VENV)/.installed
 	@test -n "$(ARTICLE)" || { echo "usage: make add ARTICLE=path/to/text.txt [SLUG=my-slug]" >&2; exit 1; }
-	@$(BIN)/python build_db.py add "$(ARTICLE)" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)") \
+	@if [ -e "$(ARTICLE)" ]; then set -- "$(ARTICLE)"; else set -- $(ARTICLE); fi; \
+	$(BIN)/python build_db.py add "$$@" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)") \
 		$(foreach option,URL OUTLET AUTHOR PUBLISHED HEADLINE,$(if $($(option)),--$(shell echo $(option) | tr A-Z a-z) "$($(option))"))
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.

@@ -27,7 +27,7 @@ def cli(ctx, seeds_dir, db_path, check):
     if ctx.invoked_subcommand is not None:
         return
     try:
-        counts = check_seeds(seeds_dir) if check else build(seeds_dir, db_path)
+        counts = check_seeds(seeds_dir) if check else build(seeds_dir, db_path, show_progress=True)
     except BuildError as e:
         raise click.ClickException(str(e))
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (article_facts.safe_files)

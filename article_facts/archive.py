@@ -83,9 +83,10 @@ def insert_article(conn, folder, tables):
             raise
 
 
-def load_archive(conn, folders, entities):
+def load_archive(conn, folders, entities, written=None):
     """Parse each folder and write its rows at once, holding only the shared entities in
-    memory, so memory stays flat however many articles there are. Returns row counts."""
+    memory, so memory stays flat however many articles there are. Returns row counts.
+    written(), when given, is called after each article (the build's progress)."""
     counts = {}
     with contextlib.closing(parsed_articles(folders)) as articles:  # stops the workers on error
         for folder, tables in zip(folders, articles):
@@ -97,6 +98,8 @@ def load_archive(conn, folders, entities):
             for name, rows in tables.items():
                 if name not in SHARED:
                     counts[name] = counts.get(name, 0) + len(rows)
+            if written is not None:
+                written()
     for name in SHARED:
         counts[name] = len(entities[name])
     return counts

@@ -11,6 +11,7 @@ import sqlite_utils
 from .archive import SHARED, append_article, article_folders, load_archive, write_entities
 from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
+from .progress import QUIET, build_progress
 from .exports import remove_other_exports, remove_stale_export_temps, write_exports
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
@@ -33,8 +34,9 @@ def replacing(db_path):
         raise BuildError("cannot_write", f"cannot write the database: {e}", file=db_path)
 
 
-def write_archive(folders, path):
-    """Every article into a new database at path; returns row counts per table."""
+def write_archive(folders, path, progress=QUIET):
+    """Every article into a new database at path; returns row counts per table. progress
+    (article_facts.progress) hears of each article and each phase after them."""
     db = sqlite_utils.Database(path)
     try:
         db.execute("pragma journal_mode = off")  # a failed build is thrown away whole
@@ -42,26 +44,32 @@ def write_archive(folders, path):
         entities = {name: {} for name in SHARED}
         with db.conn:
             create_tables(db)
-            counts = load_archive(db.conn, folders, entities)
+            counts = load_archive(db.conn, folders, entities, progress.article)
             write_entities(db.conn, entities)
-        finish(db)
+        finish(db, progress.phase)
     finally:
         db.close()
     return counts
 
 
-def build(seeds_dir, db_path):
+def build(seeds_dir, db_path, show_progress=False):
     """Parse, validate and write every article; replace db_path atomically. Returns counts.
     SIGTERM and SIGHUP stop it like Ctrl-C; a killed build's temporary files are removed
-    first, even when this build then fails."""
+    first, even when this build then fails. show_progress: on stderr, when it is a terminal
+    (the command line asks for it; library callers stay quiet)."""
     with terminate_like_interrupt():
         if Path(db_path).parent.is_dir():
             remove_stale_temp_files(db_path)
             remove_stale_export_temps(db_path)
         folders = article_folders(seeds_dir)
-        with replacing(db_path) as tmp_path:
-            counts = write_archive(folders, tmp_path)
-            exported = write_exports(tmp_path, db_path)  # before the rename: never behind it
+        progress = build_progress(len(folders)) if show_progress else QUIET
+        try:
+            with replacing(db_path) as tmp_path:
+                counts = write_archive(folders, tmp_path, progress)
+                progress.phase("exports")
+                exported = write_exports(tmp_path, db_path)  # before the rename: never behind it
+        finally:
+            progress.close()
         remove_other_exports(db_path, exported)
         return counts
 

@@ -153,9 +153,11 @@ def count_tables(db):
     facet_counts.write(db)
 
 
-def finish(db):
+def finish(db, phase=lambda name: None):
     """Indexes, full-text search, counts and views, once every row is in; then the planner's
-    statistics, so SQLite picks the indexes above."""
+    statistics, so SQLite picks the indexes above. phase(name) is told as each part starts
+    (the build's progress)."""
+    phase("indexes")
     for name in TABLES:
         for columns in indexes(name):
             db[name].create_index(columns, if_not_exists=True)
@@ -165,7 +167,9 @@ def finish(db):
     for name, leading in COVERING_INDEXES.items():
         columns = list(leading) + [column for column in TABLES[name][0] if column not in leading]
         db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(leading)}_covering", if_not_exists=True)
+    phase("search")
     for name, columns in FTS_TABLES.items():
         db[name].enable_fts(columns, tokenize=FTS_TOKENIZE, replace=True)
+    phase("counts")
     count_tables(db)
     db.execute("analyze")

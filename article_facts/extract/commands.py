@@ -5,8 +5,10 @@ build_db.py imports this module at start; the package's __init__ loads nothing e
 drafting modules are imported only when a command runs, so building the database never loads
 the extractor or needs its optional dependencies (the `extract` extra).
 """
+import contextlib
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import click
@@ -70,23 +72,129 @@ def checked_given(headline, published, url, outlet, author):
 
 
 @click.command("add")
-@click.argument("article", type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True, help="The seeds folder to add to")
-@click.option("--slug", default=None, help="Folder name (default: from the file name or first line)")
-@click.option("--headline", default=None, help="The headline (default: the text's first line)")
+@click.option("--slug", default=None, help="Folder name (default: from the file name or first line; one file only)")
+@click.option("--headline", default=None, help="The headline (default: the text's first line; one file only)")
 @click.option("--published", default=None, metavar="YYYY-MM-DD",
               help="Publication date (default: the dateline's date, if it gives one)")
-@click.option("--url", default=None, help="The article's address (http or https)")
+@click.option("--url", default=None, help="The article's address (http or https; one file only)")
 @click.option("--outlet", default=None, help="The publication or site")
 @click.option("--author", default=None, help="The byline")
-def add_command(article, seeds_dir, slug, headline, published, url, outlet, author):
-    """Copy ARTICLE to SEEDS/<slug>/article.txt, write its draft facts.yml, check it with the
-    archive (the new article, and the archive's entities and ids it meets; folders changed since
-    the last add are checked again, unchanged ones are not read: see archive_index)."""
+@click.pass_context
+def add_command(ctx, articles, seeds_dir, slug, headline, published, url, outlet, author):
+    """Copy each ARTICLE (a .txt or .html file, or a folder of them) to SEEDS/<slug>/article.txt,
+    write its draft facts.yml, check it with the archive (the new article, and the archive's
+    entities and ids it meets; folders changed since the last add are checked again, unchanged
+    ones are not read: see archive_index). With several files, each is added or refused on its
+    own, a summary table follows, and the exit status is 1 if any was refused."""
     given = checked_given(headline, published, url, outlet, author)
     draft = load_drafting()
     check_slug(slug)
     seeds_dir = Path(seeds_dir)
+    if len(articles) == 1 and not Path(articles[0]).is_dir():
+        add_single(draft, articles[0], seeds_dir, slug, given)
+        return
+    for option, value in (("--slug", slug), ("--headline", headline), ("--url", url)):
+        if value is not None:
+            raise click.ClickException(f"{option} names one article: give it with one file, not several")
+    from .add_many import article_files, summary_table
+    files = article_files(articles)
+    if not files:
+        raise click.ClickException(f"{', '.join(map(str, articles))}: no .txt, .html or .htm files to add")
+    if not seeds_dir.is_dir():
+        raise click.ClickException(f"{seeds_dir}: seeds folder does not exist or is not a folder")
+    rows = add_many(draft, files, seeds_dir, given)
+    click.echo(summary_table(rows))
+    if any(slug is None for _, slug, _ in rows):
+        ctx.exit(1)
+    click.echo("Review each facts.yml (change `review: draft` to `checked`), then `make check`.")
+
+
+def add_single(draft, article, seeds_dir, slug, given):
+    """One file: added with the full report, or a one-line error (exit status 1)."""
+    archive = Archive(seeds_dir)
+    try:
+        folder, page, result, counts = add_one(draft, archive, article, seeds_dir, slug, given)
+    finally:
+        archive.close()
+    click.echo(f"added {folder}: article.txt{' (the page text), source.html' if page else ''} and a machine-drafted facts.yml")
+    click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
+    click.echo(report(result, draft))
+    click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
+    click.echo(f"Article view (after `make serve`): {SITE}/articles/{folder.name}")
+
+
+def add_many(draft, files, seeds_dir, given):
+    """Each file added or refused on its own, in order, with a progress bar on a terminal:
+    [(file, slug, counts)] for an added file, [(file, None, reason)] for a refused one. Ctrl-C
+    stops after rolling back the file being added; the rest are listed as not added."""
+    from .add_many import counts_of
+    rows = []
+    archive = Archive(seeds_dir)
+    try:
+        with progress_bar(files) as bar:
+            for article in bar:
+                try:
+                    folder, _, result, _ = add_one(draft, archive, article, seeds_dir, None, dict(given))
+                except Interrupted as e:
+                    rows += [(article, None, e.format_message())]
+                    rows += [(rest, None, "not added: interrupted") for rest in files[len(rows):]]
+                    break
+                except click.ClickException as e:
+                    rows.append((article, None, e.format_message()))
+                except Exception as e:  # a bug on one file's way: it is refused, the others go on
+                    message = " ".join(str(e).split())[:200]
+                    rows.append((article, None, f"{article}: cannot add it ({type(e).__name__}: {message})"))
+                else:
+                    rows.append((article, folder.name, counts_of(result.facts)))
+    finally:
+        archive.close()
+    return rows
+
+
+@contextlib.contextmanager
+def progress_bar(files):
+    """click's progress bar on stderr when it is a terminal; otherwise nothing at all (click
+    would still print the label once), so logs and pipes get only the summary."""
+    if not sys.stderr.isatty():
+        yield files
+        return
+    with click.progressbar(files, label="adding", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda path: path.name if path else None) as bar:
+        yield bar
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C (or SIGTERM) while adding: the file being added is rolled back, and no more are."""
+
+
+class Archive:
+    """The archive index, opened at the first file that gets that far (a file refused for
+    itself costs nothing, and one index serves every file of a batch)."""
+
+    def __init__(self, seeds_dir):
+        self.seeds_dir = seeds_dir
+        self.index = None
+
+    def open(self, draft):
+        if self.index is None:
+            try:
+                self.index = draft.open_archive(self.seeds_dir)
+            except (BuildError, sqlite3.Error) as e:
+                raise click.ClickException(f"check failed, so nothing was added: {e}")
+            except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
+                raise Interrupted(f"interrupted: nothing was added to {self.seeds_dir}")
+        return self.index
+
+    def close(self):
+        if self.index is not None:
+            self.index.close()
+
+
+def add_one(draft, archive, article, seeds_dir, slug, given):
+    """Read, draft, write and check one file: (folder, is a page, draft, archive counts), or a
+    ClickException with the one-line reason and nothing written."""
     page = Path(article).suffix.lower() in (".html", ".htm")
     origins = {}
     try:
@@ -109,25 +217,14 @@ def add_command(article, seeds_dir, slug, headline, published, url, outlet, auth
     folder = seeds_dir / slug
     if folder.exists():
         raise click.ClickException(f"{folder}: already exists; give another SLUG=... or remove that folder first")
-    try:
-        index = draft.open_archive(seeds_dir)
-    except (BuildError, sqlite3.Error) as e:
-        raise click.ClickException(f"check failed, so nothing was added: {e}")
-    except KeyboardInterrupt:  # the first add into a large archive indexes it all: minutes
-        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
+    index = archive.open(draft)
     try:
         result = run_draft(draft, article, seeds_dir, slug, index, given=given, origins=origins,
                            text=text if page else None)
         counts = add_checked(index, article, folder, result.yaml, text if page else None)
     except KeyboardInterrupt:  # the folder is gone again and the index rolled back
-        raise click.ClickException(f"interrupted: nothing was added to {seeds_dir}")
-    finally:
-        index.close()
-    click.echo(f"added {folder}: article.txt{' (the page text), source.html' if page else ''} and a machine-drafted facts.yml")
-    click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
-    click.echo(report(result, draft))
-    click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
-    click.echo(f"Article view (after `make serve`): {SITE}/articles/{slug}")
+        raise Interrupted(f"interrupted: nothing was added to {seeds_dir}")
+    return folder, page, result, counts
 
 
 def check_slug(slug):
