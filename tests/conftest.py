@@ -59,6 +59,22 @@ def write_article():
 
 
 @pytest.fixture(scope="session")
+def build_with_articles(tmp_path_factory, seeds_dir, write_article):
+    """A function that builds the project's seeds plus the given articles ({slug: (text,
+    facts)}) in a folder of its own, and returns the database's path."""
+    def build(articles, name="articles"):
+        folder = tmp_path_factory.mktemp(name)
+        seeds = folder / "seeds"
+        shutil.copytree(seeds_dir, seeds)
+        for slug, (text, facts) in articles.items():
+            write_article(seeds, slug, text, facts)
+        path = folder / "facts.db"
+        build_db.build(seeds, path)
+        return path
+    return build
+
+
+@pytest.fixture(scope="session")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "facts.db"
     build_db.build(SEEDS, path)

@@ -105,12 +105,8 @@ def seeds_with_article(tmp_path, seeds_dir, write_article, article=ARTICLE, fact
 
 
 @pytest.fixture(scope="module")
-def archive_db(tmp_path_factory, seeds_dir, write_article):
-    tmp_path = tmp_path_factory.mktemp("archive")
-    seeds = seeds_with_article(tmp_path, seeds_dir, write_article)
-    db_path = tmp_path / "facts.db"
-    build_db.build(seeds, db_path)
-    return db_path
+def archive_db(build_with_articles):
+    return build_with_articles({SLUG: (ARTICLE, FACTS)}, "archive")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import build_db
 from article_facts import csv_safe
 
 SLUG = "zz-formulas"
@@ -33,15 +32,8 @@ QUOTED_FIELDS = ['"\'=1+1"', '"\'-30 degrees"', '"\'@x"', '"\'+1 vote"', '"\'\tx
 
 
 @pytest.fixture(scope="module")
-def formulas_db(tmp_path_factory, seeds_dir, write_article):
-    import shutil
-    folder = tmp_path_factory.mktemp("formulas")
-    seeds = folder / "seeds"
-    shutil.copytree(seeds_dir, seeds)
-    write_article(seeds, SLUG, ARTICLE, FACTS)
-    path = folder / "facts.db"
-    build_db.build(seeds, path)
-    return path
+def formulas_db(build_with_articles):
+    return build_with_articles({SLUG: (ARTICLE, FACTS)}, "formulas")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 stored as facts.yml gives them, a URL a page could not safely link to is refused, and the
 articles table has counted facets on outlet and on published_year."""
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -41,14 +40,8 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def provenance_db(tmp_path_factory, seeds_dir, write_article):
-    seeds = tmp_path_factory.mktemp("provenance") / "seeds"
-    shutil.copytree(seeds_dir, seeds)
-    for slug, given in ARTICLES.items():
-        write_article(seeds, slug, TEXT, facts(slug, **given))
-    path = seeds.parent / "facts.db"
-    build_db.build(seeds, path)
-    return path
+def provenance_db(build_with_articles):
+    return build_with_articles({slug: (TEXT, facts(slug, **given)) for slug, given in ARTICLES.items()}, "provenance")
 
 
 def test_url_outlet_and_author_are_stored_with_the_year(provenance_db):
