@@ -50,6 +50,9 @@ COMPOSITE_INDEXES = {
     "editorial_notes": [("start", "id"), ("article_id", "start")],
     "events": [("date", "article_id", "start"), ("article_id", "start")],
     "roles": [("person_id", "title", "organization_id", "basis")],
+    # the Articles page (plugins/article_list.py): newest first, a page at a time, and the
+    # home page's sums of the review counts, each read from an index alone
+    "articles": [("published", "id"), ("checked_count", "entry_count")],
 }
 # Mentions inside a quote or statement, in the order statements_mentioning lists them, each
 # entity's read from its own index: the mentions outside any quote (most of them) are never
