@@ -14,10 +14,8 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
+from ..origin import command_line_origin
 from ..schema import shown_slug, slug_problem, valid_date, valid_url
-
-SITE = "http://127.0.0.1:8001"
-
 
 def load_drafting():
     try:
@@ -122,7 +120,7 @@ def add_single(draft, article, seeds_dir, slug, given):
     click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
     click.echo(report(result, draft))
     click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
-    click.echo(f"Article view (after `make serve`): {SITE}/articles/{folder.name}")
+    click.echo(f"Article view (after `make serve`): {command_line_origin()}/articles/{folder.name}")
 
 
 def add_many(draft, files, seeds_dir, given):
