@@ -166,8 +166,9 @@ def test_append_keeps_the_counts_a_full_build_writes(build_with_articles, tmp_pa
     result = subprocess.run([sys.executable, "build_db.py", "append", str(added), "--db", str(db)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    sql = "select id, quote_count, entry_count, checked_count from articles order by id"
-    assert sqlite3.connect(db).execute(sql).fetchall() == sqlite3.connect(full).execute(sql).fetchall()
+    for sql in ("select id, quote_count, entry_count, checked_count from articles order by id",
+                "select * from review_counts"):
+        assert sqlite3.connect(db).execute(sql).fetchall() == sqlite3.connect(full).execute(sql).fetchall()
 
 
 async def test_the_home_page_says_how_many_entries_are_drafts(listed_db, serve_db, metadata):
