@@ -2,7 +2,7 @@
 similar they are, and whether the pasted words are the archived words (exact), the same words
 quoted by the rules (an ellipsis, [brackets], case, marks, punctuation), a part of a longer
 quote (fragment), changed (altered), or not the same statement at all (not found)."""
-from .words import ELLIPSIS, count_words, has_brackets, only_conventions, tokens
+from .words import count_words, has_brackets, only_conventions, tokens
 
 # Below this similarity the closest wording is not the same statement: tuned on
 # tests/check_cases/dev.yml (tests/test_check_cases.py), never on the locked cases.
@@ -61,6 +61,9 @@ def word_differences(blocks, first_pasted):
             edge = (index == first_pasted and position == 0) or (
                 index == len(blocks) - 1 and position == len(p_words) - 1)
             near_joiner = (position == len(a_words) - 1 and index + 1 < len(blocks)) or (position == 0 and index > 0)
+            if "[" in p and "[" not in a:
+                found.add("brackets")
+                continue
             a_core, p_core = a.strip(QUOTE_MARKS + ".,;:!?—–-()"), p.strip(QUOTE_MARKS + ".,;:!?—–-()")
             if a_core != p_core:
                 if a_core.translate(STRAIGHT) == p_core.translate(STRAIGHT):
@@ -85,6 +88,17 @@ CONVENTION_TEXT = {
 }
 
 
+def split_edge(archived, pasted, side):
+    """(context, replaced): of the archived words before (side "before") or after the pasted
+    words, those next to them that the pasted words there stand in for ("[The union]" for
+    "We"), one a pasted word; the rest is the longer quote's context."""
+    words = [word for word, _ in tokens(archived)]
+    n = min(count_words(pasted), len(words))
+    if side == "before":
+        return " ".join(words[:len(words) - n]), " ".join(words[len(words) - n:])
+    return " ".join(words[n:]), " ".join(words[:n])
+
+
 def judge(blocks, split=False):
     """{verdict, reason, similarity, before, after, words_matched} for one archived wording
     (its word_diff against the pasted words). split: the archived words are a quote split
@@ -96,23 +110,19 @@ def judge(blocks, split=False):
                 "similarity": 0.0, "before": "", "after": "", "words_matched": 0}
     first, last = equal[0], equal[-1]
     matched = sum(count_words(p) for op, _, p in blocks if op == "equal")
-    before = " ".join(a for op, a, _ in blocks[:first] if a)
-    after = " ".join(a for op, a, _ in blocks[last + 1:] if a)
     pasted_words, archived_words = matched, matched
-    changes, conventions = [], set()
+    changes, conventions, context = [], set(), {"before": "", "after": ""}
     for index, (op, archived, pasted) in enumerate(blocks):
         if op == "equal":
             continue
-        inside = first < index < last
-        if not inside:
+        if not first < index < last:
             # before the first or after the last equal word: archived words there are the
-            # longer quote's context; pasted words there were added unless they are marks
-            if pasted and not only_conventions(pasted):
-                changes.append(change_text("insert", "", pasted))
-                pasted_words += count_words(pasted)
-            elif pasted:
-                conventions.add("ellipsis" if ELLIPSIS in pasted else "brackets")
-            continue
+            # longer quote's context, except those the pasted words there stand in for
+            side = "before" if index < first else "after"
+            context[side], archived = split_edge(archived, pasted, side)
+            op = "replace" if archived and pasted else ("insert" if pasted else "delete")
+            if op == "delete":
+                continue
         if convention_block(op, archived, pasted):
             if op != "delete":
                 conventions.add("brackets" if has_brackets(pasted) else "ellipsis")
@@ -120,6 +130,7 @@ def judge(blocks, split=False):
         changes.append(change_text(op, archived, pasted))
         pasted_words += count_words(pasted)
         archived_words += count_words(archived)
+    before, after = context["before"], context["after"]
     similarity = round(matched / max(pasted_words, archived_words, 1), 3)
     result = {"similarity": similarity, "before": before, "after": after, "words_matched": matched}
     fragment = count_words(before) + count_words(after) > 0
