@@ -1,27 +1,24 @@
 """/check: paste words, get the archived wording. /check (HTML with a form), /check.json and
 /check.csv, GET only, so a check is a link to share. The work is in article_facts/check/
 (params: the parameters, 400 on bad ones; search: FTS5 candidates; results: verdicts)."""
-import io
-
 from datasette import hookimpl
 from datasette import NotFound, Response
 
+from article_facts.check.export import csv_body
 from article_facts.check.params import CheckRequestError, check_params
 from article_facts.check.results import answer
 from article_facts.check.search import candidates
 from article_facts.contract import DATABASE_NAME as DB
-from article_facts.csv_safe import record_text
 from article_facts.origin import public_url
 
 # The parts of a quote split around its attribution, joined where the attribution stands (as
 # the quote page joins them).
 PART_JOINER = " … "
-CSV_COLUMNS = ["rank", "quote_id", "verdict", "similarity", "speaker", "speaker_kind", "article_id", "outlet",
-               "published", "review", "kind", "archived_words", "reason", "diff", "url"]
-DIFF_SIGNS = {"equal": "=", "insert": "+", "delete": "-", "replace": "~"}
 
 
 class Urls:
+    """Links for the answer: a path under base_url, and the public address a citation gives."""
+
     def __init__(self, datasette):
         self.datasette = datasette
 
@@ -30,26 +27,6 @@ class Urls:
 
     def canonical(self, path):
         return public_url(self.datasette, self.datasette.urls.path(path))
-
-
-def diff_text(diff):
-    """A diff in one CSV cell: "= same words | ~ archived → pasted | - dropped | + added"."""
-    parts = []
-    for op, archived, pasted in diff:
-        shown = {"equal": archived, "delete": archived, "insert": pasted}.get(op, f"{archived} → {pasted}")
-        parts.append(f"{DIFF_SIGNS[op]} {shown}")
-    return " | ".join(parts)
-
-
-def csv_body(data):
-    """The matches as CSV, formula cells neutralised (article_facts/csv_safe.py)."""
-    out = io.StringIO()
-    out.write(record_text(CSV_COLUMNS))
-    for rank, m in enumerate(data["matches"], 1):
-        out.write(record_text([str(rank), m["quote_id"], m["verdict"], f"{m['similarity']:.3f}", m["speaker"] or "",
-                               m["speaker_kind"] or "", m["article_id"], m["outlet"] or "", m["published"] or "",
-                               m["review"] or "", m["kind"], m["text"], m["reason"], diff_text(m["diff"]), m["url"]]))
-    return out.getvalue()
 
 
 def page_urls(datasette, request):

@@ -6,6 +6,7 @@ import unicodedata
 
 from .diff import word_diff
 from .verdict import judge
+from .words import count_words
 
 MAX_RESULTS = 10
 # Statements less similar than this are not shown at all.
@@ -45,7 +46,7 @@ def rank(pasted, quotes, speaker=""):
         judged = judge(blocks, split=len(quote["parts"]) > 1)
         if judged["similarity"] < FLOOR:
             continue
-        context = len(judged["before"].split()) + len(judged["after"].split())
+        context = count_words(judged["before"]) + count_words(judged["after"])
         agrees = bool(speaker) and speaker_agrees(quote, speaker)
         scored.append(((-judged["similarity"], not agrees, context, order), quote, blocks, judged))
     scored.sort(key=lambda item: item[0])
