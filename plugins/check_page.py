@@ -62,11 +62,20 @@ async def check_view(datasette, request):
 
 def diff_view(diff):
     """The diff as the page marks it: archived words before the first and after the last
-    matching word are the longer quote's context (greyed), not deletions."""
+    matching word are the longer quote's context (greyed), and a split quote's joining
+    ellipsis is where its attribution stood: neither is a deletion."""
     equal = [i for i, (op, _, _) in enumerate(diff) if op == "equal"]
     first, last = (equal[0], equal[-1]) if equal else (len(diff), -1)
-    return [{"op": "context" if op == "delete" and not first <= i <= last else op, "archived": archived, "pasted": pasted}
+    return [{"op": view_op(op, archived, not first <= i <= last), "archived": archived, "pasted": pasted}
             for i, (op, archived, pasted) in enumerate(diff)]
+
+
+def view_op(op, archived, outside):
+    if op == "delete" and outside:
+        return "context"
+    if op == "delete" and archived == PART_JOINER.strip():
+        return "joiner"  # where the attribution splits the quote: nothing was dropped
+    return op
 
 
 async def html_page(datasette, request, data, urls, error=None, status=200):
