@@ -17,6 +17,9 @@ import urllib.parse
 
 import httpx
 
+from article_facts.check.diff import word_diff
+from article_facts.check.verdict import judge
+
 MUTATIONS = ("exact", "drop a word", "change a word", "trim the start", "trim the end", "ellipsis", "brackets")
 REPLACEMENTS = ["never", "always", "perhaps", "certainly", "again", "people", "country", "today"]
 MIN_WORDS = 6
@@ -43,8 +46,9 @@ def mutate(text, kind, rng):
 
 
 def queries(db_path, n, seed=1):
-    """n (mutation, quote id, /check path) made from quotes picked at random (MIN_WORDS words
-    or more, and not a part of a split quote, whose whole quote is the answer)."""
+    """n (mutation, quote id, its similarity to the pasted words, /check path) made from quotes
+    picked at random (MIN_WORDS words or more, and not a part of a split quote, whose whole
+    quote is the answer)."""
     rng = random.Random(seed)
     conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
     (top,) = conn.execute("select max(rowid) from quotes").fetchone()
@@ -58,19 +62,21 @@ def queries(db_path, n, seed=1):
             continue
         kind = MUTATIONS[len(found) % len(MUTATIONS)]
         pasted = mutate(row[1], kind, rng)
-        found.append((kind, row[0], "/check.json?" + urllib.parse.urlencode({"q": pasted})))
+        source = judge(word_diff(row[1], pasted))["similarity"]
+        found.append((kind, row[0], source, "/check.json?" + urllib.parse.urlencode({"q": pasted})))
     conn.close()
     return found
 
 
 async def measure(base, db_path, n, seed=1):
     """Each query once, one client, after a warm-up request: {n, p50, p95, max (ms), statuses,
-    top_is_source (share), by_kind {mutation: (n, p50)}}."""
+    top_is_source (the share whose top result is the source quote or as similar to the
+    pasted words), by_kind {mutation: (n, p50)}}."""
     plan = queries(db_path, n, seed)
     latencies, statuses, right, by_kind = [], {}, 0, {}
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await client.get(plan[0][2])
-        for kind, quote_id, path in plan:
+        await client.get(plan[0][3])
+        for kind, quote_id, source, path in plan:
             started = time.perf_counter()
             response = await client.get(path)
             seconds = time.perf_counter() - started
@@ -79,9 +85,9 @@ async def measure(base, db_path, n, seed=1):
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if response.status_code == 200:
                 matches = response.json()["matches"]
-                # the same words may be archived more than once: a tie with the source counts
-                right += bool(matches) and any(m["quote_id"] == quote_id and m["similarity"] == matches[0]["similarity"]
-                                               for m in matches)
+                # the synthetic archive repeats wordings: the top result is right when it is the
+                # source or as close to the pasted words as the source is
+                right += bool(matches) and (matches[0]["quote_id"] == quote_id or matches[0]["similarity"] >= source)
     ordered = sorted(latencies)
     return {"n": len(plan), "p50": statistics.median(ordered),
             "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], "max": ordered[-1],
@@ -99,8 +105,9 @@ def render(result):
         "",
         f"{result['n']} queries (bench/check_queries.py: archived quotes of {MIN_WORDS} words or more with a word "
         "dropped or changed, trimmed at the start or end, an ellipsis, [brackets], or exact), each once, "
-        f"`/check.json`. Statuses: {result['statuses']}. The top result is the quote the words came from (or "
-        f"ties with it) in {result['top_is_source']:.0%}.",
+        f"`/check.json`. Statuses: {result['statuses']}. The top result is the quote the words came from, or "
+        f"a statement at least as similar to them (the synthetic archive repeats wordings), in "
+        f"{result['top_is_source']:.0%}.",
         "",
         "| | p50 ms | p95 ms | max ms |",
         "|---|---|---|---|",

@@ -1,13 +1,13 @@
 """/check: paste words, get the archived wording. /check (HTML with a form), /check.json and
 /check.csv, GET only, so a check is a link to share. The work is in article_facts/check/
-(params: the parameters, 400 on bad ones; search: FTS5 candidates; results: verdicts)."""
+(params: the parameters, 400 on bad ones; lookup: one check; search: FTS5 candidates;
+results: verdicts)."""
 from datasette import hookimpl
 from datasette import NotFound, Response
 
 from article_facts.check.export import csv_body
 from article_facts.check.params import CheckRequestError, check_params
-from article_facts.check.results import answer
-from article_facts.check.search import candidates
+from article_facts.check.lookup import check
 from article_facts.contract import DATABASE_NAME as DB
 from article_facts.origin import public_url
 
@@ -50,8 +50,7 @@ async def check_view(datasette, request):
         return await bad_request(datasette, request, fmt, str(error), urls)
     data = {"query": None, "speaker": speaker or None, "lang": lang or None, "matches": []}
     if q is not None:
-        found = await candidates(datasette.get_database(DB), q, lang, PART_JOINER)
-        data = answer(q, found, Urls(datasette), speaker, lang)
+        data = await check(datasette.get_database(DB), q, Urls(datasette), speaker, lang, PART_JOINER)
     if fmt == "json":
         return Response.json(data)
     if fmt == "csv":

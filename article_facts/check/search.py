@@ -1,20 +1,28 @@
 """Candidates for /check from SQLite FTS5, bounded however large the archive: the pasted
 words become quoted FTS5 strings (never FTS syntax), each word's document count is read up to
-a cap, and the rarest words pick at most CANDIDATES statements by bm25. Split quotes come back
-whole (every part, first to last), with what a result shows about each."""
+a cap, and the rarest words pick at most CANDIDATES statements by bm25, in two stages (see
+first_expression and second_expression). Split quotes come back whole (every part, first to
+last), with what a result shows about each."""
 import json
+
+from rapidfuzz import fuzz, process
 
 from .words import search_terms
 
-# How many statements are scored; how many distinct words are looked up; the document count
-# past which a word is "common" (its count is not read further: the cost stays bounded).
+# How many statements bm25 hands to RapidFuzz (POOL) and RapidFuzz to the word diff and the
+# verdict (CANDIDATES); how many distinct words are looked up; the document count past which
+# a word is "common" (its count is not read further: the cost stays bounded).
+POOL = 300
 CANDIDATES = 60
 MAX_TERMS = 24
 COMMON = 2000
-# The rarest words searched with OR; when fewer than two words are rare, statements with all of
-# the rarest AND_TERMS common words too.
+# In the first stage bm25 ranks at most SCAN matching statements (the first in rowid order):
+# a few common words can match a large share of a large archive, and ranking them all would
+# cost seconds. The first stage's AND matches only statements with every pasted word, so a
+# cut there drops only ones as good; the second stage ranks all its matches.
+SCAN = 2000
+# The rarest OR_TERMS words, ORed (first stage, beside the AND of every word).
 OR_TERMS = 5
-AND_TERMS = 3
 
 
 def fts_string(term):
@@ -36,25 +44,44 @@ def counts_sql(n):
         f"limit {COMMON})) as n" for i in range(n))
 
 
-def match_expression(terms, counts):
-    """The FTS5 query for the candidates: the rarest OR_TERMS words ORed; when fewer than two
-    words are rare, also the rarest AND_TERMS common words ANDed (a quote of common words,
-    "It is early"); None when no word is in the archive."""
+def rare_terms(terms, counts):
+    """The words found in fewer than COMMON statements, rarest first (at most OR_TERMS)."""
     ranked = sorted(zip(terms, counts), key=lambda pair: pair[1])
-    rare = [term for term, n in ranked if 0 < n < COMMON][:OR_TERMS]
-    common = [term for term, n in ranked if n >= COMMON][:AND_TERMS]
-    parts = [fts_string(term) for term in rare]
-    if len(rare) < 2 and common:
-        parts.append("(" + " AND ".join(fts_string(term) for term in common) + ")")
-    return " OR ".join(parts) or None
+    return [term for term, n in ranked if 0 < n < COMMON][:OR_TERMS]
+
+
+def all_of(terms):
+    return "(" + " AND ".join(fts_string(term) for term in terms) + ")"
+
+
+def first_expressions(terms, counts):
+    """Statements with every pasted word (exact, trimmed, with an ellipsis or brackets, a word
+    dropped: SCAN of them are as good as any), then statements with a rare word; each its own
+    query, so the many matches of one do not crowd out the other's. A word not in the archive
+    at all is left out of the AND (a changed word nobody used)."""
+    found = [term for term, n in zip(terms, counts) if n > 0]
+    rare = rare_terms(terms, counts)
+    return [all_of(found)] * bool(found) + [" OR ".join(fts_string(term) for term in rare)] * bool(rare)
+
+
+def second_expression(terms, counts):
+    """For words changed or added (in the pasted words, not in the archived statement, so the
+    first AND misses it): statements with every word of either half of the pasted words; bm25
+    ranks first those with most of the other half. None for fewer than four words."""
+    found = [term for term, n in zip(terms, counts) if n > 0]
+    if len(found) < 4:
+        return None
+    return " OR ".join(all_of(found[i::2]) for i in range(2))
 
 
 # CROSS JOIN keeps FTS5 first: SQLite would otherwise scan every article for a language.
 CANDIDATES_SQL = """
-select q.id from quotes_fts f cross join quotes q on q.rowid = f.rowid
-cross join articles a on a.id = q.article_id
-where f.quotes_fts match :match and (:lang = '' or a.language = :lang)
-order by f.rank limit :limit
+select q.id, q.text from (
+  select f.rowid, f.rank from quotes_fts f cross join quotes q on q.rowid = f.rowid
+  cross join articles a on a.id = q.article_id
+  where f.quotes_fts match :match and (:lang = '' or a.language = :lang) limit :scan
+) m cross join quotes q on q.rowid = m.rowid
+order by m.rank limit :limit
 """
 # Each candidate's whole quote: up the continues_id links to its first part, then down to its
 # last (as the quote page does, plugins/fact_pages.py QUOTE_PARTS_SQL), every part's words and
@@ -106,19 +133,35 @@ def whole_quotes(rows, joiner):
     return list(quotes.values())
 
 
-async def candidates(db, text, lang="", joiner=" … "):
-    """The whole quotes most like text (at most CANDIDATES), from db (a Datasette Database)."""
-    terms = query_terms(text)
+async def term_counts(db, terms):
+    """Each word's document count, up to COMMON, in one statement."""
     if not terms:
         return []
     counted = await db.execute(counts_sql(len(terms)), {f"t{i}": fts_string(t) for i, t in enumerate(terms)})
-    counts = [n for _, n in sorted(tuple(row) for row in counted.rows)]
-    match = match_expression(terms, counts)
-    if match is None:
+    return [n for _, n in sorted(tuple(row) for row in counted.rows)]
+
+
+def closest(pasted, rows, n=CANDIDATES):
+    """The ids of the n rows (id, text) whose words are most like the pasted words, by
+    RapidFuzz's partial_ratio on the search words (so a trimmed quote scores as high as a
+    whole one): bm25 prefers short statements, which crowds near-duplicates ahead of the
+    source when a word was changed."""
+    query = " ".join(search_terms(pasted))
+    texts = {row_id: " ".join(search_terms(text)) for row_id, text in rows}
+    best = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=n)
+    return [row_id for _, _, row_id in best]
+
+
+async def fetch(db, pasted, matches, lang="", joiner=" … ", seen=(), scan=SCAN):
+    """The whole quotes of the CANDIDATES statements closest to the pasted words among the
+    POOL best by bm25 for each FTS5 expression in matches, without those whose ids are in
+    seen. scan: how many matching statements bm25 ranks (None: all of them)."""
+    rows = {}
+    for match in matches:
+        found = await db.execute(CANDIDATES_SQL, {"match": match, "lang": lang, "scan": scan or -1, "limit": POOL})
+        rows.update((row[0], row[1]) for row in found.rows if row[0] not in seen)
+    if not rows:
         return []
-    found = await db.execute(CANDIDATES_SQL, {"match": match, "lang": lang, "limit": CANDIDATES})
-    ids = [row[0] for row in found.rows]
-    if not ids:
-        return []
-    rows = await db.execute(WHOLE_QUOTES_SQL, {"ids": json.dumps(ids)})
-    return whole_quotes(rows.rows, joiner)
+    ids = closest(pasted, rows.items())
+    found = await db.execute(WHOLE_QUOTES_SQL, {"ids": json.dumps(ids)})
+    return whole_quotes(found.rows, joiner)
