@@ -50,6 +50,25 @@ def rare_terms(terms, counts):
     return [term for term, n in ranked if 0 < n < COMMON][:OR_TERMS]
 
 
+# Function words of the archive's languages (en, es): in most statements, so an AND with them
+# selects almost nothing more while FTS5 reads their long lists of rows, and bm25 counts each
+# of them over the whole index. Left out of the FTS5 queries (not of the comparison) while
+# enough other words remain to select well: four for the AND, six for the halves.
+STOPWORDS = frozenset("""
+a an and are as at be been but by for from had has have he her his i if in is it its not of on or our she
+that the their there they this to was we were which will with would you
+al con de del el en es la las lo los no por que se su un una y
+""".split())
+
+
+def searched(terms, counts, enough):
+    """The words an FTS5 query asks for: those in the archive, without function words when
+    at least `enough` others remain."""
+    found = [term for term, n in zip(terms, counts) if n > 0]
+    telling = [term for term in found if term not in STOPWORDS]
+    return telling if len(telling) >= enough else found
+
+
 def all_of(terms):
     return "(" + " AND ".join(fts_string(term) for term in terms) + ")"
 
@@ -58,8 +77,8 @@ def first_expressions(terms, counts):
     """Statements with every pasted word (exact, trimmed, with an ellipsis or brackets, a word
     dropped: SCAN of them are as good as any), then statements with a rare word; each its own
     query, so the many matches of one do not crowd out the other's. A word not in the archive
-    at all is left out of the AND (a changed word nobody used)."""
-    found = [term for term, n in zip(terms, counts) if n > 0]
+    at all is left out of the AND (a changed word nobody used), and so are function words."""
+    found = searched(terms, counts, 4)
     rare = rare_terms(terms, counts)
     return [all_of(found)] * bool(found) + [" OR ".join(fts_string(term) for term in rare)] * bool(rare)
 
@@ -68,7 +87,7 @@ def second_expression(terms, counts):
     """For words changed or added (in the pasted words, not in the archived statement, so the
     first AND misses it): statements with every word of either half of the pasted words; bm25
     ranks first those with most of the other half. None for fewer than four words."""
-    found = [term for term, n in zip(terms, counts) if n > 0]
+    found = searched(terms, counts, 6)
     if len(found) < 4:
         return None
     return " OR ".join(all_of(found[i::2]) for i in range(2))
