@@ -160,14 +160,23 @@ async def term_counts(db, terms):
     return [n for _, n in sorted(tuple(row) for row in counted.rows)]
 
 
+def likeness(pasted, archived, **kwargs):
+    """0-100: how much of the pasted words an archived statement holds. A statement longer
+    than the pasted words may hold them anywhere (partial_ratio: a trimmed quote scores as high
+    as a whole one); a shorter one is compared whole (ratio), or any short statement the paste
+    contains would score 100."""
+    if len(archived) >= len(pasted):
+        return fuzz.partial_ratio(pasted, archived)
+    return fuzz.ratio(pasted, archived)
+
+
 def closest(pasted, rows, n=CANDIDATES):
-    """The ids of the n rows (id, text) whose words are most like the pasted words, by
-    RapidFuzz's partial_ratio on the search words (so a trimmed quote scores as high as a
-    whole one): bm25 prefers short statements, which crowds near-duplicates ahead of the
-    source when a word was changed."""
+    """The ids of the n rows (id, text) whose words are most like the pasted words (likeness,
+    on the search words): bm25 prefers short statements, which crowds near-duplicates ahead of
+    the source when a word was changed."""
     query = " ".join(search_terms(pasted))
     texts = {row_id: " ".join(search_terms(text)) for row_id, text in rows}
-    best = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=n)
+    best = process.extract(query, texts, scorer=likeness, limit=n)
     return [row_id for _, _, row_id in best]
 
 
