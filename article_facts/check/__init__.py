@@ -1,0 +1,1 @@
+"""/check: pasted words against the archived statements (words, diff, candidates, verdict)."""
