@@ -57,6 +57,7 @@ REDO_LIMIT = 5        # the file replaced again during a swap: redone at most th
 
 current_ticket = contextvars.ContextVar("article_facts_live_ticket", default=None)
 LIVES = WeakKeyDictionary()
+FILE_VERSIONS = WeakKeyDictionary()  # Database -> identity of the file its connections read
 
 
 async def serve_latest(datasette) -> bool:
@@ -80,6 +81,14 @@ def live_for(datasette):
     if datasette not in LIVES:
         LIVES[datasette] = Live(datasette)
     return LIVES[datasette]
+
+
+def file_version(db):
+    """The identity of the file this Database's connections read, when live publishing swapped
+    it in (every served one, from the first request on), else None. A cache of query results
+    keys on this, not on a stat of the path: the path may already hold the next version while
+    requests still read this one."""
+    return FILE_VERSIONS.get(db)
 
 
 def identity(path):
@@ -249,6 +258,7 @@ class Live:
             ds.add_database(new, name=version.name, route=old.route)
             self.retired.append((self.generation, old))
             self.served[version.name] = version.identity
+            FILE_VERSIONS[new] = version.identity
             databases.append(new)
         self.generation += 1
         if ds.executor is not None:
