@@ -1,8 +1,8 @@
 # The public site as one container: installs from requirements-prod.lock (every package pinned
 # with its hashes), builds facts.db from seeds/ (the build writes its inspect file,
 # facts.inspect.json, beside it), and runs exactly the command `make serve-prod` runs
-# (tests/test_deploy.py checks both). Cloud Run: deploy with --port 8001; Fly: internal_port = 8001. More processes: change --workers below and WORKERS
-# in the Makefile together.
+# (tests/test_deploy.py checks both). Cloud Run: deploy with --port 8001; Fly: internal_port =
+# 8001. More processes: change --workers below and WORKERS in the Makefile together.
 # The digest is python:3.11.15-slim's as published; refresh both with
 # `docker buildx imagetools inspect python:3.11.15-slim`.
 FROM python:3.11.15-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
