@@ -47,7 +47,7 @@ from weakref import WeakKeyDictionary
 from datasette.database import Database
 
 from .exports import database_sha256
-from .inspect_file import describe, read_entry
+from .inspect_file import describe, describes, read_entry
 
 CHECK_SECONDS = 1.0   # a stat at most this often (a new version is live within ~1 s + drain)
 DRAIN_SECONDS = 2.0   # requests in flight get this long to finish before a swap supersedes them
@@ -224,9 +224,9 @@ class Live:
             return None
         entry = read_entry(path, name, stat)
         started_with = (self.datasette.inspect_data or {}).get(name)
-        if entry is None and isinstance(started_with, dict) and "inode" in started_with:
-            entry = started_with if started_with.get("size") == stat.st_size and \
-                (started_with["inode"], started_with.get("mtime_ns")) == (stat.st_ino, stat.st_mtime_ns) else None
+        if entry is None and isinstance(started_with, dict) and "inode" in started_with \
+                and describes(started_with, stat):
+            entry = started_with
         if entry is None:
             entry = describe(path, database_sha256(path), path)
             if identity(path) != found:
