@@ -42,6 +42,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+import weakref
 from weakref import WeakKeyDictionary
 
 from datasette.database import Database
@@ -122,7 +123,7 @@ class Version:
 
 class Live:
     def __init__(self, datasette):
-        self.datasette = datasette
+        self.datasette_ref = weakref.ref(datasette)  # LIVES's value must not keep its key alive
         self.files = {name: db.path for name, db in datasette.databases.items()
                       if db.path and not db.is_memory}
         self.served = {}        # name -> identity of the file its Database reads
@@ -132,6 +133,10 @@ class Live:
         self.checked_at = None
         self.swapping = False   # new requests wait
         self.refreshing = False
+
+    @property
+    def datasette(self):
+        return self.datasette_ref()
 
     # --- requests ---
 
