@@ -326,3 +326,30 @@ async def test_a_request_that_outlives_the_drain_is_superseded_not_mixed(tmp_pat
     response = await slow
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
     assert (await ds.client.get(f"/articles/{new_article.name}")).status_code == 200
+
+
+async def test_serve_latest_inside_a_request_swaps_without_waiting_for_itself(tmp_path, new_article, metadata):
+    """The review server calls serve_latest in the request that saved: that request is not
+    drained (it would wait for itself and be superseded: a 503), and the rest of it reads the
+    new version. The route here stands in for the review plugin's, inside the real gate."""
+    from article_facts.web import live_gate
+    from conftest import asgi_send
+    db = built_site(tmp_path)
+    ds = Datasette([str(db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
+                   template_dir=str(ROOT / "templates"))
+    assert (await ds.client.get("/facts.json")).status_code == 200
+
+    async def save_and_publish(scope, receive, send):
+        build_db.append(new_article, db)
+        swapped = await live.serve_latest(ds)
+        count = (await ds.get_database("facts").execute("select count(*) from articles")).single_value()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": json.dumps([swapped, count]).encode()})
+
+    app = live_gate.wrapper(ds)(save_and_publish)
+    scope = {"type": "http", "method": "GET", "path": "/save", "raw_path": b"/save", "query_string": b"",
+             "headers": []}
+    status, _, body = await asgi_send(app, scope)
+    assert status == 200, body
+    assert json.loads(body) == [True, 2]
+    assert (await ds.client.get(f"/articles/{new_article.name}")).status_code == 200
