@@ -23,7 +23,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 import build_db
