@@ -6,7 +6,9 @@ a new file into place, so a new version is a new inode. Every request passes Liv
 (the outermost ASGI wrapper, article_facts/web/live_gate.py), which stats the file at most
 once every CHECK_SECONDS. Checking on the request path, not from a background task: a swap
 only matters to requests, a site nobody reads does no work, and no task outlives an event loop
-(the tests start one per test). The first request adopts the version it finds the same way.
+(the tests start one per test); the price is that an idle server keeps the old file open
+until its next request. The first request adopts the version it finds the same way. Each
+uvicorn worker is a process with its own Live and swaps on its own.
 
 The swap. The new version is prepared while requests go on with the old one: for an immutable
 database its hash and table counts come from the inspect file the build wrote beside it
@@ -25,7 +27,9 @@ read a newer file than its siblings. So each version gets a new executor
 their connections together (warm-up) while requests still wait; the file is stat'ed again
 after, and if it changed meanwhile the swap is redone. Every connection of a version thus
 reads one file. The old Database is closed (Database.close()) when its last request ends, and
-the old file's space is freed.
+the old file's space is freed. Results cached across requests (counted facets, the exports'
+manifest) are keyed with file_version(db), the file a Database reads: a stat of the path may
+already show the next version.
 
 Long requests. A request still running DRAIN_SECONDS after a swap began is superseded: the
 swap goes ahead, and the request's response, made partly from the new version, is never
@@ -41,8 +45,8 @@ import contextvars
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from weakref import WeakKeyDictionary
 
 from datasette.database import Database
