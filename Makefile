@@ -43,8 +43,9 @@ lock: $(UV)
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
 # On a terminal the build shows its progress on stderr (articles, then indexes, search, counts,
-# exports); in logs and pipes it prints only its one-line summary.
-facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
+# exports); in logs and pipes it prints only its one-line summary. It also writes
+# facts.inspect.json (hash and table counts, for serve-prod) beside the database.
+facts.db facts.inspect.json &: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
 check: $(VENV)/.installed
@@ -67,12 +68,15 @@ add: $(VENV)/.installed
 		$(foreach option,URL OUTLET AUTHOR PUBLISHED HEADLINE,$(if $($(option)),--$(shell echo $(option) | tr A-Z a-z) "$($(option))"))
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
+# A rebuild or `build_db.py append` while it runs is served within seconds, no restart
+# (article_facts/live.py); so is it under serve-prod, by every worker.
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
 
 # Production: what the Dockerfile runs (tests/test_deploy.py checks they agree). DB must be a
 # file named facts.db; its inspect file (table counts, hash = the version for ETags) sits
-# next to it. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
+# next to it: the build and append write it with the database; the pattern rule below makes one
+# with `datasette inspect` for a DB built some other way. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
 # several uvicorn processes on one port (datasette serve has no workers option).
 DB ?= facts.db
 INSPECT ?= $(DB:.db=.inspect.json)
