@@ -1,0 +1,34 @@
+// The review page (templates/review-article.html): words selected in an entry's paragraph
+// fill that entry's "fix the words" form, with their offset in the article, so a passage
+// that occurs more than once is saved as the very occurrence selected.
+(function () {
+  'use strict';
+
+  function offsetIn(paragraph, node, offset) {
+    const range = document.createRange();
+    range.selectNodeContents(paragraph);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  function fill(paragraph) {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
+    const range = selection.getRangeAt(0);
+    if (!paragraph.contains(range.startContainer) || !paragraph.contains(range.endContainer)) return;
+    const words = range.toString();
+    if (!words.trim()) return;
+    const form = paragraph.closest('.review-entry').querySelector('form.review-words-form');
+    if (!form) return;
+    const start = Number(paragraph.dataset.start) + offsetIn(paragraph, range.startContainer, range.startOffset);
+    form.elements.words.value = words;
+    form.elements.start.value = String(start);
+    form.classList.add('review-selected');
+  }
+
+  for (const paragraph of document.querySelectorAll('.review-paragraph[data-start]')) {
+    paragraph.addEventListener('mouseup', () => fill(paragraph));
+    paragraph.addEventListener('keyup', () => fill(paragraph));
+    paragraph.addEventListener('touchend', () => window.setTimeout(() => fill(paragraph), 0));
+  }
+})();
