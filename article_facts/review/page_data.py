@@ -39,17 +39,23 @@ def article_page(folder):
     body = read_article(folder / "article.txt")
     facts = load_facts(facts_path)
     paragraphs = split_paragraphs(folder.name, body)
+    facts_count, entities_count = [0, 0], [0, 0]  # [drafts, all]
     entries = []
-    total = 0
     for section in REVIEWED:
         node = facts.get(section)
         listed = [(None, node)] if section == "article" else list(enumerate(node or []))
+        count = facts_count if section == "article" or section in LOCATED else entities_count
         for index, entry in listed:
             if not isinstance(entry, dict):
                 continue
-            total += 1
+            count[1] += 1
             if entry.get("review") == "draft":
+                count[0] += 1
                 entries.append(entry_data(section, index, entry, body, paragraphs))
+    # the article first, then the facts in the order of their words in the text, then the
+    # people, organizations and countries
+    entries.sort(key=lambda e: (e["section"] != "article", e["field"] is None,
+                                e["span"]["start"] if e["span"] else -1))
     people = [(str(p.get("id")), str(p.get("name"))) for p in facts.get("people") or [] if isinstance(p, dict)]
     organizations = [(str(o.get("id")), str(o.get("name"))) for o in facts.get("organizations") or []
                      if isinstance(o, dict)]
@@ -58,7 +64,7 @@ def article_page(folder):
     article = facts.get("article") if isinstance(facts.get("article"), dict) else {}
     return {
         "id": folder.name, "headline": article.get("headline") or folder.name,
-        "entries": entries, "total": total, "people": people, "organizations": organizations,
+        "entries": entries, "facts": facts_count, "entities": entities_count, "people": people, "organizations": organizations,
         "unnamed": unnamed,
     }
 
