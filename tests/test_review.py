@@ -208,3 +208,16 @@ async def test_serve_and_serve_prod_have_no_review_or_write_route(review, archiv
                 response = await ds.client.post(path, **kwargs)
                 assert response.status_code in (403, 404, 405), (name, path, response.status_code)
     assert snapshot(archive) == before
+
+
+async def test_the_review_server_takes_post_on_review_pages_only(review, archive):
+    before = snapshot(archive)
+    token, cookies = await session(review)
+    for path in ("/facts/quotes", f"/quotes/{DRAFTED}-q1", "/facts/-/query", "/-/messages"):
+        response = await review.client.post(path, data={"csrftoken": token}, cookies=cookies)
+        assert response.status_code == 405, (path, response.status_code)
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = await review.client.request(method, ARTICLE_PAGE, cookies=cookies)
+        assert response.status_code == 405, method
+    assert (await review.client.post("/-/review", data={"csrftoken": token}, cookies=cookies)).status_code == 405
+    assert snapshot(archive) == before
