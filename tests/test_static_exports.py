@@ -245,7 +245,7 @@ def test_a_build_that_cannot_write_its_exports_leaves_the_database(built, seeds_
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "cannot write" in result.stderr
     assert built.read_bytes() == before
-    assert sorted(p.name for p in built.parent.iterdir()) == ["facts.db", "facts.exports", "more"]
+    assert sorted(p.name for p in built.parent.iterdir()) == ["facts.db", "facts.exports", "facts.inspect.json", "more"]
 
 
 async def test_serve_prod_serves_the_exports(built):

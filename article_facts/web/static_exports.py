@@ -117,7 +117,8 @@ class StaticExports:
         self.exports = {}
 
     def for_database(self, db):
-        if db.name not in self.exports:
+        """This Database's exports (live publishing swaps in a new Database for a new file)."""
+        if db.name not in self.exports or self.exports[db.name].db is not db:
             self.exports[db.name] = DatabaseExports(db)
         return self.exports[db.name]
 
