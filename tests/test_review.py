@@ -85,6 +85,8 @@ def quote_form(archive, key, action, **more):
 
 async def published(ds, quote_id):
     response = await ds.client.get(f"/facts/quotes/{quote_id}.json?_shape=objects")
+    if response.status_code == 404:
+        return None
     rows = response.json()["rows"]
     return rows[0] if rows else None
 

@@ -56,6 +56,8 @@ def article_page(folder):
     # people, organizations and countries
     entries.sort(key=lambda e: (e["section"] != "article", e["field"] is None,
                                 e["span"]["start"] if e["span"] else -1))
+    for entry, following in zip(entries, entries[1:] + [None]):
+        entry["next"] = next_anchors(entry, following)
     people = [(str(p.get("id")), str(p.get("name"))) for p in facts.get("people") or [] if isinstance(p, dict)]
     organizations = [(str(o.get("id")), str(o.get("name"))) for o in facts.get("organizations") or []
                      if isinstance(o, dict)]
@@ -99,3 +101,14 @@ def source_value(entry):
         if entry.get(name):
             return f"{kind}:{entry[name]}"
     return ""
+
+
+def next_anchors(entry, following):
+    """Where the page goes after a save: the entry itself after an edit; the entry after it
+    once it is accepted (no longer a draft) or rejected (gone: the entries after it in its
+    section move up one index)."""
+    if following is None:
+        return {"edit": entry["anchor"], "accept": "", "reject": ""}
+    index = following["index"]
+    moved = index - 1 if following["section"] == entry["section"] and entry["index"] != "" and index > entry["index"] else index
+    return {"edit": entry["anchor"], "accept": following["anchor"], "reject": f"{following['section']}-{moved}"}

@@ -14,6 +14,7 @@ from datasette import Forbidden, NotFound, Response, hookimpl
 
 from ..contract import DATABASE_NAME
 from ..errors import BuildError
+from ..live import serve_latest
 from ..review_mode import PLUGIN, PREFIX, in_review_mode, review_path
 from ..schema import SLUG_RE
 from . import page_data, saving
@@ -58,8 +59,7 @@ async def review_article(request, datasette):
             except BuildError as e:
                 error, status = e.message(), 400
             else:
-                from article_facts.live import serve_latest
-                await serve_latest(datasette)
+                await serve_latest(datasette)  # the next response (the redirect's page) shows it
         if error is None:
             datasette.add_message(request, f"Saved and published: {summary} (checked in {timings['check']:.2f} s, "
                                   f"published in {timings['build']:.2f} s).", datasette.INFO)

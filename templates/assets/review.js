@@ -26,9 +26,12 @@
     form.classList.add('review-selected');
   }
 
-  for (const paragraph of document.querySelectorAll('.review-paragraph[data-start]')) {
-    paragraph.addEventListener('mouseup', () => fill(paragraph));
-    paragraph.addEventListener('keyup', () => fill(paragraph));
-    paragraph.addEventListener('touchend', () => window.setTimeout(() => fill(paragraph), 0));
+  // Linked from the page's head, so it listens on the document (the paragraphs come later).
+  function onRelease(event) {
+    const paragraph = event.target instanceof Element ? event.target.closest('.review-paragraph[data-start]') : null;
+    if (paragraph) fill(paragraph);
   }
+  document.addEventListener('mouseup', onRelease);
+  document.addEventListener('keyup', onRelease);
+  document.addEventListener('touchend', (event) => window.setTimeout(() => onRelease(event), 0));
 })();
