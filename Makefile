@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
+.PHONY: serve serve-prod review lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -72,6 +72,11 @@ add: $(VENV)/.installed
 # (article_facts/live.py); so is it under serve-prod, by every worker.
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
+
+# The local review server: `make serve` plus the review pages (/-/review), which edit
+# $(SEEDS_DIR)/*/facts.yml and rebuild facts.db on each save. 127.0.0.1 only, never public.
+review: facts.db
+	$(BIN)/python -m article_facts.review_server --db facts.db --seeds $(SEEDS_DIR) --port $(PORT)
 
 # Production: what the Dockerfile runs (tests/test_deploy.py checks they agree). DB must be a
 # file named facts.db; its inspect file (table counts, hash = the version for ETags) sits
