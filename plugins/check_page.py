@@ -19,21 +19,21 @@ PART_JOINER = " … "
 class Urls:
     """Links for the answer: a path under base_url, and the public address a citation gives."""
 
-    def __init__(self, datasette):
-        self.datasette = datasette
+    def __init__(self, datasette, request):
+        self.datasette, self.request = datasette, request
 
     def path(self, path):
         return self.datasette.urls.path(path)
 
     def canonical(self, path):
-        return public_url(self.datasette, self.datasette.urls.path(path))
+        return public_url(self.datasette, self.datasette.urls.path(path), self.request)
 
 
 def page_urls(datasette, request):
     path = datasette.urls.path("/check")
     query = request.query_string
     suffix = f"?{query}" if query else ""
-    return {"canonical": public_url(datasette, path) + suffix, "json": f"{path}.json{suffix}",
+    return {"canonical": public_url(datasette, path, request) + suffix, "json": f"{path}.json{suffix}",
             "csv": f"{path}.csv{suffix}", "form": path}
 
 
@@ -50,7 +50,7 @@ async def check_view(datasette, request):
         return await bad_request(datasette, request, fmt, str(error), urls)
     data = {"query": None, "speaker": speaker or None, "lang": lang or None, "matches": []}
     if q is not None:
-        data = await check(datasette.get_database(DB), q, Urls(datasette), speaker, lang, PART_JOINER)
+        data = await check(datasette.get_database(DB), q, Urls(datasette, request), speaker, lang, PART_JOINER)
     if fmt == "json":
         return Response.json(data)
     if fmt == "csv":

@@ -8,7 +8,6 @@ in the serving wing (plugins/, article_facts/web/, serve.py), any `._name` attri
 anything but our own `self`.
 """
 import ast
-from pathlib import Path
 
 import pytest
 
