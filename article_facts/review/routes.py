@@ -5,7 +5,8 @@ the same process has no such route.
 GET shows, POST changes (one action per form, Datasette's CSRF token in each). A POST must
 also carry Datasette's CSRF cookie: asgi-csrf checks the form's token against it, but lets a
 request with no cookies at all through, which is how a form on another site would arrive.
-Saves run one at a time, in a thread, and the server keeps answering meanwhile.
+Saves run one at a time, each in a process of its own (saving.save_in_own_process), and the
+server keeps answering meanwhile.
 """
 import asyncio
 from pathlib import Path
@@ -55,7 +56,7 @@ async def review_article(request, datasette):
         async with SAVING:
             try:
                 summary, timings = await asyncio.to_thread(
-                    saving.save, seeds_dir(datasette), db_path(datasette), slug, form)
+                    saving.save_in_own_process, seeds_dir(datasette), db_path(datasette), slug, form)
             except BuildError as e:
                 error, status = e.message(), 400
             else:

@@ -7,8 +7,15 @@ replacing one article's rows: people, organizations and countries are merged acr
 (names unioned, `checked` once any article checks them), and taking one article's part out of
 them again is the build's whole merge over again. Its cost on the seeds is in the README and
 the report; it grows with the archive (see bench/results.md for full builds at scale).
+
+The server runs each save in a process of its own (save_in_own_process): the check and the
+build fork parser and export workers once an archive is large enough (article_facts/parallel.py),
+and forking the server, whose threads may hold locks, could leave a worker waiting forever.
 """
+import json
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -54,3 +61,35 @@ def save(seeds_dir, db_path, slug, form):
     build(seeds_dir, db_path)
     built = time.perf_counter()
     return summary, {"check": checked - started, "build": built - checked}
+
+
+def save_in_own_process(seeds_dir, db_path, slug, form):
+    """save() in a new Python process (see the module docstring): the same result, or the same
+    BuildError, which crosses the process boundary as its state."""
+    done = subprocess.run(
+        [sys.executable, "-m", "article_facts.review.saving", str(seeds_dir), str(db_path), slug],
+        input=json.dumps(form), capture_output=True, text=True)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        raise BuildError("save_failed", f"the save stopped: {(done.stderr.strip().splitlines() or ['no output'])[-1]}",
+                         file=Path(seeds_dir) / slug / "facts.yml")
+    if "error" in answer:
+        raise BuildError.from_state(answer["error"])
+    return answer["summary"], answer["timings"]
+
+
+def main(argv=None):
+    """python -m article_facts.review.saving SEEDS DB SLUG < form.json: one JSON line out."""
+    seeds_dir, db_path, slug = (argv or sys.argv[1:])
+    try:
+        summary, timings = save(seeds_dir, db_path, slug, json.loads(sys.stdin.read()))
+    except BuildError as e:
+        print(json.dumps({"error": e.state()}, default=str))
+        return 2
+    print(json.dumps({"summary": summary, "timings": timings}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
