@@ -1,0 +1,285 @@
+"""The same wording across articles: statements whose normalised words are near-identical
+(the same quote reported by several outlets, trimmed or with a word changed) are linked into
+groups, at build time (link_all) and when one article is appended (link_article).
+
+How, and why it stays cheap:
+- A statement's key is its normalised words (check.words: case, accents aside, punctuation and
+  curly marks do not count). Statements with the same key are one "text"; most repeats of a
+  quote are exact, so a quote that thousands of articles share is one text.
+- Each text gets BANDS blocking keys (MinHash over its words, ROWS hashes a band: LSH), stored
+  in an indexed hidden table. Two texts are compared only when they share a band; RapidFuzz
+  (fuzz.ratio on the normalised words) confirms a link at SIMILARITY or more. The relation is
+  symmetric and depends on the two texts only, so appending an article finds exactly the links
+  a full build finds (tests/test_variants.py compares the tables).
+- Groups are the connected texts; a group is published only when its statements span two or
+  more articles. Its id is the smallest key hash of its texts (hex), so it does not depend on
+  the order articles were added in.
+- Appending reads only the new statements' bands and the groups they touch (by index), never
+  the whole archive; recomputing a touched group costs its size.
+"""
+import hashlib
+import json
+import struct
+from functools import lru_cache
+from collections import Counter, defaultdict
+
+from rapidfuzz import fuzz, process
+
+from .check.words import normalised
+from .contract import TABLES
+
+MIN_WORDS = 6        # "No comment." and "Yes, he said." never form groups
+SIMILARITY = 0.80    # fuzz.ratio / 100 on the normalised words (bench/variant_thresholds.py)
+BANDS, ROWS = 8, 3   # LSH: P(compared) = 1 - (1 - J^ROWS)^BANDS for word-set Jaccard J
+_WORD_HASHES = struct.Struct(f"<{BANDS * ROWS}I")  # one 32-bit hash a MinHash function, from one digest
+
+HIDDEN_SCHEMA = """
+create table if not exists quote_variant_texts (hash integer primary key, component integer not null);
+create index if not exists idx_quote_variant_texts_component on quote_variant_texts(component);
+create table if not exists quote_variant_bands (band integer not null, hash integer not null,
+    primary key (band, hash)) without rowid;
+create table if not exists quote_variant_statements (quote_id text primary key, hash integer not null) without rowid;
+create index if not exists idx_quote_variant_statements_hash on quote_variant_statements(hash);
+"""
+HIDDEN_TABLES = ("quote_variant_texts", "quote_variant_bands", "quote_variant_statements")
+
+
+def _hash64(text):
+    """A signed 64-bit hash, the same in every process (SQLite integers are signed)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def key_of(text):
+    """The normalised words of a statement joined by spaces, or None when it is too short to
+    group (fewer than MIN_WORDS words)."""
+    words = normalised(text)
+    return " ".join(words) if len(words) >= MIN_WORDS else None
+
+
+def text_hash(key):
+    return _hash64(key)
+
+
+def group_name(component):
+    """The public id of a group: its smallest text hash, as 16 hex digits."""
+    return f"{component & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+# Words too common to tell statements apart (English, Spanish, French, Portuguese): left out of
+# the blocking keys only (they still count in the similarity), so buckets stay small.
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as is are was were be been it its this that these
+those he she they we you i his her their our not no will would has have had do does did there which who
+el la los las un una y o de del en con por para que se su sus es son lo al le les des du et est une il
+elle ils nous vous pas ne qui dans sur au aux o os um uma e do da dos das em com não
+""".split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_hashes(word):
+    return _WORD_HASHES.unpack(hashlib.shake_128(word.encode("utf-8")).digest(_WORD_HASHES.size))
+
+
+def bands(key):
+    """The LSH band keys of a text: MinHash over its distinct words (stopwords aside, unless
+    that leaves none), ROWS values a band."""
+    words = set(key.split())
+    values = [_word_hashes(w) for w in (words - STOPWORDS or words)]
+    mins = [min(column) for column in zip(*values)]
+    return [_hash64(f"{i}:" + ":".join(map(str, mins[i * ROWS:(i + 1) * ROWS]))) for i in range(BANDS)]
+
+
+def similarity(a, b):
+    """0-1: how alike two normalised wordings are (RapidFuzz's normalised Indel similarity)."""
+    return round(fuzz.ratio(a, b) / 100, 3)
+
+
+def links(key, candidates):
+    """Whether key is similar enough to any of the candidate keys to link: linking is
+    transitive (groups are connected texts), so one match in a component is enough, and the
+    search stops at it."""
+    return next(process.extract_iter(key, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY * 100), None) is not None
+
+
+def matches(key, candidates):
+    """The candidates (a dict: hash -> key) similar enough to key to link: their hashes."""
+    return [found for _, _, found in process.extract(key, candidates, scorer=fuzz.ratio, limit=None,
+                                                      score_cutoff=SIMILARITY * 100)]
+
+
+def speaker_key(row):
+    """Who a statement is attributed to, for agreement: a person's or organization's id; None
+    for an unnamed source (descriptions differ between outlets and say nothing either way)."""
+    return row["speaker_id"] or row["speaker_organization_id"]
+
+
+# --- one group, from its members: the same function for build and append ------------------
+
+def group_rows(component, keys, statements):
+    """(group row, variant rows) for a component, or None when its statements are all in one
+    article. keys: hash -> normalised key of its texts; statements: dicts with id, article_id,
+    text, speaker_id, speaker_organization_id and hash."""
+    if len({s["article_id"] for s in statements}) < 2:
+        return None
+    group_id = group_name(component)
+    speakers = Counter(speaker_key(s) for s in statements if speaker_key(s))
+    main = min(speakers, key=lambda k: (-speakers[k], k)) if speakers else None
+    first = min(statements, key=lambda s: s["id"])
+    anchor = keys[first["hash"]]  # the reference wording: the group's first statement's (its text)
+    group = {"id": group_id, "quote_id": first["id"], "text": first["text"], "statements": len(statements),
+             "articles": len({s["article_id"] for s in statements}), "speakers": len(speakers),
+             "disagrees": int(len(speakers) > 1)}
+    similar = {h: similarity(k, anchor) for h, k in keys.items()}
+    rows = [{"id": s["id"], "group_id": group_id, "article_id": s["article_id"],
+             "speaker": speaker_key(s), "similarity": similar[s["hash"]],
+             "speaker_agrees": None if speaker_key(s) is None else int(speaker_key(s) == main)}
+            for s in sorted(statements, key=lambda s: s["id"])]
+    return group, rows
+
+
+class Components:
+    """Union-find over text hashes; a component's name is its smallest hash."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, h):
+        self.parent.setdefault(h, h)
+        root = h
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[h] != root:
+            self.parent[h], h = root, self.parent[h]
+        return root
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+STATEMENT_COLUMNS = "q.id, q.article_id, q.text, q.speaker_id, q.speaker_organization_id"
+
+
+def _insert(conn, group_and_rows):
+    group, rows = group_and_rows
+    for name, table_rows in (("quote_variant_groups", [group]), ("quote_variant_members", rows)):
+        columns = [column for column, _, _, _ in TABLES[name]]
+        conn.executemany(f"insert into [{name}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                         ([row[c] for c in columns] for row in table_rows))
+
+
+def link_all(conn):
+    """Every statement of a freshly loaded archive: the hidden key, band and text tables and
+    the published groups. Returns the number of groups."""
+    conn.executescript(HIDDEN_SCHEMA)
+    keys, statements = {}, defaultdict(list)
+    cursor = conn.execute(f"select {STATEMENT_COLUMNS} from quotes q order by q.id")
+    names = [c[0] for c in cursor.description]
+    known = {}  # raw text -> key: most repeats are exact
+    for row in cursor:
+        s = dict(zip(names, row))
+        if s["text"] not in known:
+            known[s["text"]] = key_of(s["text"])
+        key = known[s["text"]]
+        if key is None:
+            continue
+        s["hash"] = h = text_hash(key)
+        keys[h] = key
+        statements[h].append(s)
+    components, buckets = Components(), defaultdict(dict)
+    band_rows = []
+    for h in sorted(keys):
+        mine = bands(keys[h])
+        joined = set()
+        for band in mine:
+            for root, members in buckets[band].items():  # a bucket's texts, by component
+                root = components.find(root)
+                if root not in joined and links(keys[h], members):
+                    joined.add(root)
+        for root in joined:
+            components.union(h, root)
+        root = components.find(h)
+        for band in mine:
+            buckets[band].setdefault(root, []).append(keys[h])
+            band_rows.append((band, h))
+    conn.executemany("insert into quote_variant_texts values (?, ?)", ((h, components.find(h)) for h in sorted(keys)))
+    conn.executemany("insert into quote_variant_bands values (?, ?)", band_rows)
+    conn.executemany("insert into quote_variant_statements values (?, ?)",
+                     ((s["id"], h) for h in sorted(keys) for s in statements[h]))
+    members = defaultdict(list)
+    for h in keys:
+        members[components.find(h)].append(h)
+    groups = 0
+    for component in sorted(members):
+        result = group_rows(component, {h: keys[h] for h in members[component]},
+                            [s for h in members[component] for s in statements[h]])
+        if result:
+            _insert(conn, result)
+            groups += 1
+    return groups
+
+
+def link_article(conn, article_id):
+    """Link one appended article's statements: look up each new text's bands (an index read),
+    confirm candidates with RapidFuzz, merge the components they join, and recompute only the
+    groups touched. The result equals what link_all gives for the whole archive."""
+    cursor = conn.execute(f"select {STATEMENT_COLUMNS} from quotes q where q.article_id = ? order by q.id", [article_id])
+    names = [c[0] for c in cursor.description]
+    new = {}
+    touched = set()
+    for row in cursor:
+        s = dict(zip(names, row))
+        key = key_of(s["text"])
+        if key is None:
+            continue
+        h = text_hash(key)
+        new.setdefault(h, key)
+        conn.execute("insert into quote_variant_statements values (?, ?)", [s["id"], h])
+    for h in sorted(new):
+        known = conn.execute("select component from quote_variant_texts where hash = ?", [h]).fetchone()
+        if known:
+            touched.add(known[0])
+            continue
+        mine = bands(new[h])
+        candidates = {}
+        for other, in conn.execute(
+                f"select distinct hash from quote_variant_bands where band in ({', '.join('?' * len(mine))})", mine):
+            candidates[other] = key_of(conn.execute(
+                "select q.text from quote_variant_statements s join quotes q on q.id = s.quote_id "
+                "where s.hash = ? limit 1", [other]).fetchone()[0])
+        joined = {conn.execute("select component from quote_variant_texts where hash = ?", [found]).fetchone()[0]
+                  for found in matches(new[h], candidates)}
+        component = min(joined | {h})
+        if joined - {component}:
+            conn.execute(f"update quote_variant_texts set component = ? where component in "
+                         f"({', '.join('?' * len(joined))})", [component, *joined])
+        conn.execute("insert into quote_variant_texts values (?, ?)", [h, component])
+        conn.executemany("insert into quote_variant_bands values (?, ?)", [(band, h) for band in mine])
+        touched = {component if t in joined else t for t in touched} | {component}
+    for component in sorted(touched):
+        recompute(conn, component)
+
+
+def recompute(conn, component):
+    """Rewrite the published group of one component from its texts and statements."""
+    cursor = conn.execute(
+        f"select {STATEMENT_COLUMNS}, s.hash from quote_variant_texts t "
+        "join quote_variant_statements s on s.hash = t.hash join quotes q on q.id = s.quote_id "
+        "where t.component = ?", [component])
+    names = [c[0] for c in cursor.description]
+    statements = [dict(zip(names, row)) for row in cursor]
+    keys = {}
+    for s in statements:
+        if keys.get(s["hash"]) is None:
+            keys[s["hash"]] = key_of(s["text"])
+    # the groups these statements were in before (a merge joins several)
+    old = {row[0] for row in conn.execute(
+        "select distinct group_id from quote_variant_members where id in (select value from json_each(?))",
+        [json.dumps([s["id"] for s in statements])])}
+    for group_id in old:
+        conn.execute("delete from quote_variant_members where group_id = ?", [group_id])
+        conn.execute("delete from quote_variant_groups where id = ?", [group_id])
+    result = group_rows(component, keys, statements)
+    if result:
+        _insert(conn, result)
