@@ -28,6 +28,7 @@ QUERY_PARAMETERS = {
     "timeline": {"page": "1"},
     "speakers": {"page": "1"},
     "quote_context": {"id": f"{SLUG}-q3"},
+    "quote_variants": {"page": "1"},
 }
 DATASETTE_PAGES = ["/-/metadata", "/-/versions", "/-/plugins", "/-/settings", "/-/threads",
                    "/-/databases", "/-/actor", "/-/messages", "/-/allow-debug", "/-/patterns"]
