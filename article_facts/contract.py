@@ -287,14 +287,16 @@ CONTRACT = (
                "not counted).", int),
         Column("disagrees", "1 when the articles attribute these words to different speakers (a possible "
                "misattribution), 0 when they agree.", int),
+        Column("speaker", "Id of the person or organization most of its statements are attributed to (on a tie, "
+               "the first id)."),
     )),
     Table("quote_variant_members", (
         Column("id", "The statement (its page is /quotes/{id}), one row per statement in a group."),
         Column("group_id", "Its group of near-identical wordings.", references="quote_variant_groups"),
         Column("article_id", "Article the statement is from.", references="articles"),
         Column("speaker", "Id of the person or organization it is attributed to; empty for an unnamed source."),
-        Column("similarity", "0-1: how alike its normalised words are to the group's text (its first statement's words; RapidFuzz "
-               "ratio, 1 = the same words).", float),
+        Column("similarity", "0-1: how alike its normalised words are to the group's reference wording (the one "
+               "its id is made from; RapidFuzz ratio, 1 = the same words).", float),
         Column("speaker_agrees", "1 when its speaker is the group's most frequent speaker, 0 when not (a "
                "disagreement), empty for an unnamed source.", int),
     )),

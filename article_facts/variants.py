@@ -18,7 +18,6 @@ How, and why it stays cheap:
   the whole archive; recomputing a touched group costs its size.
 """
 import hashlib
-import json
 import struct
 from functools import lru_cache
 from collections import Counter, defaultdict
@@ -34,7 +33,8 @@ BANDS, ROWS = 8, 3   # LSH: P(compared) = 1 - (1 - J^ROWS)^BANDS for word-set Ja
 _WORD_HASHES = struct.Struct(f"<{BANDS * ROWS}I")  # one 32-bit hash a MinHash function, from one digest
 
 HIDDEN_SCHEMA = """
-create table if not exists quote_variant_texts (hash integer primary key, component integer not null);
+create table if not exists quote_variant_texts (hash integer primary key, component integer not null,
+    words text not null);
 create index if not exists idx_quote_variant_texts_component on quote_variant_texts(component);
 create table if not exists quote_variant_bands (band integer not null, hash integer not null,
     primary key (band, hash)) without rowid;
@@ -125,10 +125,10 @@ def group_rows(component, keys, statements):
     speakers = Counter(speaker_key(s) for s in statements if speaker_key(s))
     main = min(speakers, key=lambda k: (-speakers[k], k)) if speakers else None
     first = min(statements, key=lambda s: s["id"])
-    anchor = keys[first["hash"]]  # the reference wording: the group's first statement's (its text)
+    anchor = keys[component]  # the reference wording: the one the group is named after
     group = {"id": group_id, "quote_id": first["id"], "text": first["text"], "statements": len(statements),
              "articles": len({s["article_id"] for s in statements}), "speakers": len(speakers),
-             "disagrees": int(len(speakers) > 1)}
+             "disagrees": int(len(speakers) > 1), "speaker": main}
     similar = {h: similarity(k, anchor) for h, k in keys.items()}
     rows = [{"id": s["id"], "group_id": group_id, "article_id": s["article_id"],
              "speaker": speaker_key(s), "similarity": similar[s["hash"]],
@@ -161,12 +161,16 @@ class Components:
 STATEMENT_COLUMNS = "q.id, q.article_id, q.text, q.speaker_id, q.speaker_organization_id"
 
 
+def _insert_rows(conn, name, rows):
+    columns = [column for column, _, _, _ in TABLES[name]]
+    conn.executemany(f"insert into [{name}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                     ([row[c] for c in columns] for row in rows))
+
+
 def _insert(conn, group_and_rows):
     group, rows = group_and_rows
-    for name, table_rows in (("quote_variant_groups", [group]), ("quote_variant_members", rows)):
-        columns = [column for column, _, _, _ in TABLES[name]]
-        conn.executemany(f"insert into [{name}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-                         ([row[c] for c in columns] for row in table_rows))
+    _insert_rows(conn, "quote_variant_groups", [group])
+    _insert_rows(conn, "quote_variant_members", rows)
 
 
 def link_all(conn):
@@ -203,7 +207,8 @@ def link_all(conn):
         for band in mine:
             buckets[band].setdefault(root, []).append(keys[h])
             band_rows.append((band, h))
-    conn.executemany("insert into quote_variant_texts values (?, ?)", ((h, components.find(h)) for h in sorted(keys)))
+    conn.executemany("insert into quote_variant_texts values (?, ?, ?)",
+                     ((h, components.find(h), keys[h]) for h in sorted(keys)))
     conn.executemany("insert into quote_variant_bands values (?, ?)", band_rows)
     conn.executemany("insert into quote_variant_statements values (?, ?)",
                      ((s["id"], h) for h in sorted(keys) for s in statements[h]))
@@ -221,65 +226,108 @@ def link_all(conn):
 
 
 def link_article(conn, article_id):
-    """Link one appended article's statements: look up each new text's bands (an index read),
-    confirm candidates with RapidFuzz, merge the components they join, and recompute only the
-    groups touched. The result equals what link_all gives for the whole archive."""
+    """Link one appended article's statements: each new wording's candidates come from its
+    bands (an index read), RapidFuzz confirms them, the components they join are merged. A
+    group that only grows is updated in place (counts, its most frequent speaker, the new rows:
+    index reads, whatever its size); a group is rewritten whole only when it is new, when
+    groups merge, or when its reference wording changes. The result equals link_all's."""
     cursor = conn.execute(f"select {STATEMENT_COLUMNS} from quotes q where q.article_id = ? order by q.id", [article_id])
     names = [c[0] for c in cursor.description]
-    new = {}
-    touched = set()
+    new_statements, new_texts = [], {}
     for row in cursor:
         s = dict(zip(names, row))
         key = key_of(s["text"])
         if key is None:
             continue
-        h = text_hash(key)
-        new.setdefault(h, key)
-        conn.execute("insert into quote_variant_statements values (?, ?)", [s["id"], h])
-    for h in sorted(new):
-        known = conn.execute("select component from quote_variant_texts where hash = ?", [h]).fetchone()
-        if known:
-            touched.add(known[0])
-            continue
-        mine = bands(new[h])
-        candidates = {}
-        for other, in conn.execute(
-                f"select distinct hash from quote_variant_bands where band in ({', '.join('?' * len(mine))})", mine):
-            candidates[other] = key_of(conn.execute(
-                "select q.text from quote_variant_statements s join quotes q on q.id = s.quote_id "
-                "where s.hash = ? limit 1", [other]).fetchone()[0])
-        joined = {conn.execute("select component from quote_variant_texts where hash = ?", [found]).fetchone()[0]
-                  for found in matches(new[h], candidates)}
+        s["hash"] = text_hash(key)
+        s["words"] = key
+        new_statements.append(s)
+        conn.execute("insert into quote_variant_statements values (?, ?)", [s["id"], s["hash"]])
+        if not conn.execute("select 1 from quote_variant_texts where hash = ?", [s["hash"]]).fetchone():
+            new_texts[s["hash"]] = key
+    rewrite = {}  # component -> the older components whose groups it replaces
+    for h in sorted(new_texts):
+        mine = bands(new_texts[h])
+        by_component = defaultdict(list)
+        for component, words in conn.execute(
+                "select t.component, t.words from quote_variant_texts t where t.hash in (select hash from "
+                f"quote_variant_bands where band in ({', '.join('?' * len(mine))}))", mine):
+            by_component[component].append(words)
+        joined = {component for component, words in by_component.items() if links(new_texts[h], words)}
         component = min(joined | {h})
         if joined - {component}:
             conn.execute(f"update quote_variant_texts set component = ? where component in "
                          f"({', '.join('?' * len(joined))})", [component, *joined])
-        conn.execute("insert into quote_variant_texts values (?, ?)", [h, component])
+        conn.execute("insert into quote_variant_texts values (?, ?, ?)", [h, component, new_texts[h]])
         conn.executemany("insert into quote_variant_bands values (?, ?)", [(band, h) for band in mine])
-        touched = {component if t in joined else t for t in touched} | {component}
-    for component in sorted(touched):
-        recompute(conn, component)
+        if component == h or len(joined) > 1:  # a merge, or a new reference wording
+            older = set(joined)
+            for other in list(rewrite):
+                if other in joined:
+                    older |= rewrite.pop(other)
+            rewrite[component] = rewrite.get(component, set()) | older
+    grown = defaultdict(list)
+    for s in new_statements:
+        component = conn.execute("select component from quote_variant_texts where hash = ?", [s["hash"]]).fetchone()[0]
+        if component in rewrite or not conn.execute("select 1 from quote_variant_groups where id = ?",
+                                                    [group_name(component)]).fetchone():
+            rewrite.setdefault(component, set())
+        else:
+            grown[component].append(s)
+    for component, older in sorted(rewrite.items()):
+        recompute(conn, component, older)
+    for component, statements in sorted(grown.items()):
+        grow(conn, component, statements)
 
 
-def recompute(conn, component):
-    """Rewrite the published group of one component from its texts and statements."""
+def grow(conn, component, statements):
+    """Add one appended article's statements to a published group whose reference wording
+    stays: new rows, counts, and the most frequent speaker (only the new statements' speakers
+    can overtake it; rows flip only when it changes)."""
+    group_id = group_name(component)
+    group = dict(zip(("quote_id", "text", "statements", "articles", "speakers", "speaker"), conn.execute(
+        "select quote_id, text, statements, articles, speakers, speaker from quote_variant_groups where id = ?",
+        [group_id]).fetchone()))
+    anchor = conn.execute("select words from quote_variant_texts where hash = ?", [component]).fetchone()[0]
+    arriving = {speaker_key(s) for s in statements} - {None}
+    new_speakers = {k for k in arriving if not conn.execute(
+        "select 1 from quote_variant_members where group_id = ? and speaker = ? limit 1", [group_id, k]).fetchone()}
+    _insert_rows(conn, "quote_variant_members", [
+        {"id": s["id"], "group_id": group_id, "article_id": s["article_id"], "speaker": speaker_key(s),
+         "similarity": similarity(s["words"], anchor), "speaker_agrees": None} for s in statements])
+
+    def count(key):
+        return conn.execute("select count(*) from quote_variant_members where group_id = ? and speaker = ?",
+                            [group_id, key]).fetchone()[0]
+    candidates = {k: count(k) for k in arriving | ({group["speaker"]} - {None})}
+    main = min(candidates, key=lambda k: (-candidates[k], k)) if candidates else None
+    if main != group["speaker"]:
+        conn.execute("update quote_variant_members set speaker_agrees = (speaker = ?) where group_id = ? and speaker in (?, ?)",
+                     [main, group_id, main, group["speaker"]])
+    conn.executemany("update quote_variant_members set speaker_agrees = (speaker = ?) where id = ? and speaker is not null",
+                     [(main, s["id"]) for s in statements])
+    first = min(statements, key=lambda s: s["id"])
+    if first["id"] < group["quote_id"]:
+        group.update(quote_id=first["id"], text=first["text"])
+    speakers = group["speakers"] + len(new_speakers)
+    conn.execute("update quote_variant_groups set quote_id = ?, text = ?, statements = ?, articles = ?, speakers = ?, "
+                 "disagrees = ?, speaker = ? where id = ?",
+                 [group["quote_id"], group["text"], group["statements"] + len(statements), group["articles"] + 1,
+                  speakers, int(speakers > 1), main, group_id])
+
+
+def recompute(conn, component, older=()):
+    """Rewrite the published group of one component from its texts and statements, replacing
+    the groups of the older components merged into it."""
+    for other in {component, *older}:
+        conn.execute("delete from quote_variant_members where group_id = ?", [group_name(other)])
+        conn.execute("delete from quote_variant_groups where id = ?", [group_name(other)])
+    keys = dict(conn.execute("select hash, words from quote_variant_texts where component = ?", [component]))
     cursor = conn.execute(
         f"select {STATEMENT_COLUMNS}, s.hash from quote_variant_texts t "
         "join quote_variant_statements s on s.hash = t.hash join quotes q on q.id = s.quote_id "
         "where t.component = ?", [component])
     names = [c[0] for c in cursor.description]
-    statements = [dict(zip(names, row)) for row in cursor]
-    keys = {}
-    for s in statements:
-        if keys.get(s["hash"]) is None:
-            keys[s["hash"]] = key_of(s["text"])
-    # the groups these statements were in before (a merge joins several)
-    old = {row[0] for row in conn.execute(
-        "select distinct group_id from quote_variant_members where id in (select value from json_each(?))",
-        [json.dumps([s["id"] for s in statements])])}
-    for group_id in old:
-        conn.execute("delete from quote_variant_members where group_id = ?", [group_id])
-        conn.execute("delete from quote_variant_groups where id = ?", [group_id])
-    result = group_rows(component, keys, statements)
+    result = group_rows(component, keys, [dict(zip(names, row)) for row in cursor])
     if result:
         _insert(conn, result)
