@@ -49,6 +49,7 @@ def _hash64(text):
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
+@lru_cache(maxsize=1 << 16)  # the same words repeat across articles
 def key_of(text):
     """The normalised words of a statement joined by spaces, or None when it is too short to
     group (fewer than MIN_WORDS words)."""
@@ -174,23 +175,21 @@ def _insert(conn, group_and_rows):
 
 
 def link_all(conn):
-    """Every statement of a freshly loaded archive: the hidden key, band and text tables and
-    the published groups. Returns the number of groups."""
+    """Every statement of a freshly loaded archive: the hidden statement, wording and band
+    tables, then the published groups. Memory holds the distinct wordings and the blocking
+    buckets, never every statement: statements stream to their table, and groups are written
+    one component at a time from a query ordered by component. Returns the number of groups."""
     conn.executescript(HIDDEN_SCHEMA)
-    keys, statements = {}, defaultdict(list)
-    cursor = conn.execute(f"select {STATEMENT_COLUMNS} from quotes q order by q.id")
-    names = [c[0] for c in cursor.description]
-    known = {}  # raw text -> key: most repeats are exact
-    for row in cursor:
-        s = dict(zip(names, row))
-        if s["text"] not in known:
-            known[s["text"]] = key_of(s["text"])
-        key = known[s["text"]]
-        if key is None:
-            continue
-        s["hash"] = h = text_hash(key)
-        keys[h] = key
-        statements[h].append(s)
+    keys = {}
+
+    def statements():
+        for quote_id, text in conn.execute("select id, text from quotes"):
+            key = key_of(text)
+            if key is not None:
+                h = text_hash(key)
+                keys[h] = key
+                yield quote_id, h
+    conn.executemany("insert into quote_variant_statements values (?, ?)", statements())  # streamed
     components, buckets = Components(), defaultdict(dict)
     band_rows = []
     for h in sorted(keys):
@@ -207,21 +206,22 @@ def link_all(conn):
         for band in mine:
             buckets[band].setdefault(root, []).append(keys[h])
             band_rows.append((band, h))
+    buckets = None
     conn.executemany("insert into quote_variant_texts values (?, ?, ?)",
                      ((h, components.find(h), keys[h]) for h in sorted(keys)))
     conn.executemany("insert into quote_variant_bands values (?, ?)", band_rows)
-    conn.executemany("insert into quote_variant_statements values (?, ?)",
-                     ((s["id"], h) for h in sorted(keys) for s in statements[h]))
+    band_rows = None
     members = defaultdict(list)
     for h in keys:
         members[components.find(h)].append(h)
+    # a lone wording makes a group only when its statements are in two articles (one pass)
+    repeated = {h for h, in conn.execute(
+        "select s.hash from quote_variant_statements s join quotes q on q.id = s.quote_id "
+        "group by s.hash having count(distinct q.article_id) > 1")}
     groups = 0
-    for component in sorted(members):
-        result = group_rows(component, {h: keys[h] for h in members[component]},
-                            [s for h in members[component] for s in statements[h]])
-        if result:
-            _insert(conn, result)
-            groups += 1
+    for component in sorted(c for c, hashes in members.items() if len(hashes) > 1 or c in repeated):
+        recompute(conn, component)
+        groups += conn.execute("select count(*) from quote_variant_groups where id = ?", [group_name(component)]).fetchone()[0]
     return groups
 
 
