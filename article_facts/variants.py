@@ -15,7 +15,11 @@ How, and why it stays cheap:
   more articles. Its id is the smallest key hash of its texts (hex), so it does not depend on
   the order articles were added in.
 - Appending reads only the new statements' bands and the groups they touch (by index), never
-  the whole archive; recomputing a touched group costs its size.
+  the whole archive. A group that only grows is updated in place; one is rewritten whole (its
+  size) only when it is new, when groups merge, or when its reference wording changes.
+- The build holds the distinct wordings and the buckets in memory, not every statement.
+  Synthetic archives (bench/synth.py fills templates, so thousands of articles share near-
+  identical words) make a few huge groups and buckets: the worst case for the comparisons.
 """
 import hashlib
 import struct
