@@ -14,7 +14,6 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
-from .archived_words import warnings
 from ..schema import shown_slug, slug_problem, valid_date, valid_url
 
 SITE = "http://127.0.0.1:8001"
@@ -302,6 +301,7 @@ def report(result, draft):
             if entry.get("review_note"):
                 unsure.append(f"{label}: {entry['review_note']}")
     unsure += [f"left out: {note}" for note in result.header]
+    from .archived_words import warnings  # not at start: building never loads the extractor
     for key, note in warnings(facts):
         lines.append(f"  quote {key}: {draft.short(note, 200)}")
     if unsure:
