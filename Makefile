@@ -63,7 +63,7 @@ metadata: $(VENV)/.installed
 add: $(VENV)/.installed
 	@test -n "$(ARTICLE)" || { echo "usage: make add ARTICLE=path/to/text.txt [SLUG=my-slug]" >&2; exit 1; }
 	@if [ -e "$(ARTICLE)" ]; then set -- "$(ARTICLE)"; else set -- $(ARTICLE); fi; \
-	$(BIN)/python build_db.py add "$$@" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)") \
+	PORT=$(PORT) $(BIN)/python build_db.py add "$$@" --seeds "$(SEEDS_DIR)" $(if $(SLUG),--slug "$(SLUG)") \
 		$(foreach option,URL OUTLET AUTHOR PUBLISHED HEADLINE,$(if $($(option)),--$(shell echo $(option) | tr A-Z a-z) "$($(option))"))
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.

@@ -158,6 +158,11 @@ CONTRACT = (
         Field("author", "Byline, as the article or its page gives it, empty where unknown."),
         Column("published_year", "Year of the publication date (the first four characters of published), empty "
                "where published is; the articles' facet by year."),
+        Column("quote_count", "Number of quotes and statements in the article (counted at build time).", int),
+        Column("entry_count", "Number of entries in the article's facts.yml that carry a review state: the article, "
+               "its people, organizations and countries, roles, quotes, events, legal references and editorial notes.", int),
+        Column("checked_count", "How many of those entries are checked (written or reviewed by a person); the rest "
+               "are machine drafts.", int),
     )),
     Table("paragraphs", (
         Column("id", "{article slug}-p{position}"),

@@ -54,6 +54,8 @@ COMPOSITE_INDEXES = {
     # the saved query quote_variants (disagreements first) and the quote page's variants
     "quote_variant_groups": [("disagrees", "articles", "id")],
     "quote_variant_members": [("group_id", "speaker", "id"), ("article_id", "id")],
+    # the Articles page (plugins/article_list.py): newest first, a page at a time, from the index
+    "articles": [("published", "id")],
 }
 # Mentions inside a quote or statement, in the order statements_mentioning lists them, each
 # entity's read from its own index: the mentions outside any quote (most of them) are never
@@ -106,6 +108,13 @@ COUNT_TABLES = {
         left join organizations o on o.id = m.organization_id
         left join countries c on c.id = m.country_id
         group by m.entity_type, m.entity_id""", [("mentions", "name"), ("entity_id", "entity_type")]),
+    # one row: the home page's review counts (plugins/home_review_status.py), summed from the
+    # per-article counts (articles.entry_count, checked_count) instead of on every visit
+    "review_counts": ("""
+        select count(*) as articles, coalesce(sum(entry_count), 0) as entries,
+          coalesce(sum(checked_count), 0) as checked,
+          coalesce(sum(checked_count < entry_count), 0) as articles_with_drafts
+        from articles""", []),
 }
 # Aggregates for charts, read from the counts above.
 VIEWS = {

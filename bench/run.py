@@ -41,6 +41,8 @@ import yaml
 
 from article_facts import serve
 
+import check_queries  # bench/check_queries.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_FACETS = ["speaker_id", "kind", "verb", "article_id", "attribution"]
@@ -524,6 +526,8 @@ async def run(args):
         uncapped.stop()
         print("bench: measuring make serve-prod (WORKERS=1)", file=sys.stderr, flush=True)
         ours_results = await measure_server(ours, ours_paths, args, info["counts"]["quotes"])
+        print(f"bench: /check with {args.check_queries} mutated archived quotes", file=sys.stderr, flush=True)
+        report["check"] = await check_queries.measure(ours.base, db, args.check_queries, args.seed)
         ours.stop()
 
         scaling = {1: {name: ours_results[name][8]["rps"] for name in args.scaling_targets if name in ours_results}}
@@ -669,6 +673,7 @@ def render(report, plan, ours_paths, plain_paths, notes, ours, plain, sql_ms, sc
     for name in ARGS.scaling_targets:
         one, two, four = (scaling.get(w, {}).get(name) for w in (1, 2, 4))
         lines.append(f"| {name} | {fmt(one, 1)} | {fmt(two, 1)} | {fmt(four, 1)} | {ratio(four, one)} |")
+    lines += check_queries.render(report.get("check"))
     lines += ["", "## Pages measured", ""]
     for name, *_ in plan:
         note = f" ({notes[name]})" if notes.get(name) else ""
@@ -706,6 +711,7 @@ def main():
     parser.add_argument("--out", default="bench/results.md")
     parser.add_argument("--requests", type=int, default=20, help="at most this many requests a page at 1 client (twice at 8)")
     parser.add_argument("--seconds", type=float, default=15, help="and at most this long a page, after 3 requests")
+    parser.add_argument("--check-queries", type=int, default=300, help="/check requests, each a mutated archived quote")
     parser.add_argument("--csv-limit-seconds", type=float, default=60, help="skip 8 concurrent CSV exports when one takes longer")
     ARGS = parser.parse_args()
     ARGS.scaling_targets = SCALING

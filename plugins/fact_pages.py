@@ -466,7 +466,7 @@ def page(prefix, table, record_sql, expand, template):
             raise NotFound(f"No {prefix[:-1]} with id {key!r}")
         path = datasette.urls.path(f"/{prefix}/{key}")
         urls = {
-            "canonical": public_url(datasette, path),
+            "canonical": public_url(datasette, path, request),
             "json": path + ".json",
             "row": datasette.urls.row(DB, table(found[0]) if callable(table) else table, key),
         }

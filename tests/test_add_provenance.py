@@ -81,3 +81,38 @@ def test_a_bad_option_is_a_one_line_error_and_nothing_is_written(seeds, story, o
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"Error: {message}" + (" (or YYYY-MM, YYYY)" if "date" in message else "")]
     assert sorted(p.name for p in seeds.iterdir()) == before
+
+
+def run_extract(*argv):
+    import subprocess
+    import sys
+    from conftest import ROOT
+    return subprocess.run([sys.executable, "-m", "build_db", "extract", *map(str, argv)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_extract_takes_the_same_options_as_add(story, seeds):
+    done = run_extract(story, "--seeds", seeds, "--url", "https://ledger.example/budget", "--outlet", "City Ledger",
+                       "--author", "Jo Park", "--published", "2024-03-04", "--headline", "Council passes the budget")
+    assert done.returncode == 0, done.stderr
+    article = yaml.safe_load(done.stdout)["article"]
+    assert {k: article.get(k) for k in ("url", "outlet", "author", "published", "headline", "headline_source")} == {
+        "url": "https://ledger.example/budget", "outlet": "City Ledger", "author": "Jo Park",
+        "published": "2024-03-04", "headline": "Council passes the budget", "headline_source": "editorial"}
+    refused = run_extract(story, "--seeds", seeds, "--published", "2024-02-30")
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines() == [
+        "Error: --published '2024-02-30': must be a real date as YYYY-MM-DD (or YYYY-MM, YYYY)"]
+    from article_facts.extract.commands import add_command, extract_command
+    options = {"--headline", "--published", "--url", "--outlet", "--author"}
+    for command in (add_command, extract_command):
+        assert options <= {name for param in command.params for name in param.opts}, command.name
+
+
+def test_extract_reads_a_saved_page_with_the_options_over_it(seeds):
+    from conftest import ROOT
+    page = ROOT / "tests" / "web_pages" / "harbor-times-ferry-fares.html"
+    done = run_extract(page, "--seeds", seeds, "--outlet", "The Harbor Times")
+    assert done.returncode == 0, done.stderr
+    article = yaml.safe_load(done.stdout)["article"]
+    assert (article["outlet"], article["author"], article["published"]) == ("The Harbor Times", "Maria Lindqvist",
+                                                                               "2024-05-14")

@@ -44,3 +44,12 @@ def test_empty_sides():
     assert word_diff("", "") == []
     assert word_diff("", "x y") == [("insert", "", "x y")]
     assert word_diff("x y", "") == [("delete", "x y", "")]
+
+
+def test_alignment_is_compact_around_the_pasted_words():
+    # "we" also occurs four words earlier: a longest common subsequence may match it there,
+    # which made a fragment look like an altered quote with words dropped inside
+    assert word_diff("We always stated it, we gave asylum to her family here and when this",
+                     "we gave asylum to his family here") == [
+        ("delete", "We always stated it,", ""), ("equal", "we gave asylum to", "we gave asylum to"),
+        ("replace", "her", "his"), ("equal", "family here", "family here"), ("delete", "and when this", "")]

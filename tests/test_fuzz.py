@@ -122,6 +122,9 @@ class Generator:
         method = self.pick(METHODS)
         kind = self.random.random()
         fmt = self.pick(FORMATS)
+        if kind < 0.06:  # /check (plugins/check_page.py): pasted words, a speaker, a language
+            fixed = [(p, self.text()) for p in ("q", "speaker", "lang") if self.random.random() < (0.9 if p == "q" else 0.3)]
+            return method, "/check" + self.pick(["", ".json", ".csv", ".json/x", "/"]), self.query_string(None, fixed)
         if kind < 0.3:  # our routes
             prefix, table = self.pick([("quotes", "quotes"), ("articles", "articles"), ("speakers", "people")])
             key = self.pick(self.ids[table]) if self.random.random() < 0.5 else self.text()

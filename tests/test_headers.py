@@ -111,6 +111,8 @@ async def test_host_header_never_reaches_pages(ids):
     for path in (PAGES["quote"], PAGES["quote json"], PAGES["table json"] + "?_size=1", PAGES["table"]):
         response = await ids.client.get(path, headers=evil)
         assert "evil.example" not in response.text and "evil.example" not in str(response.headers)
+    # replaced by 127.0.0.1 on the port the server listens on; the test client's scope names
+    # no server, so the default port (a real server's: tests/test_served_origin.py)
     quote = (await ids.client.get(PAGES["quote json"], headers=evil)).json()
     assert quote["urls"]["canonical"] == f"http://127.0.0.1:8001/quotes/{SLUG}-q1"
 
@@ -135,13 +137,14 @@ async def test_malformed_public_origin_stops_the_server(db_path, metadata, monke
         await make_ds(db_path, metadata).invoke_startup()
 
 
-async def test_without_configuration_a_loopback_host_is_kept_for_datasette_links(ids):
-    """Development servers on any loopback port keep working facet links; our canonical URLs
-    still use the fixed default, never the Host header."""
+async def test_without_configuration_a_loopback_host_is_kept_for_every_link(ids):
+    """Development servers on any loopback port keep working links: Datasette's facet links
+    and our canonical URLs and citations name the origin the page was served on."""
     response = await ids.client.get("/facts/quotes.json?_size=1", headers={"host": "127.0.0.1:9999"})
     assert response.json()["next_url"].startswith("http://127.0.0.1:9999/")
     quote = (await ids.client.get(PAGES["quote json"], headers={"host": "localhost:9999"})).json()
-    assert quote["urls"]["canonical"] == f"http://127.0.0.1:8001/quotes/{SLUG}-q1"
+    assert quote["urls"]["canonical"] == f"http://localhost:9999/quotes/{SLUG}-q1"
+    assert f"http://localhost:9999/quotes/{SLUG}-q1. Accessed " in quote["citation"]
 
 
 @pytest.mark.parametrize("credentials", [{"cookie": "unrelated=1"}, {"authorization": "Bearer x"}])

@@ -4,7 +4,7 @@
 A real `datasette serve` of a freshly built facts.db (conftest.py's server and browser
 fixtures) and Debian's Chromium visit the home page, the database page, every table (hidden
 ones too) and view, a row page of each table we publish, every saved query with and without
-its parameters, Datasette's /-/ pages, our quote, article and speaker pages, the pages of
+its parameters, Datasette's /-/ pages, our quote, article, Articles and speaker pages, the pages of
 templates/pages/ and two 404 pages. A page is too wide when document.documentElement's
 scrollWidth exceeds the viewport; the failure names the element reaching furthest right.
 A screenshot of every page's first screen goes to tests/screenshots/widths-{width}-*.png.
@@ -89,7 +89,7 @@ def every_page(server, metadata):
     pages.append("/facts?" + urllib.parse.urlencode({"sql": "select * from quotes order by id limit 20"}))
     pages += DATASETTE_PAGES
     organization = get_json(server, "/facts/organizations.json?_shape=array&_size=1")[0]["id"]
-    pages += [f"/quotes/{SLUG}-q1", f"/quotes/{SLUG}-r8", f"/articles/{SLUG}",
+    pages += [f"/quotes/{SLUG}-q1", f"/quotes/{SLUG}-r8", f"/articles/{SLUG}", "/articles",
               "/speakers/claudia-sheinbaum", f"/speakers/{organization}"]
     pages += ["/" + p.relative_to(ROOT / "templates" / "pages").with_suffix("").as_posix()
               for p in sorted((ROOT / "templates" / "pages").rglob("*.html"))]

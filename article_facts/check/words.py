@@ -50,3 +50,30 @@ def tokens(text):
 def normalised(text):
     """The normalised words of text, ellipses dropped: what is searched and scored."""
     return [norm for _, norm in tokens(text) if norm != ELLIPSIS]
+
+
+_TERM = re.compile(r"[^\W_]+")
+_BRACKETS = re.compile(r"\[[^\[\]]*\]")
+
+
+def search_terms(text):
+    """The words of text as SQLite FTS5's unicode61 tokenizer splits them (letters and digits;
+    everything else separates), casefolded, in order, without the words inside [brackets]
+    (an editor's words, not the speaker's)."""
+    return _TERM.findall(unicodedata.normalize("NFKC", _BRACKETS.sub(" ", text)).casefold())
+
+
+def only_conventions(words):
+    """True when words (a diff block's pasted side) are only ellipses and [bracketed] words:
+    the marks a quotation uses for omitted, added or changed words."""
+    rest = _BRACKETS.sub(" ", words.replace(ELLIPSIS, " ").replace("...", " "))
+    return not rest.strip(" \t\n\"'“”‘’«»,.;:")
+
+
+def has_brackets(words):
+    return bool(_BRACKETS.search(words))
+
+
+def count_words(text):
+    """Words of text, ellipses not counted."""
+    return len(normalised(text))

@@ -14,10 +14,8 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
+from ..origin import command_line_origin
 from ..schema import shown_slug, slug_problem, valid_date, valid_url
-
-SITE = "http://127.0.0.1:8001"
-
 
 def load_drafting():
     try:
@@ -31,6 +29,25 @@ def load_drafting():
     return draft
 
 
+# The article's own fields, given or overriding the text's and the page's: one declaration for
+# `extract` and `add` (and `make add`'s HEADLINE, PUBLISHED, URL, OUTLET, AUTHOR).
+ARTICLE_OPTIONS = (
+    click.option("--headline", default=None, help="The headline (default: the text's first line; one file only)"),
+    click.option("--published", default=None, metavar="YYYY-MM-DD",
+                 help="Publication date (default: the dateline's date, if it gives one)"),
+    click.option("--url", default=None, help="The article's address (http or https; one file only)"),
+    click.option("--outlet", default=None, help="The publication or site"),
+    click.option("--author", default=None, help="The byline"),
+)
+
+
+def article_options(command):
+    """The --headline, --published, --url, --outlet and --author options on a command."""
+    for option in reversed(ARTICLE_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command("extract")
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True,
@@ -38,11 +55,17 @@ def load_drafting():
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Write the draft here instead of printing it")
 @click.option("--slug", default=None, help="The article's folder name (default: from the file name)")
-def extract_command(article, seeds_dir, output, slug):
-    """Print a machine draft of facts.yml for ARTICLE (a UTF-8 text file)."""
+@article_options
+def extract_command(article, seeds_dir, output, slug, headline, published, url, outlet, author):
+    """Print a machine draft of facts.yml for ARTICLE (a UTF-8 text file, or a saved web page:
+    its main text and metadata), with the article fields the options give."""
+    given = checked_given(headline, published, url, outlet, author)
     draft = load_drafting()
     check_slug(slug)
-    result = run_draft(draft, article, seeds_dir, slug)
+    text, _, given, origins = read_input(draft, article, given)
+    slug = slug or draft.slug_for(article, text)
+    check_slug(slug)
+    result = run_draft(draft, article, seeds_dir, slug, given=given, origins=origins, text=text)
     if output is None:
         click.echo(result.yaml, nl=False)
         return
@@ -75,12 +98,7 @@ def checked_given(headline, published, url, outlet, author):
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--seeds", "seeds_dir", default="seeds", show_default=True, help="The seeds folder to add to")
 @click.option("--slug", default=None, help="Folder name (default: from the file name or first line; one file only)")
-@click.option("--headline", default=None, help="The headline (default: the text's first line; one file only)")
-@click.option("--published", default=None, metavar="YYYY-MM-DD",
-              help="Publication date (default: the dateline's date, if it gives one)")
-@click.option("--url", default=None, help="The article's address (http or https; one file only)")
-@click.option("--outlet", default=None, help="The publication or site")
-@click.option("--author", default=None, help="The byline")
+@article_options
 @click.pass_context
 def add_command(ctx, articles, seeds_dir, slug, headline, published, url, outlet, author):
     """Copy each ARTICLE (a .txt or .html file, or a folder of them) to SEEDS/<slug>/article.txt,
@@ -126,7 +144,7 @@ def add_single(draft, article, seeds_dir, slug, given):
     click.echo(f"check passed: {counts['articles']} articles, {counts['quotes']} quotes in the archive")
     click.echo(report(result, draft))
     click.echo(f"Review {folder / 'facts.yml'} (change `review: draft` to `checked`), then `make check`.")
-    click.echo(f"Article view (after `make serve`): {SITE}/articles/{folder.name}")
+    click.echo(f"Article view (after `make serve`): {command_line_origin()}/articles/{folder.name}")
 
 
 def add_many(draft, files, seeds_dir, given):
@@ -199,21 +217,7 @@ class Archive:
 def add_one(draft, archive, article, seeds_dir, slug, given):
     """Read, draft, write and check one file: (folder, is a page, draft, archive counts), or a
     ClickException with the one-line reason and nothing written."""
-    page = Path(article).suffix.lower() in (".html", ".htm")
-    origins = {}
-    try:
-        if page:
-            from .web_page import FROM_PAGE, read_page
-            text, meta = read_page(article)
-            draft.refuse_unstorable(f"{article}: its text", text)
-            meta = {name: value for name, value in meta.items() if name not in given and (
-                (name != "url" or valid_url(value)) and (name != "published" or valid_date(value)))}
-            origins = {name: FROM_PAGE for name in meta}
-            given = {**meta, **given}
-        else:
-            text = draft.read_text(article)
-    except draft.ExtractError as e:
-        raise click.ClickException(str(e))
+    text, page, given, origins = read_input(draft, article, given)
     slug = slug or draft.slug_for(article, text)
     check_slug(slug)
     if not seeds_dir.is_dir():
@@ -229,6 +233,27 @@ def add_one(draft, archive, article, seeds_dir, slug, given):
     except KeyboardInterrupt:  # the folder is gone again and the index rolled back
         raise Interrupted(f"interrupted: nothing was added to {seeds_dir}")
     return folder, page, result, counts
+
+
+def read_input(draft, article, given):
+    """(text, is a web page, the given fields with the page's metadata under them, where each
+    came from) for a .txt or a saved .html/.htm page, or a one-line ClickException."""
+    page = Path(article).suffix.lower() in (".html", ".htm")
+    origins = {}
+    try:
+        if page:
+            from .web_page import FROM_PAGE, read_page
+            text, meta = read_page(article)
+            draft.refuse_unstorable(f"{article}: its text", text)
+            meta = {name: value for name, value in meta.items() if name not in given and (
+                (name != "url" or valid_url(value)) and (name != "published" or valid_date(value)))}
+            origins = {name: FROM_PAGE for name in meta}
+            given = {**meta, **given}
+        else:
+            text = draft.read_text(article)
+    except draft.ExtractError as e:
+        raise click.ClickException(str(e))
+    return text, page, given, origins
 
 
 def check_slug(slug):

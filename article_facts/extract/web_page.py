@@ -10,6 +10,11 @@ from pathlib import Path
 from ..safe_files import MAX_FILE_BYTES
 from .draft import ExtractError
 
+# Class names and ids of advertising and promotion blocks, whole (`ad`, `promo`) or as the first
+# part of a hyphenated name (`ad-inline`, `promo-box`): never a substring, so `header`, `load`
+# or `shadow` are not ads.
+NOT_ARTICLE = re.compile(r"(ad|ads|advert|adverts|advertisement|advertising|sponsored|sponsor|promo|promos|"
+                         r"promotion|newsletter|newsletter-signup|subscribe-box)(-[a-z0-9-]*)?", re.IGNORECASE)
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 FROM_PAGE = "from the web page"
 MIN_WORDS = 5
@@ -29,6 +34,22 @@ def page_text(raw, where):
         raise ExtractError(f"{where}: is not valid {name} (byte {e.start}), the charset it declares")
 
 
+def is_furniture(element):
+    """An advertisement, promotion or newsletter box, by a class name or id."""
+    names = (element.get("class") or "").split() + (element.get("id") or "").split()
+    return any(NOT_ARTICLE.fullmatch(name) for name in names)
+
+
+def without_furniture(tree):
+    """The page's tree without its ad, promo and newsletter blocks. trafilatura keeps a block
+    like `<div class="promo">` inside `<article>` as part of the text; dropped first, it never
+    gets there. The text around them is kept (lxml's drop_tree keeps an element's tail)."""
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and is_furniture(e)]:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return tree
+
+
 def read_page(path):
     """(text, {headline, author, published, outlet, url}) from a saved page, or an ExtractError."""
     import trafilatura
@@ -41,7 +62,10 @@ def read_page(path):
     if len(raw) > MAX_FILE_BYTES:
         raise ExtractError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the build's cap on a seeds file")
     html = page_text(raw, path)
-    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        raise ExtractError(f"{path}: the page has no article text")
+    found = trafilatura.bare_extraction(without_furniture(tree), with_metadata=True, include_comments=False, include_tables=False,
                                         include_images=False, favor_precision=True)
     text = (found.text or "").strip() if found else ""
     # trafilatura falls back to whatever text a page has ("Home" of its nav): no line of

@@ -7,13 +7,14 @@ pointing at a host an attacker chose. With an origin configured, every request's
 scheme are replaced by it before Datasette sees them. With none (development: `make serve`,
 tests on a free port), a loopback Host (127.0.0.1, localhost or [::1], with an optional port of
 digits, and nothing else: no userinfo, no second colon, no trailing dot) is kept so links work on
-whatever port is used, and any other Host is replaced by the fixed default. The origin
+whatever port is used, and any other Host is replaced by 127.0.0.1 and the port this server
+listens on (article_facts.origin.served_origin). The origin
 is checked once at startup, so a malformed one stops the server instead of leaking into pages.
 """
 import re
 from urllib.parse import urlsplit
 
-from article_facts.origin import DEFAULT_PUBLIC_ORIGIN, configured_origin
+from article_facts.origin import DEFAULT_PUBLIC_ORIGIN, configured_origin, served_origin
 
 
 def parse_origin(value):
@@ -51,12 +52,12 @@ def with_public_host(scope, scheme, host):
 
 def public_scope(scope, origin):
     """The scope Datasette should see: the configured origin's host, a loopback host as
-    sent (when it is the only Host header: Datasette reads the last one), or else the default
-    origin's."""
+    sent (when it is the only Host header: Datasette reads the last one), or else 127.0.0.1
+    on the port this server listens on."""
     hosts = request_hosts(scope)
     if origin is None and len(hosts) == 1 and is_loopback(hosts[0]):
         return with_public_host(scope, scope.get("scheme", "http"), hosts[0])
-    scheme, host = parse_origin(origin or DEFAULT_PUBLIC_ORIGIN)
+    scheme, host = parse_origin(origin or served_origin(scope))
     return with_public_host(scope, scheme, host)
 
 

@@ -1,0 +1,32 @@
+"""One check, start to end: the candidates of the first stage (statements holding every
+pasted word, or a rare one), scored; when the closest lacks some pasted word (a word changed
+or added), the second stage's too, then the answer. Each stage is a bounded FTS5 query
+(article_facts/check/search.py)."""
+from . import search
+from .results import answer
+from .words import only_conventions
+
+
+def lacks_pasted_words(result):
+    """True when no match has every pasted word: the first stage's AND could not find a
+    statement with a changed or added word, so the second stage looks further."""
+    if not result["matches"]:
+        return True
+    return any(op in ("insert", "replace") and not only_conventions(pasted)
+               for op, _, pasted in result["matches"][0]["diff"])
+
+
+async def check(db, pasted, urls, speaker="", lang="", joiner=" … "):
+    """The answer of /check.json for the pasted words, from db (a Datasette Database)."""
+    terms = search.query_terms(pasted)
+    counts = await search.term_counts(db, terms)
+    quotes = await search.fetch(db, pasted, search.first_expressions(terms, counts), lang, joiner)
+    result = answer(pasted, quotes, urls, speaker, lang)
+    second = search.second_expression(terms, counts)
+    if second is None or not lacks_pasted_words(result):
+        return result
+    seen = {part for quote in quotes for part in quote["parts"]}
+    more = await search.fetch(db, pasted, [second], lang, joiner, seen, scan=None)
+    if not more:
+        return result
+    return answer(pasted, quotes + more, urls, speaker, lang)
