@@ -1,8 +1,8 @@
 # The public site as one container: installs from requirements-prod.lock (every package pinned
-# with its hashes), builds facts.db from seeds/, writes its inspect file, and runs exactly the
-# command `make serve-prod` runs (tests/test_deploy.py checks both). Cloud Run: deploy with
-# --port 8001; Fly: internal_port = 8001. More processes: change --workers below and WORKERS
-# in the Makefile together.
+# with its hashes), builds facts.db from seeds/ (the build writes its inspect file,
+# facts.inspect.json, beside it), and runs exactly the command `make serve-prod` runs
+# (tests/test_deploy.py checks both). Cloud Run: deploy with --port 8001; Fly: internal_port =
+# 8001. More processes: change --workers below and WORKERS in the Makefile together.
 # The digest is python:3.11.15-slim's as published; refresh both with
 # `docker buildx imagetools inspect python:3.11.15-slim`.
 FROM python:3.11.15-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
@@ -22,8 +22,7 @@ COPY plugins/ plugins/
 COPY templates/ templates/
 COPY seeds/ seeds/
 RUN python -m pip install --no-deps --no-build-isolation -e . \
-    && python build_db.py --seeds seeds --db facts.db \
-    && datasette inspect facts.db --inspect-file facts.inspect.json
+    && python build_db.py --seeds seeds --db facts.db
 
 # The server only reads: it runs as a user that cannot change the database.
 RUN useradd --system --no-create-home facts

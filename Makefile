@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
+.PHONY: serve serve-prod review lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -43,8 +43,9 @@ lock: $(UV)
 	$(LOCK_INPUTS) | $(UV) pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements-prod.lock
 
 # On a terminal the build shows its progress on stderr (articles, then indexes, search, counts,
-# exports); in logs and pipes it prints only its one-line summary.
-facts.db: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
+# exports); in logs and pipes it prints only its one-line summary. It also writes
+# facts.inspect.json (hash and table counts, for serve-prod) beside the database.
+facts.db facts.inspect.json &: build_db.py $(wildcard article_facts/*.py) metadata.yml $(SEEDS) $(VENV)/.installed
 	$(BIN)/python build_db.py --seeds seeds --db facts.db
 
 check: $(VENV)/.installed
@@ -67,12 +68,20 @@ add: $(VENV)/.installed
 		$(foreach option,URL OUTLET AUTHOR PUBLISHED HEADLINE,$(if $($(option)),--$(shell echo $(option) | tr A-Z a-z) "$($(option))"))
 
 # Datasette's configuration-directory mode: metadata.yml, plugins/, templates/ and facts.db.
+# A rebuild or `build_db.py append` while it runs is served within seconds, no restart
+# (article_facts/live.py); so is it under serve-prod, by every worker.
 serve: facts.db
 	$(BIN)/datasette serve . --host 127.0.0.1 --port $(PORT)
 
+# The local review server: `make serve` plus the review pages (/-/review), which edit
+# $(SEEDS_DIR)/*/facts.yml and rebuild facts.db on each save. 127.0.0.1 only, never public.
+review: facts.db
+	$(BIN)/python -m article_facts.review_server --db facts.db --seeds $(SEEDS_DIR) --port $(PORT)
+
 # Production: what the Dockerfile runs (tests/test_deploy.py checks they agree). DB must be a
 # file named facts.db; its inspect file (table counts, hash = the version for ETags) sits
-# next to it. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
+# next to it: the build and append write it with the database; the pattern rule below makes one
+# with `datasette inspect` for a DB built some other way. Settings for a public site are in article_facts/serve.py. WORKERS > 1 runs
 # several uvicorn processes on one port (datasette serve has no workers option).
 DB ?= facts.db
 INSPECT ?= $(DB:.db=.inspect.json)

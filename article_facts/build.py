@@ -1,5 +1,7 @@
 """Build: stream the archive into a temporary database beside the target, then rename it into
-place, so a failed build never touches the previous database."""
+place, so a failed build never touches the previous database. Its exports and its inspect file
+(hash and counts: article_facts/inspect_file.py) are written first, so a running server that
+sees the new file finds them ready (article_facts/live.py)."""
 import shutil
 import sqlite3
 import tempfile
@@ -13,6 +15,7 @@ from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .progress import QUIET, build_progress
 from .exports import remove_other_exports, remove_stale_export_temps, write_exports
+from .inspect_file import write_inspect
 from .variants import link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
@@ -69,6 +72,7 @@ def build(seeds_dir, db_path, show_progress=False):
                 counts = write_archive(folders, tmp_path, progress)
                 progress.phase("exports")
                 exported = write_exports(tmp_path, db_path)  # before the rename: never behind it
+                write_inspect(tmp_path, db_path, exported)  # its hash and counts, for live serving
         finally:
             progress.close()
         remove_other_exports(db_path, exported)
@@ -106,6 +110,7 @@ def append(folder, db_path):
             finally:
                 db.close()
             exported = write_exports(tmp_path, db_path)
+            write_inspect(tmp_path, db_path, exported)
         remove_other_exports(db_path, exported)
     return article_id
 

@@ -7,8 +7,10 @@ dependency) an app factory: each worker process builds the same Datasette from t
 environment variables that main() sets before starting them.
 
 The database is served immutable (no locking, no change checks, counts and hash read from
-the inspect file made by `datasette inspect` at build time); the hash is the database's
-version for ETags.
+the inspect file the build writes beside it, or `datasette inspect` makes); the hash is the
+database's version for ETags. A build or an `append` that replaces the file is served within
+seconds, by every worker, without a restart: each process swaps in the new version between
+requests, with its hash and counts from the new inspect file (article_facts/live.py).
 """
 import argparse
 import json
@@ -21,6 +23,7 @@ from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
 from .contract import DATABASE_NAME  # metadata.yml, our pages and links all address /facts
+from .inspect_file import describes
 
 # Settings for a public site; each says why it differs from Datasette's default.
 SETTINGS = {
@@ -60,10 +63,14 @@ def load_inspect(db_path, inspect_path):
         entry["hash"], entry["tables"]
     except (ValueError, KeyError, TypeError) as e:
         raise ServeError(f"{inspect_path}: not an inspect file for {DATABASE_NAME}.db ({e!r})")
-    if size != db_path.stat().st_size:
-        raise ServeError(f"{inspect_path}: made for a different {db_path.name} (size {size}, file is {db_path.stat().st_size}); re-run datasette inspect")
-    if inspect_path.stat().st_mtime < db_path.stat().st_mtime:  # an append keeps the size class, not the time
+    stat = db_path.stat()
+    if size != stat.st_size:
+        raise ServeError(f"{inspect_path}: made for a different {db_path.name} (size {size}, file is {stat.st_size}); re-run datasette inspect")
+    if not describes(entry, stat, inspect_path.stat().st_mtime):  # an append keeps the size class, not the time
         raise ServeError(f"{inspect_path}: made before {db_path.name} was last written (a rebuild or an append); re-run datasette inspect")
+    # the file it was checked against, so that live publishing (article_facts/live.py) knows
+    # these are the hash and counts of the file it first serves
+    entry["inode"], entry["mtime_ns"] = stat.st_ino, stat.st_mtime_ns
     entry["file"] = str(db_path)
     return {DATABASE_NAME: entry}
 

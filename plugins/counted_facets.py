@@ -25,6 +25,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 
 from article_facts.facet_counts import KEEP, TABLE, counted_columns
+from article_facts.live import file_version
 
 MAX_KEPT = 2000  # facet lists kept per process, least recently used dropped first
 MAX_KEPT_ROWS = 101  # a filter's longer lists (?_facet_size=max) are not kept: memory stays small
@@ -81,7 +82,9 @@ def identity(db):
         stat = os.stat(db.path)
     except OSError:
         return None
-    return (db.path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    # and the file this Database object reads (live publishing): the path may hold the next
+    # version already while requests still read this one
+    return (db.path, stat.st_ino, stat.st_size, stat.st_mtime_ns, file_version(db))
 
 
 def remembered(key):

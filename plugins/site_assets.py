@@ -13,7 +13,7 @@ ASSETS = Path(__file__).parent.parent / "templates" / "assets"
 CONTENT_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 STYLESHEET = "site.css"
 # Scripts linked from one template only: {template: asset}.
-SCRIPTS = {"quote.html": "citation.js"}
+SCRIPTS = {"quote.html": "citation.js", "review-article.html": "review.js"}
 
 
 def asset(name):

@@ -83,7 +83,7 @@ def test_append_refuses_an_article_already_there_and_leaves_the_database(synthet
     build_db.build(synthetic, db)
     folder = next(p for p in sorted(synthetic.iterdir()) if p.is_dir())
     refused(["append", folder], db, f"{folder}: article '{folder.name}' is already in the database: run a full build")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.exports"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.exports", "facts.inspect.json"]
 
 
 def test_append_needs_a_built_database(synthetic, tmp_path):
@@ -106,7 +106,7 @@ def test_one_writer_at_a_time(synthetic, tmp_path, command):
         refused(argv, db, f"{db}: another build or append is writing to {tmp_path}; run them one at a time")
     finally:
         os.close(holder)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.exports"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "facts.exports", "facts.inspect.json"]
 
 
 def test_append_to_a_database_from_an_older_build_asks_for_a_full_build(synthetic, tmp_path):

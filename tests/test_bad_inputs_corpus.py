@@ -135,7 +135,7 @@ def test_case(case, tmp_path, previous_db):
     db = out / "facts.db"
     shutil.copy(previous_db, db)
     result = run_build(seeds, db)
-    leftovers = sorted(p.name for p in out.iterdir() if p.name not in ("facts.db", "facts.exports")) \
+    leftovers = sorted(p.name for p in out.iterdir() if p.name not in ("facts.db", "facts.exports", "facts.inspect.json")) \
         + sorted(p.name for p in out.glob("facts.exports/.tmp-*"))
     assert leftovers == [], "temporary files left behind"
     if "error" in case:

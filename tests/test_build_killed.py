@@ -20,7 +20,7 @@ NAMES = 12_000  # name occurrences: the temporary file exists for a second or so
 
 
 def temp_files(folder):
-    return sorted(p.name for p in folder.iterdir() if p.name not in ("facts.db", "facts.exports")) \
+    return sorted(p.name for p in folder.iterdir() if p.name not in ("facts.db", "facts.exports", "facts.inspect.json")) \
         + sorted(p.name for p in folder.glob("facts.exports/.tmp-*"))
 
 

@@ -19,7 +19,7 @@ import yaml
 from datasette.app import Datasette
 
 import build_db
-from article_facts import exports
+from article_facts import exports, live
 from article_facts.database import TABLES
 from conftest import ROOT
 
@@ -210,6 +210,7 @@ async def test_a_rebuild_while_serving_switches_to_the_new_exports(built, seeds_
                   "people: []\nquotes: []\n")
     build_db.build(seeds, built)
     assert export_folders(built) == [exports.database_sha256(built)]  # the old folder is gone
+    await live.serve_latest(ds)  # the new version served (the server swaps it in within seconds)
     after = await ds.client.get("/facts/articles.csv?_stream=on")
     assert after.headers[MARKER] == "static" and "zz-extra" in after.text and "zz-extra" not in before.text
 
@@ -245,7 +246,7 @@ def test_a_build_that_cannot_write_its_exports_leaves_the_database(built, seeds_
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "cannot write" in result.stderr
     assert built.read_bytes() == before
-    assert sorted(p.name for p in built.parent.iterdir()) == ["facts.db", "facts.exports", "more"]
+    assert sorted(p.name for p in built.parent.iterdir()) == ["facts.db", "facts.exports", "facts.inspect.json", "more"]
 
 
 async def test_serve_prod_serves_the_exports(built):

@@ -3,7 +3,12 @@
 Datasette 0.65 answers unknown methods (TRACE, FOO) and a POST to a table with a 500, and our
 own routes answer every method with the page. Refusing other methods before Datasette sees the
 request gives one clear 405 everywhere, with the Allow header HTTP asks for.
+
+The one exception: the local review server (`make review`, review_mode) lets a POST through
+to its own review pages, where the review plugin saves a reviewer's action. A public server is
+never in review mode, so it has no exception.
 """
+from article_facts.review_mode import PREFIX, in_review_mode
 
 ALLOWED_METHODS = ("GET", "HEAD")
 ALLOW_HEADER = ", ".join(ALLOWED_METHODS)
@@ -24,9 +29,14 @@ def not_allowed_response(method):
     return 405, headers, body.encode("utf-8")
 
 
-def read_only(app):
+def review_post(scope, review_mode):
+    """A POST to a review page (/-/review/<article id>) on the review server."""
+    return review_mode and scope["method"].upper() == "POST" and scope["path"].startswith(PREFIX + "/")
+
+
+def read_only(app, review_mode=False):
     async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or method_allowed(scope["method"]):
+        if scope["type"] != "http" or method_allowed(scope["method"]) or review_post(scope, review_mode):
             return await app(scope, receive, send)
         status, headers, body = not_allowed_response(scope["method"])
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -36,4 +46,4 @@ def read_only(app):
 
 def wrapper(datasette):
     """app -> app; article_facts/web/stack.py puts it in its place among the others."""
-    return read_only
+    return lambda app: read_only(app, in_review_mode(datasette))

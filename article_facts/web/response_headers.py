@@ -127,8 +127,10 @@ def response_headers(headers, status, content_type, csp, version, etag, max_age,
 
 
 class SiteState:
-    """What every response needs, computed once per server (the version in a thread: hashing
-    a database without an inspect file reads it whole)."""
+    """What every response needs: computed once per server, except the site version, computed
+    again (in a thread: hashing a database without an inspect file reads it whole) whenever
+    the served Database objects change, as live publishing swaps in a new version. The live
+    gate (outermost) admits a request to one version, so its ETag names the data it got."""
 
     def __init__(self, datasette):
         self.datasette = datasette
@@ -137,27 +139,36 @@ class SiteState:
 
     async def load(self, app):
         async with self.lock:
-            if self.ready:
-                return self
-            ds = self.datasette
-            self.scripts = await trusted_scripts(app, ds)
-            config = ds.plugin_config("article-facts") or {}
-            self.max_age = int(config.get("cache_max_age", 0))
-            self.version = await asyncio.to_thread(self.compute_version)
-            self.served = ServedTags()
-            self.ready = True
+            if not self.ready:
+                ds = self.datasette
+                self.scripts = await trusted_scripts(app, ds)
+                config = ds.plugin_config("article-facts") or {}
+                self.max_age = int(config.get("cache_max_age", 0))
+                self.code = await asyncio.to_thread(self.code_fingerprint)
+                self.served = ServedTags()
+                self.databases, self.version = None, None
+                self.ready = True
+            served = list(self.datasette.databases.items())  # the objects: an id can be reused
+            if self.databases is None or len(served) != len(self.databases) or any(
+                    a[0] != b[0] or a[1] is not b[1] for a, b in zip(served, self.databases)):
+                # a new version was swapped in (article_facts/live.py)
+                self.version = await asyncio.to_thread(self.compute_version)
+                self.databases = served
             return self
 
     def compute_version(self):
+        hashes = {name: db.hash for name, db in self.datasette.databases.items() if not db.is_memory}
+        return site_version(hashes, self.code)
+
+    def code_fingerprint(self):
         ds = self.datasette
-        hashes = {name: db.hash for name, db in ds.databases.items() if not db.is_memory}
         plugin_versions = []
         for name in ("datasette-vega",):
             try:
                 plugin_versions.append((name, distributions.version(name)))
             except distributions.PackageNotFoundError:
                 pass
-        code = [
+        return [
             datasette_version, plugin_versions,
             # our code: the plugins and templates served, and this package, whose serve.py
             # holds production's settings (a mutable `make serve` has no ETags at all)
@@ -165,7 +176,6 @@ class SiteState:
             json.dumps(ds.metadata(), sort_keys=True, default=str),
             json.dumps(ds.plugin_config("article-facts"), sort_keys=True, default=str),
         ]
-        return site_version(hashes, code)
 
 
 class ServedTags:

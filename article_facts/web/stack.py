@@ -1,6 +1,8 @@
 """The order of the ASGI wrappers around Datasette, stated once.
 
 Outermost first. A request passes down this list to Datasette, a response back up it:
+- live_gate: admits the request to one version of the database (live publishing swaps a new
+  facts.db in between requests, never during one), so all inside see that version;
 - response_headers: security and cache headers, ETags and 304s, decided from the final
   response whichever wrapper produced it;
 - public_origin: the public Host and scheme replace the request's before anything builds a URL;
@@ -15,6 +17,7 @@ Outermost first. A request passes down this list to Datasette, a response back u
 from article_facts.web import (
     bad_requests,
     csv_guard,
+    live_gate,
     public_origin,
     read_only,
     request_limits,
@@ -22,7 +25,7 @@ from article_facts.web import (
     static_exports,
 )
 
-OUTERMOST_FIRST = [response_headers, public_origin, read_only, request_limits, bad_requests,
+OUTERMOST_FIRST = [live_gate, response_headers, public_origin, read_only, request_limits, bad_requests,
                    static_exports, csv_guard]
 
 

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl
 
 from article_facts.csv_safe import RAW_PARAMETER
 from article_facts.exports import database_sha256, read_manifest
+from article_facts.live import file_version, identity
 
 MARKER = (b"x-facts-export", b"static")
 CHUNK_BYTES = 1024 * 1024
@@ -93,19 +94,20 @@ class DatabaseExports:
 
     async def current(self):
         path = Path(self.db.path)
-        try:
-            stat = path.stat()
-        except OSError:
+        reads, found = file_version(self.db), identity(path)  # the file read (live publishing), the path's
+        if found is None:
             return None
-        version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        version = (reads, found)
         if version == self.version:
             return self.manifest
         async with self.lock:
             if version != self.version:
                 known = getattr(self.db, "hash", None)  # immutable: Datasette's own hash
                 db_hash = known or await asyncio.to_thread(database_sha256, path)
-                self.manifest = await asyncio.to_thread(read_manifest, path, db_hash)
-                self.version = version
+                manifest = await asyncio.to_thread(read_manifest, path, db_hash)
+                if known is None and (identity(path) != found or reads and reads[:2] != found[:2]):
+                    return None  # the path holds another file than this Database reads: not its exports
+                self.manifest, self.version = manifest, version
         return self.manifest
 
 
@@ -117,7 +119,8 @@ class StaticExports:
         self.exports = {}
 
     def for_database(self, db):
-        if db.name not in self.exports:
+        """This Database's exports (live publishing swaps in a new Database for a new file)."""
+        if db.name not in self.exports or self.exports[db.name].db is not db:
             self.exports[db.name] = DatabaseExports(db)
         return self.exports[db.name]
 

@@ -1,0 +1,225 @@
+"""The review server in process (article_facts/review_server.py + article_facts/review/): real
+Datasettes on real archives (the seeds plus a machine draft made by `build_db.py add`).
+
+- a save is checked, written (one line for an accept) and published: the public pages of the
+  same server show it;
+- an edit the build refuses is refused with its one-line error in the page, nothing written;
+- POST only, Datasette's CSRF token and cookie required, GET never changes anything;
+- `make serve` and serve-prod Datasettes in this same process (where the review plugin is
+  registered) have no review route and no write route at all.
+"""
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+import build_db
+from article_facts import serve
+from article_facts.review_server import make_datasette
+from conftest import ROOT, SLUG, run_add
+
+DRAFTED = "politics-stadium-vote"
+ARTICLE_PAGE = f"/-/review/{DRAFTED}"
+
+
+@pytest.fixture(scope="module")
+def drafted_template(tmp_path_factory, seeds_dir):
+    """Seeds plus a drafted article, built once; each test copies it."""
+    folder = tmp_path_factory.mktemp("review-archive")
+    seeds = folder / "seeds"
+    shutil.copytree(seeds_dir, seeds)
+    result = run_add(seeds, ROOT / "tests" / "extraction" / f"{DRAFTED}.txt")
+    assert result.returncode == 0, result.stderr
+    build_db.build(seeds, folder / "facts.db")
+    return folder
+
+
+@pytest.fixture
+def archive(drafted_template, tmp_path):
+    """(seeds folder, facts.db) of this test's own copy."""
+    shutil.copytree(drafted_template, tmp_path / "archive")
+    return tmp_path / "archive" / "seeds", tmp_path / "archive" / "facts.db"
+
+
+@pytest.fixture
+def review(archive):
+    return make_datasette(archive[1], archive[0])
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(archive):
+    """Every seeds file and the database, by content."""
+    seeds, db = archive
+    return {str(p.relative_to(seeds.parent)): digest(p) for p in sorted([*seeds.rglob("*"), db]) if p.is_file()}
+
+
+def facts(archive):
+    return yaml.safe_load((archive[0] / DRAFTED / "facts.yml").read_text(encoding="utf-8"))
+
+
+async def session(ds, path=ARTICLE_PAGE):
+    """(CSRF token from the page's forms, the cookies a browser would hold)."""
+    page = await ds.client.get(path)
+    assert page.status_code == 200, page.text
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)[1]
+    return token, {"ds_csrftoken": page.cookies["ds_csrftoken"]}
+
+
+async def post(ds, form, path=ARTICLE_PAGE):
+    token, cookies = await session(ds, path)
+    return await ds.client.post(path, data={"csrftoken": token, **form}, cookies=cookies)
+
+
+def quote_form(archive, key, action, **more):
+    quotes = facts(archive)["quotes"]
+    index = next(i for i, q in enumerate(quotes) if q["id"] == key)
+    return {"action": action, "section": "quotes", "index": str(index), "ident": key, **more}
+
+
+async def published(ds, quote_id):
+    response = await ds.client.get(f"/facts/quotes/{quote_id}.json?_shape=objects")
+    if response.status_code == 404:
+        return None
+    rows = response.json()["rows"]
+    return rows[0] if rows else None
+
+
+async def test_the_list_counts_each_articles_drafts(review, archive):
+    response = await review.client.get("/-/review")
+    assert response.status_code == 200
+    items = re.findall(r'<li[^>]*><a href="(/-/review/[^"]+)">.*?<span class="review-count">(.*?)</span>\s*<span',
+                       response.text, re.S)
+    assert [href for href, _ in items] == [ARTICLE_PAGE, f"/-/review/{SLUG}"]  # drafts first
+    drafted = facts(archive)
+    located = sum(1 for s in ("roles", "quotes", "events", "legal_references", "editorial_notes")
+                  for e in drafted.get(s) or [] if e.get("review") == "draft")
+    assert f">{located + 1} of " in items[0][1]  # its facts and the article itself
+    assert "all" in items[1][1] and "checked" in items[1][1]
+
+
+async def test_the_article_page_shows_each_draft_beside_its_paragraph(review, archive):
+    response = await review.client.get(ARTICLE_PAGE)
+    assert response.status_code == 200
+    text = response.text
+    assert '<mark class="review-words">Tonight Halverston decided it is done thinking small.</mark>' in text
+    assert "pronoun &#39;He&#39; resolved to Desmond Achterberg, the last named man" in text
+    drafts = sum(1 for section in facts(archive).values() if isinstance(section, list)
+                 for e in section if isinstance(e, dict) and e.get("review") == "draft") + 1
+    assert text.count('<section class="review-entry"') == drafts
+    assert '<script src="/assets/review.js"></script>' in text
+    assert (await review.client.get("/assets/review.js")).status_code == 200
+
+
+async def test_accept_writes_one_line_and_publishes(review, archive):
+    path = archive[0] / DRAFTED / "facts.yml"
+    before = path.read_text(encoding="utf-8")
+    assert (await published(review, f"{DRAFTED}-q2"))["review"] == "draft"
+    response = await post(review, quote_form(archive, "q2", "accept"))
+    assert response.status_code == 302, response.text
+    assert response.headers["location"].startswith(ARTICLE_PAGE)
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("  review: draft", "  review: checked")]
+    assert len(before.splitlines()) == len(after.splitlines())
+    assert (await published(review, f"{DRAFTED}-q2"))["review"] == "checked"
+    quote_page = await review.client.get(f"/quotes/{DRAFTED}-q2")
+    assert quote_page.status_code == 200 and "not yet reviewed" not in quote_page.text
+
+
+async def test_reject_and_change_speaker_are_published(review, archive):
+    assert (await post(review, quote_form(archive, "q15", "reject"))).status_code == 302
+    assert await published(review, f"{DRAFTED}-q15") is None
+    assert "q15" not in [q["id"] for q in facts(archive)["quotes"]]
+    response = await post(review, quote_form(archive, "q2", "speaker", speaker="person:teodor-vasic"))
+    assert response.status_code == 302, response.text
+    assert (await published(review, f"{DRAFTED}-q2"))["speaker_id"] == "teodor-vasic"
+    assert (await review.client.get(f"/quotes/{DRAFTED}-q2")).text.count("Teodor Vasić") >= 1
+
+
+async def test_an_invalid_edit_is_refused_and_nothing_is_written(review, archive):
+    before = snapshot(archive)
+    response = await post(review, quote_form(archive, "q1", "words", words="Words that are not in the article"))
+    assert response.status_code == 400
+    error = re.search(r'<p class="review-error" role="alert">Not saved: (.*?)</p>', response.text)[1]
+    assert "\n" not in error
+    assert f"seeds/{DRAFTED}/facts.yml: quotes[0] (q1): field &#39;text&#39;: not found verbatim" in error
+    assert snapshot(archive) == before
+    assert (await published(review, f"{DRAFTED}-q1"))["text"] == "Tonight Halverston decided it is done thinking small."
+
+
+async def test_a_post_without_the_csrf_cookie_or_token_changes_nothing(review, archive):
+    before = snapshot(archive)
+    form = quote_form(archive, "q2", "accept")
+    token, cookies = await session(review)
+    no_cookie = await review.client.post(ARTICLE_PAGE, data={"csrftoken": token, **form})
+    assert no_cookie.status_code == 403  # how a form on another site arrives (SameSite cookies)
+    no_token = await review.client.post(ARTICLE_PAGE, data=form, cookies=cookies)
+    assert no_token.status_code == 403
+    cross_site = await review.client.post(ARTICLE_PAGE, data={"csrftoken": token, **form}, cookies=cookies,
+                                          headers={"sec-fetch-site": "cross-site"})
+    assert cross_site.status_code == 403
+    assert snapshot(archive) == before
+
+
+async def test_get_never_changes_anything(review, archive):
+    before = snapshot(archive)
+    query = "&".join(f"{k}={v}" for k, v in quote_form(archive, "q2", "accept").items())
+    assert (await review.client.get(f"{ARTICLE_PAGE}?{query}")).status_code == 200
+    assert (await review.client.get(f"/-/review?{query}")).status_code == 200
+    assert snapshot(archive) == before
+
+
+# --- the public servers: no review route, no write route ---
+
+PUBLIC_PATHS = ["/", "/facts", "/facts/quotes", "/facts/articles", f"/facts/quotes/{DRAFTED}-q1",
+                f"/quotes/{DRAFTED}-q1", f"/articles/{DRAFTED}", "/speakers/desmond-achterberg",
+                "/assets/site.css", "/assets/review.js", "/-/metadata", "/facts/search",
+                "/facts/quotes/-/insert", "/facts/-/create", f"/facts/quotes/{DRAFTED}-q1/-/update",
+                f"/facts/quotes/{DRAFTED}-q1/-/delete", "/facts/quotes/-/drop", "/-/permissions"]
+REVIEW_PATHS = ["/-/review", ARTICLE_PAGE, f"/-/review/{SLUG}", "/-/review/no-such-article"]
+
+
+@pytest.fixture
+def public_servers(archive, serve_db):
+    """`make serve`'s Datasette and serve-prod's, on the drafted archive."""
+    seeds, db = archive
+    inspect_file = db.with_suffix(".inspect.json")
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(inspect_file)],
+                   check=True)
+    return {"serve": serve_db(db), "serve-prod": serve.make_datasette(db, inspect_file)}
+
+
+async def test_serve_and_serve_prod_have_no_review_or_write_route(review, archive, public_servers):
+    """The review plugin is registered in this process (the review fixture made it): still,
+    a public Datasette answers 404 on every review path, and every POST is refused."""
+    before = snapshot(archive)
+    token, cookies = await session(review)
+    for name, ds in public_servers.items():
+        for path in REVIEW_PATHS:
+            assert (await ds.client.get(path)).status_code == 404, (name, path)
+        for path in PUBLIC_PATHS + REVIEW_PATHS:
+            form = {"csrftoken": token, **quote_form(archive, "q2", "accept")}
+            for kwargs in ({}, {"data": form, "cookies": cookies}):
+                response = await ds.client.post(path, **kwargs)
+                assert response.status_code in (403, 404, 405), (name, path, response.status_code)
+    assert snapshot(archive) == before
+
+
+async def test_the_review_server_takes_post_on_review_pages_only(review, archive):
+    before = snapshot(archive)
+    token, cookies = await session(review)
+    for path in ("/facts/quotes", f"/quotes/{DRAFTED}-q1", "/facts/-/query", "/-/messages"):
+        response = await review.client.post(path, data={"csrftoken": token}, cookies=cookies)
+        assert response.status_code == 405, (path, response.status_code)
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = await review.client.request(method, ARTICLE_PAGE, cookies=cookies)
+        assert response.status_code == 405, method
+    assert (await review.client.post("/-/review", data={"csrftoken": token}, cookies=cookies)).status_code == 405
+    assert snapshot(archive) == before
