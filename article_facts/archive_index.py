@@ -43,9 +43,11 @@ from .errors import BuildError
 from .extract.identity import fold
 from .parallel import parsed_articles
 from .safe_files import real_folders
+from .variants import key_of, text_hash
 
 INDEX_SUFFIX = ".archive-index.sqlite"
-VERSION = "3"  # 2: tokens folded; 3: problems kept as the errors' attributes (JSON), rows in column order
+VERSION = "4"  # 2: tokens folded; 3: problems kept as the errors' attributes (JSON), rows in column order;
+# 4: quote_keys (the add-time warning about words archived with another speaker)
 SPEAKER_CLASH = "is a person here and an organization in another article"
 
 SCHEMA = """
@@ -63,6 +65,9 @@ create index if not exists entities_problem on entities(problem) where problem i
 create table if not exists forms (token text, section text, id text, form text,
     primary key (token, section, id, form)) without rowid;
 create index if not exists forms_form on forms(section, form);
+create table if not exists quote_keys (hash integer, folder text, quote text, speaker text,
+    primary key (hash, folder, quote)) without rowid;
+create index if not exists quote_keys_folder on quote_keys(folder);
 """
 
 
@@ -105,7 +110,21 @@ def shared_rows(folder):
         tables = parse_article(folder)
     except BuildError as e:
         return e
-    return {"quotes": len(tables["quotes"]), **{name: tables[name] for name in SHARED}}
+    return {"quotes": len(tables["quotes"]), "quote_keys": quote_keys(tables),
+            **{name: tables[name] for name in SHARED}}
+
+
+def quote_keys(tables):
+    """(hash of the normalised words, quote id, speaker id) of each statement long enough to
+    be grouped (variants.key_of), for the add-time warning: a drafted quote whose words the
+    archive already gives to someone else. The speaker is a person's or organization's id,
+    None for an unnamed source."""
+    found = []
+    for row in tables["quotes"]:
+        key = key_of(row["text"])
+        if key is not None:
+            found.append((text_hash(key), row["id"], row["speaker_id"] or row["speaker_organization_id"]))
+    return found
 
 
 # The fields the drafter copies from an archive entity besides id, name and names: (field, column).
@@ -186,6 +205,7 @@ class ArchiveIndex:
             for name in changed + gone:
                 touched.update(conn.execute("select section, id from entity_rows where folder = ?", [name]))
                 conn.execute("delete from entity_rows where folder = ?", [name])
+                conn.execute("delete from quote_keys where folder = ?", [name])
                 conn.execute("delete from folders where name = ?", [name])
             folders = [self.seeds_dir / name for name in changed]
             with contextlib.closing(parsed_articles(folders, parse=shared_rows)) as results:  # stops the workers
@@ -206,6 +226,8 @@ class ArchiveIndex:
                          [folder.name, current[folder.name], quotes, stored_problem(problem)])
             if problem:
                 continue
+            conn.executemany("insert or replace into quote_keys values (?, ?, ?, ?)",
+                             [(h, folder.name, quote, speaker) for h, quote, speaker in result["quote_keys"]])
             for section in SHARED:
                 for row in result[section]:
                     touched.add((section, row["id"]))
@@ -312,6 +334,16 @@ class ArchiveIndex:
             "where f.section = ? and f.form = ?", [section, name, section, name])
         return [draft_entry(json.loads(row)) for row, in rows]
 
+    def quotes_with(self, text, limit=20):
+        """The archive's statements with these words (normalised: variants.key_of), as
+        (folder, quote id, speaker id or None), by the index on their hash: one lookup however
+        large the archive. Empty for words too short to group."""
+        key = key_of(text or "")
+        if key is None:
+            return []
+        return self.conn.execute("select folder, quote, speaker from quote_keys where hash = ? order by folder, quote "
+                                 "limit ?", [text_hash(key), limit]).fetchall()
+
     # --- the add-time check ---------------------------------------------------------------
 
     def check_article(self, folder, tables=None):
@@ -362,6 +394,9 @@ class ArchiveIndex:
         try:
             conn.execute("insert or replace into folders values (?, ?, ?, null)",
                          [folder.name, stamp(folder), len(tables["quotes"])])
+            conn.execute("delete from quote_keys where folder = ?", [folder.name])
+            conn.executemany("insert into quote_keys values (?, ?, ?, ?)",
+                             [(h, folder.name, quote, speaker) for h, quote, speaker in quote_keys(tables)])
             for section in SHARED:
                 for row in tables[section]:
                     conn.execute("insert into entity_rows values (?, ?, ?, ?)",

@@ -16,6 +16,7 @@ from .errors import BuildError
 from .progress import QUIET, build_progress
 from .exports import remove_other_exports, remove_stale_export_temps, write_exports
 from .inspect_file import write_inspect
+from .variants import link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
@@ -95,6 +96,7 @@ def append(folder, db_path):
                 db.execute("pragma journal_mode = off")  # a failed append is thrown away whole
                 with db.conn:
                     article_id = append_article(db.conn, folder)
+                    link_article(db.conn, article_id)  # the same wording across articles
                     for name, columns in FTS_TABLES.items():
                         if name in SHARED:
                             db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")

@@ -281,6 +281,30 @@ CONTRACT = (
         Column("quote_id", "The innermost quote or statement whose words hold the mention (its own page is "
                "/quotes/{id}); empty when the mention is in the article's own words.", references="quotes"),
     )),
+    # The same wording across articles (article_facts/variants.py): computed at build and append.
+    Table("quote_variant_groups", (
+        Column("id", "The group: 16 hex digits, stable while its statements stay the same."),
+        Column("quote_id", "The group's first statement (by id); its words are in text.", references="quotes"),
+        Column("text", "The words of that statement, as written."),
+        Column("statements", "Number of statements in the group.", int),
+        Column("articles", "Number of articles they are in (always 2 or more).", int),
+        Column("speakers", "Number of different people and organizations they are attributed to (unnamed sources "
+               "not counted).", int),
+        Column("disagrees", "1 when the articles attribute these words to different speakers (a possible "
+               "misattribution), 0 when they agree.", int),
+        Column("speaker", "Id of the person or organization most of its statements are attributed to (on a tie, "
+               "the first id)."),
+    )),
+    Table("quote_variant_members", (
+        Column("id", "The statement (its page is /quotes/{id}), one row per statement in a group."),
+        Column("group_id", "Its group of near-identical wordings.", references="quote_variant_groups"),
+        Column("article_id", "Article the statement is from.", references="articles"),
+        Column("speaker", "Id of the person or organization it is attributed to; empty for an unnamed source."),
+        Column("similarity", "0-1: how alike its normalised words are to the group's reference wording (the one "
+               "its id is made from; RapidFuzz ratio, 1 = the same words).", float),
+        Column("speaker_agrees", "1 when its speaker is the group's most frequent speaker, 0 when not (a "
+               "disagreement), empty for an unnamed source.", int),
+    )),
 )
 # The views' columns (their SQL is in database.py VIEWS; tests/test_contract.py checks both agree).
 VIEWS = (

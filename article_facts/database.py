@@ -1,6 +1,6 @@
 """The database: tables, keys, indexes, full-text search and views (the data contract), and
 the writer."""
-from . import facet_counts
+from . import facet_counts, variants
 
 from . import contract
 
@@ -24,6 +24,7 @@ FACET_INDEXES = {
     "editorial_notes": ["subject"],
     "mentions": ["entity_type", "entity_id"],
     "roles": ["basis"],
+    "quote_variant_members": ["speaker_agrees"],
 }
 FTS_TABLES = {
     "quotes": ["text"],
@@ -50,6 +51,9 @@ COMPOSITE_INDEXES = {
     "editorial_notes": [("start", "id"), ("article_id", "start")],
     "events": [("date", "article_id", "start"), ("article_id", "start")],
     "roles": [("person_id", "title", "organization_id", "basis")],
+    # the saved query quote_variants (disagreements first) and the quote page's variants
+    "quote_variant_groups": [("disagrees", "articles", "id")],
+    "quote_variant_members": [("group_id", "speaker", "id"), ("article_id", "id")],
     # the Articles page (plugins/article_list.py): newest first, a page at a time, from the index
     "articles": [("published", "id")],
 }
@@ -167,6 +171,8 @@ def finish(db, phase=lambda name: None):
     statistics, so SQLite picks the indexes above. phase(name) is told as each part starts
     (the build's progress)."""
     phase("indexes")
+    with db.conn:  # the same wording across articles, before its tables' indexes
+        variants.link_all(db.conn)
     for name in TABLES:
         for columns in indexes(name):
             db[name].create_index(columns, if_not_exists=True)

@@ -11,6 +11,7 @@ from datasette import NotFound, Response
 from markupsafe import Markup
 
 from article_facts.origin import public_url
+from article_facts.variant_page import variants_of
 
 from article_facts.contract import DATABASE_NAME as DB
 
@@ -322,6 +323,7 @@ async def expand_quote(datasette, db, q, urls, request):
     quote["highlights"] = [
         {"start": part["start"], "end": part["end"], "tag": "mark", "attrs": {"class": "quote-highlight"}}
         for part in parts if part["id"] == quote_id or part["paragraph_id"] == q["paragraph_id"]]
+    quote["variants"] = await variants_of(db, quote, datasette.urls.path)  # the same words in other articles
     accessed = today()
     quote["accessed"] = accessed.isoformat()
     quote["citation"] = citation(quote, urls["canonical"], accessed)

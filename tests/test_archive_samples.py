@@ -132,7 +132,8 @@ async def test_saved_query_spans_articles(ads, db, slug, name):
 
 def test_every_saved_query_is_covered(metadata):
     queries = set(metadata["databases"]["facts"]["queries"])
-    assert queries == set(SPANNING) | {"quote_context"}
+    # quote_variants: groups span articles by definition (tests/test_variants.py)
+    assert queries == set(SPANNING) | {"quote_context", "quote_variants"}
 
 
 async def test_quote_context_of_a_drafted_quote(ads, db):

@@ -6,6 +6,7 @@ import pytest
 import sqlite_utils
 
 import build_db
+from conftest import EMPTY_ON_SEEDS
 
 TABLES = sorted(build_db.TABLES)
 
@@ -42,7 +43,7 @@ async def test_table_json_has_the_contract_columns(ds, table):
     assert response.status_code == 200
     data = response.json()
     assert data["columns"] == list(build_db.TABLES[table][0])
-    assert data["rows"], f"{table} is empty"
+    assert data["rows"] or table in EMPTY_ON_SEEDS, f"{table} is empty"
 
 
 async def test_every_contract_column_is_described(metadata):

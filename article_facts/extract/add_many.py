@@ -3,6 +3,8 @@ counts, and the summary table printed at the end. Each file is added or refused 
 (commands.add_one); this module only lists and reports."""
 from pathlib import Path
 
+from .archived_words import warnings
+
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
@@ -34,7 +36,7 @@ def unsure_entries(facts):
 
 def counts_of(facts):
     return {"quotes": len(facts.get("quotes") or []), "people": len(facts.get("people") or []),
-            "unsure": unsure_entries(facts)}
+            "unsure": unsure_entries(facts), "other_speaker": len(warnings(facts))}
 
 
 def summary_table(rows):

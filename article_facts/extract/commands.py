@@ -124,6 +124,10 @@ def add_command(ctx, articles, seeds_dir, slug, headline, published, url, outlet
         raise click.ClickException(f"{seeds_dir}: seeds folder does not exist or is not a folder")
     rows = add_many(draft, files, seeds_dir, given)
     click.echo(summary_table(rows))
+    for file, slug, counts in rows:
+        if slug and counts.get("other_speaker"):
+            click.echo(f"{slug}: {counts['other_speaker']} quote(s) whose words are already archived with another "
+                       "speaker (see their review_note)")
     if any(slug is None for _, slug, _ in rows):
         ctx.exit(1)
     click.echo("Review each facts.yml (change `review: draft` to `checked`), then `make check`.")
@@ -322,6 +326,9 @@ def report(result, draft):
             if entry.get("review_note"):
                 unsure.append(f"{label}: {entry['review_note']}")
     unsure += [f"left out: {note}" for note in result.header]
+    from .archived_words import warnings  # not at start: building never loads the extractor
+    for key, note in warnings(facts):
+        lines.append(f"  quote {key}: {draft.short(note, 200)}")
     if unsure:
         lines.append(f"unsure ({len(unsure)}):")
         lines += [f"  - {draft.short(note, 160)}" for note in unsure]

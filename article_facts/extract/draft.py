@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..archive_index import open_index
+from .archived_words import note_other_speakers
 from ..contract import FACTS_ORDER, SECTIONS, SHARED
 from ..errors import BuildError
 from ..reading import read_article
@@ -1051,6 +1052,7 @@ def draft_text(text, slug, seeds_dir="seeds", attributions=None, index=None, giv
             facts["article"] = with_given(facts["article"], text, given, origins)
         header = (early if own else []) + header + uncross(facts, text, slug)
         facts = make_valid(facts, text, slug, index, header)
+        note_other_speakers(facts, index)  # words the archive gives to someone else
     finally:
         if own:
             index.close()
