@@ -181,7 +181,7 @@ async def test_quote_page_shows_the_other_articles_with_diff_and_agreement(varia
         CHANGED.replace(" ", "")
     page = (await variants_ds.client.get("/quotes/outlet-a-port-q1")).text
     assert "Also reported in 2 other articles" in page
-    assert "<del>the</del><ins>this</ins>" in page and "<del>The new port</del>" in page
+    assert "<del>the</del> <ins>this</ins>" in page and "<del>The new port</del>" in page
     assert "different speaker" in html.unescape(page) and "Marco Díaz" in html.unescape(page)
     assert 'href="/quotes/outlet-c-port-q1"' in page
 
