@@ -1,6 +1,7 @@
 """Shared fixtures: a real facts.db built by build_db.py, a real Datasette serving it, and for
 the browser tests a real `datasette serve` and Debian's Chromium driven by Playwright."""
 import re
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -80,6 +81,22 @@ def build_with_articles(tmp_path_factory, seeds_dir, write_article):
     return build
 
 
+DRAFTED = "politics-stadium-vote"  # the review tests' machine draft, from tests/extraction
+
+
+@pytest.fixture(scope="session")
+def drafted_template(tmp_path_factory, seeds_dir):
+    """A folder holding seeds/ (the seeds plus tests/extraction's DRAFTED article, drafted by
+    `build_db.py add`) and their facts.db, made once: tests that review or change it copy it."""
+    folder = tmp_path_factory.mktemp("review-archive")
+    seeds = folder / "seeds"
+    shutil.copytree(seeds_dir, seeds)
+    result = run_add(seeds, ROOT / "tests" / "extraction" / f"{DRAFTED}.txt")
+    assert result.returncode == 0, result.stderr
+    build_db.build(seeds, folder / "facts.db")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "facts.db"
@@ -156,52 +173,63 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def start_server(argv, log_path, ready_url, name="server", seconds=SERVER_START_SECONDS, cwd=ROOT):
+    """Start a server process (argv, in cwd, output to log_path) and wait
+    until ready_url answers 200: (process, log). Fails the test, with the log, when the
+    process exits first or does not answer in time."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"{name} exited with {proc.returncode}:\n{Path(log_path).read_text()}")
+        try:
+            with urllib.request.urlopen(ready_url, timeout=1) as response:
+                if response.status == 200:
+                    return proc, log
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc, log)
+            pytest.fail(f"{name} did not answer within {seconds}s:\n{Path(log_path).read_text()}")
+        time.sleep(0.1)
+
+
+def stop_server(proc, log):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@contextmanager
+def running_server(argv, log_path, ready_url, name="server"):
+    """start_server() for the block, stopped after it: yields the process."""
+    proc, log = start_server(argv, log_path, ready_url, name)
+    try:
+        yield proc
+    finally:
+        stop_server(proc, log)
+
+
 @pytest.fixture(scope="module")
 def server(db_path, tmp_path_factory):
     """A real Datasette on a free port, serving facts.db the way `make serve` does."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("datasette") / "serve.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "datasette", "serve", str(db_path),
-            "--metadata", str(ROOT / "metadata.yml"),
-            "--plugins-dir", str(ROOT / "plugins"),
-            "--template-dir", str(ROOT / "templates"),
-            "--host", "127.0.0.1", "--port", str(port),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"datasette exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            log.close()
-            pytest.fail(f"datasette did not answer within {SERVER_START_SECONDS}s:\n{log_path.read_text()}")
-        time.sleep(0.1)
-    try:
+    argv = [
+        sys.executable, "-m", "datasette", "serve", str(db_path),
+        "--metadata", str(ROOT / "metadata.yml"),
+        "--plugins-dir", str(ROOT / "plugins"),
+        "--template-dir", str(ROOT / "templates"),
+        "--host", "127.0.0.1", "--port", str(port),
+    ]
+    with running_server(argv, tmp_path_factory.mktemp("datasette") / "serve.log", f"{base}/-/versions.json", "datasette"):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from datasette.app import Datasette
 
 import build_db
 from article_facts import live
-from conftest import ROOT, SEEDS, SLUG, free_port
+from conftest import ROOT, SEEDS, SLUG, free_port, start_server, stop_server
 
 LIVE_SECONDS = 5          # the issue's promise: the new version is served within this
 READERS = 4               # client threads
@@ -139,34 +139,6 @@ class Readers:
             thread.join()
 
 
-def start(argv, cwd, log_path, base):
-    log = open(log_path, "w")
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=1):
-                return proc, log
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop(proc, log)
-            pytest.fail(f"server did not answer within {SERVER_START_SECONDS}s:\n{log_path.read_text()}")
-        time.sleep(0.1)
-
-
-def stop(proc, log):
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-
-
 def server_processes(pid):
     """The server and its worker processes (uvicorn's children)."""
     found, todo = [], [pid]
@@ -243,9 +215,9 @@ def test_serve_prod_with_two_workers_serves_an_append_whole_and_within_seconds(t
     db = built_site(tmp_path)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc, log = start([sys.executable, "-m", "article_facts.serve", "--db", str(db), "--inspect-file",
+    proc, log = start_server([sys.executable, "-m", "article_facts.serve", "--db", str(db), "--inspect-file",
                        str(db.with_name("facts.inspect.json")), "--host", "127.0.0.1", "--port", str(port),
-                       "--workers", "2"], ROOT, tmp_path / "serve.log", base)
+                       "--workers", "2"], tmp_path / "serve.log", f"{base}/-/versions.json", seconds=SERVER_START_SECONDS)
     try:
         old, new, appended, responses = append_while_reading(base, db, new_article)
         versions = versions_of(responses, old, new, new_article.name)
@@ -268,7 +240,7 @@ def test_serve_prod_with_two_workers_serves_an_append_whole_and_within_seconds(t
               f"{min(r[0] for r, v in zip(responses, versions) if v == 'new') - appended:+.2f}s, last old "
               f"{max(r[0] for r, v in zip(responses, versions) if v == 'old') - appended:+.2f}s after the append")
     finally:
-        stop(proc, log)
+        stop_server(proc, log)
 
 
 def test_datasette_serve_configuration_directory_serves_an_append_without_restart(tmp_path, new_article):
@@ -281,8 +253,9 @@ def test_datasette_serve_configuration_directory_serves_an_append_without_restar
     db = built_site(site)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc, log = start([str(Path(sys.executable).parent / "datasette"), "serve", ".", "--host", "127.0.0.1",
-                       "--port", str(port)], site, tmp_path / "serve.log", base)
+    proc, log = start_server([str(Path(sys.executable).parent / "datasette"), "serve", ".", "--host", "127.0.0.1",
+                       "--port", str(port)], tmp_path / "serve.log", f"{base}/-/versions.json",
+                             seconds=SERVER_START_SECONDS, cwd=site)
     try:
         old, new, appended, responses = append_while_reading(base, db, new_article)
         versions = versions_of(responses, old, new, new_article.name)
@@ -291,7 +264,7 @@ def test_datasette_serve_configuration_directory_serves_an_append_without_restar
         print(f"\ndatasette serve .: {len(responses)} responses, {versions.count('old')} old, "
               f"{versions.count('new')} new, none mixed")
     finally:
-        stop(proc, log)
+        stop_server(proc, log)
 
 
 async def test_serve_latest_swaps_at_once_and_the_etag_follows(tmp_path, new_article, metadata):

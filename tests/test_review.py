@@ -17,25 +17,11 @@ import sys
 import pytest
 import yaml
 
-import build_db
 from article_facts import serve
 from article_facts.review_server import make_datasette
-from conftest import ROOT, SLUG, run_add
+from conftest import DRAFTED, SLUG
 
-DRAFTED = "politics-stadium-vote"
 ARTICLE_PAGE = f"/-/review/{DRAFTED}"
-
-
-@pytest.fixture(scope="module")
-def drafted_template(tmp_path_factory, seeds_dir):
-    """Seeds plus a drafted article, built once; each test copies it."""
-    folder = tmp_path_factory.mktemp("review-archive")
-    seeds = folder / "seeds"
-    shutil.copytree(seeds_dir, seeds)
-    result = run_add(seeds, ROOT / "tests" / "extraction" / f"{DRAFTED}.txt")
-    assert result.returncode == 0, result.stderr
-    build_db.build(seeds, folder / "facts.db")
-    return folder
 
 
 @pytest.fixture

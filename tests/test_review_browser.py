@@ -11,31 +11,23 @@ nothing may make the page scroll sideways and every action stays on screen.
 import hashlib
 import re
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-import build_db
-from conftest import ROOT, SCREENSHOTS, SERVER_START_SECONDS, TIMEOUT_MS, Tab, free_port, run_add
+from conftest import DRAFTED, SCREENSHOTS, TIMEOUT_MS, Tab, free_port, running_server
 from test_page_widths import MEASURE_JS
 
-DRAFTED = "politics-stadium-vote"
 WIDTHS = {1280: 900, 390: 844}
 
 
 @pytest.fixture(scope="module")
-def review_archive(tmp_path_factory, seeds_dir):
-    folder = tmp_path_factory.mktemp("review-browser")
-    seeds = folder / "seeds"
-    shutil.copytree(seeds_dir, seeds)
-    result = run_add(seeds, ROOT / "tests" / "extraction" / f"{DRAFTED}.txt")
-    assert result.returncode == 0, result.stderr
-    build_db.build(seeds, folder / "facts.db")
-    return seeds, folder / "facts.db"
+def review_archive(drafted_template, tmp_path_factory):
+    """A copy of conftest's drafted archive that this module's saves change: (seeds, db)."""
+    folder = tmp_path_factory.mktemp("review-browser") / "archive"
+    shutil.copytree(drafted_template, folder)
+    return folder / "seeds", folder / "facts.db"
 
 
 @pytest.fixture(scope="module")
@@ -44,37 +36,9 @@ def review_server(review_archive, tmp_path_factory):
     seeds, db = review_archive
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("review-log") / "review.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "article_facts.review_server", "--db", str(db),
-                             "--seeds", str(seeds), "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"review server exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/-/review", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            log.close()
-            pytest.fail(f"review server did not answer within {SERVER_START_SECONDS}s:\n{log_path.read_text()}")
-        time.sleep(0.1)
-    try:
+    argv = [sys.executable, "-m", "article_facts.review_server", "--db", str(db), "--seeds", str(seeds), "--port", str(port)]
+    with running_server(argv, tmp_path_factory.mktemp("review-log") / "review.log", f"{base}/-/review", "review server"):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def new_tab(browser, base, name, width=1280):
