@@ -101,6 +101,9 @@ async def test_the_article_page_shows_each_draft_beside_its_paragraph(review, ar
     assert text.count('<section class="review-entry"') == drafts
     assert '<script src="/assets/review.js"></script>' in text
     assert (await review.client.get("/assets/review.js")).status_code == 200
+    # the article's own entry: its headline can be written (the draft's note asks for one)
+    article_entry = text[text.index('id="article-article"'):text.index('<section class="review-entry"', text.index('id="article-article"'))]
+    assert 'name="section" value="article"' in article_entry and "Save headline" in article_entry
 
 
 async def test_accept_writes_one_line_and_publishes(review, archive):

@@ -113,6 +113,23 @@ def test_edit_a_roles_title(drafted):
     assert changed_lines(text, new) == (["  title: Mayor"], ["  title: Mayor of Halverston"])
 
 
+def test_edit_the_articles_headline(drafted):
+    """The draft asks for a headline when the text has none: a headline the text holds is the
+    article's own, one the reviewer writes is editorial. Only those two lines change."""
+    text, body, _ = drafted
+    article = yaml.safe_load(text)["article"]
+    assert article["headline_source"] == "editorial"
+    written = apply(drafted, action="title", section="article", ident="article", title="Halverston  approves a stadium")
+    assert yaml.safe_load(written)["article"] == {**article, "headline": "Halverston approves a stadium"}
+    assert len(changed_lines(text, written)[1]) == 1
+    own = body.split(" — ", 1)[1].split(",")[0]  # words the text holds
+    assert own in body
+    taken = yaml.safe_load(apply(drafted, action="title", section="article", ident="article", title=own))["article"]
+    assert (taken["headline"], taken["headline_source"]) == (own, "article")
+    with pytest.raises(BuildError, match="headline cannot be empty"):
+        apply(drafted, action="title", section="article", ident="article", title="  ")
+
+
 def test_accept_the_rest_accepts_every_draft_line_by_line(drafted):
     text = drafted[0]
     new = apply(drafted, action="accept-rest")

@@ -145,15 +145,21 @@ def occurrences(body, words, end):
     return count
 
 
-def edit_title(edit, form):
+def edit_title(edit, form, body=None):
+    """A role's title, or the article's headline (the draft often asks for one): `article`
+    as its source when the text holds it, else `editorial` (we wrote it)."""
     section, index, entry = target(edit, form)
-    if section != "roles":
-        raise refused(edit.path, "only a role has a title", section, index)
+    if section not in ("roles", "article"):
+        raise refused(edit.path, "only a role has a title, and only the article a headline", section, index)
+    field = "headline" if section == "article" else "title"
     title = " ".join(form.get("title", "").split())
     if not title:
-        raise refused(edit.path, "the title cannot be empty", section, index, "title")
-    edit.set_fields(section, index, {"title": title})
-    return f"{describe(section, index, entry)}: title is now {title!r}"
+        raise refused(edit.path, f"the {field} cannot be empty", section, index, field)
+    fields = {field: title}
+    if section == "article":
+        fields["headline_source"] = "article" if body is not None and title in body else "editorial"
+    edit.set_fields(section, index, fields)
+    return f"{describe(section, index, entry)}: {field} is now {title!r}"
 
 
 def describe(section, index, entry):
@@ -170,5 +176,5 @@ def apply(text, path, form, body):
     if action is None:
         raise refused(path, f"no such action: {form.get('action', '')[:40]!r}")
     edit = Edit(text, path)
-    summary = action(edit, form, body) if action is fix_words else action(edit, form)
+    summary = action(edit, form, body) if action in (fix_words, edit_title) else action(edit, form)
     return edit.result(), summary

@@ -81,7 +81,7 @@ def entry_data(section, index, entry, body, paragraphs):
         "fields": [(key, value) for key, value in entry.items() if key not in HIDDEN_FIELDS and value is not None],
         "words": entry.get(field) if field else None, "paragraph": None, "span": None, "problem": None,
         "source": next((f"{name}: {entry[name]}" for name in SOURCE_FIELDS if entry.get(name)), None),
-        "source_value": source_value(entry), "title": entry.get("title") if section == "roles" else None,
+        "source_value": source_value(entry), "title": {"roles": entry.get("title"), "article": entry.get("headline")}.get(section),
     }
     if field and isinstance(entry.get(field), str):
         try:
