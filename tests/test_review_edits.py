@@ -80,6 +80,20 @@ def test_change_speaker_to_an_organization_replaces_the_source_line(drafted):
                                          ["  speaker_organization: halverston-city-council"])
 
 
+def test_a_changed_speaker_of_an_inferred_attribution_gets_the_reviewers_note(drafted):
+    """The extractor's attribution_note explains the speaker it inferred: once a reviewer picks
+    another, the note says so instead of keeping a reason for the wrong person."""
+    text = drafted[0]
+    quotes = yaml.safe_load(text)["quotes"]
+    index = next(i for i, q in enumerate(quotes) if q["attribution"] == "inferred" and q.get("speaker"))
+    old = quotes[index]
+    new = apply(drafted, action="speaker", section="quotes", index=str(index), ident=old["id"],
+                speaker="organization:halverston-city-council")
+    quote = yaml.safe_load(new)["quotes"][index]
+    assert quote["attribution_note"] == f"Speaker chosen by a reviewer (the draft had inferred speaker {old['speaker']})."
+    assert quote["speaker_organization"] == "halverston-city-council" and quote.get("speaker") is None
+
+
 def test_a_typed_new_person_is_added_to_people(drafted):
     text = drafted[0]
     index = entry_index(text, "quotes", "id", "q1")

@@ -91,7 +91,11 @@ def change_speaker(edit, form):
     field = {"person": "speaker", "organization": "speaker_organization", "unnamed": "unnamed_source"}.get(kind)
     if field is None or not value:
         raise refused(edit.path, "pick a speaker", section, index, "speaker")
-    edit.set_fields(section, index, {name: (value if name == field else None) for name in SOURCE_FIELDS})
+    fields = {name: (value if name == field else None) for name in SOURCE_FIELDS}
+    if entry.get("attribution") == "inferred":  # the extractor's reason named the speaker it inferred
+        was = next((f"{name} {entry[name]}" for name in SOURCE_FIELDS if entry.get(name)), "no source")
+        fields["attribution_note"] = f"Speaker chosen by a reviewer (the draft had inferred {was})."
+    edit.set_fields(section, index, fields)
     return f"{describe(section, index, entry)}: speaker is now {value}"
 
 
