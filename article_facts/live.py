@@ -41,6 +41,7 @@ serve_latest(datasette) swaps at once (the review server calls it after each sav
 request that calls it neither waits for itself nor is superseded.
 """
 import asyncio
+import contextlib
 import contextvars
 import os
 import threading
@@ -68,15 +69,27 @@ FILE_VERSIONS = WeakKeyDictionary()  # Database -> identity of the file its conn
 async def serve_latest(datasette) -> bool:
     """Swap in the newest version of the served facts database now if the file changed; True
     when it swapped. The caller's own request (if any) is not waited for."""
+    async with publishing(datasette):
+        return await live_for(datasette).refresh()
+
+
+@contextlib.asynccontextmanager
+async def publishing(datasette):
+    """For the request that writes a new version and then shows it (a review save): while the
+    block runs it reads nothing from the database, so a swap (its own, or another save's)
+    neither waits for it nor supersedes it; after the block it reads the newest version.
+    Blocks nest (serve_latest runs one inside a save's)."""
     live = live_for(datasette)
     ticket = current_ticket.get()
+    was_waiting = ticket is not None and ticket.waiting
     if ticket is not None:
         ticket.waiting = True
     try:
-        return await live.refresh()
+        yield
     finally:
         if ticket is not None:
-            ticket.waiting = False
+            ticket.waiting = was_waiting
+            ticket.expired = False  # it read nothing of the version it was admitted on
             ticket.generation = live.generation  # from here it reads the new version
             live.close_retired()
 

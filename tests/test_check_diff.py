@@ -53,3 +53,16 @@ def test_alignment_is_compact_around_the_pasted_words():
                      "we gave asylum to his family here") == [
         ("delete", "We always stated it,", ""), ("equal", "we gave asylum to", "we gave asylum to"),
         ("replace", "her", "his"), ("equal", "family here", "family here"), ("delete", "and when this", "")]
+
+
+def test_a_bracket_that_replaces_words_is_named_in_the_reason():
+    """[brackets] are a quoting convention, but "[not]" for "completely" inverts the quote: the
+    verdict stays `exact, quoted properly` and the reason names what each bracket replaced,
+    never "the same words"."""
+    from article_facts.check.verdict import judge
+    archived = "From our perspective it's completely out of proportion to what happened"
+    inverted = judge(word_diff(archived, "From our perspective it's [not] out of proportion to what happened"))
+    assert inverted["verdict"] == "exact, quoted properly"
+    assert "“[not]” stands for “completely”" in inverted["reason"] and "The same words" not in inverted["reason"]
+    plain = judge(word_diff(archived, "From our perspective it's completely out of proportion … happened"))
+    assert plain["verdict"] == "exact, quoted properly" and plain["reason"].startswith("The same words")

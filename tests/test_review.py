@@ -8,7 +8,10 @@ Datasettes on real archives (the seeds plus a machine draft made by `build_db.py
 - `make serve` and serve-prod Datasettes in this same process (where the review plugin is
   registered) have no review route and no write route at all.
 """
+import asyncio
+import fcntl
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -154,7 +157,39 @@ async def test_a_post_without_the_csrf_cookie_or_token_changes_nothing(review, a
     cross_site = await review.client.post(ARTICLE_PAGE, data={"csrftoken": token, **form}, cookies=cookies,
                                           headers={"sec-fetch-site": "cross-site"})
     assert cross_site.status_code == 403
+    # another port of 127.0.0.1 is the same site, and shares the cookie: not this origin
+    for headers in ({"sec-fetch-site": "same-site"}, {"origin": "http://127.0.0.1:9"}):
+        other_port = await review.client.post(ARTICLE_PAGE, data={"csrftoken": token, **form}, cookies=cookies,
+                                              headers=headers)
+        assert other_port.status_code == 403, headers
     assert snapshot(archive) == before
+    same_origin = await review.client.post(ARTICLE_PAGE, data={"csrftoken": token, **form}, cookies=cookies,
+                                           headers={"sec-fetch-site": "same-origin", "origin": "http://localhost"})
+    assert same_origin.status_code == 302, same_origin.text
+
+
+async def test_a_save_that_cannot_be_published_is_not_saved(review, archive):
+    """Another build or append writing to the database's folder (a `make add`, say): the save
+    is refused with the build's one-line reason, and facts.yml is left as it was."""
+    before = snapshot(archive)
+    folder = os.open(archive[1].parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        response = await post(review, quote_form(archive, "q2", "accept"))
+    finally:
+        os.close(folder)
+    assert response.status_code == 400
+    assert "another build or append is writing to" in response.text
+    assert snapshot(archive) == before
+
+
+async def test_two_saves_at_once_both_publish(review, archive):
+    """A second click while a save runs queues behind it; neither is cut off by the other's
+    swap of the database (each answers its redirect, and both changes are published)."""
+    first, second = quote_form(archive, "q2", "accept"), quote_form(archive, "q3", "accept")
+    responses = await asyncio.gather(post(review, first), post(review, second))
+    assert [r.status_code for r in responses] == [302, 302], [r.text[:200] for r in responses]
+    assert [(await published(review, f"{DRAFTED}-{key}"))["review"] for key in ("q2", "q3")] == ["checked"] * 2
 
 
 async def test_get_never_changes_anything(review, archive):

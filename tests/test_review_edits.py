@@ -119,6 +119,17 @@ def test_fix_words_with_the_selected_occurrence(drafted):
     assert len(changed_lines(text, new)[0]) == 1
 
 
+def test_fix_words_ignores_an_offset_that_is_not_a_small_number(drafted):
+    """`start` comes from the page's script; a forged one (thousands of digits, a superscript
+    digit) is ignored like a missing one, never a Python error in the page."""
+    text, body, _ = drafted
+    index = entry_index(text, "quotes", "id", "q1")
+    for start in ("9" * 5000, "²", "-1"):
+        new = apply(drafted, action="words", section="quotes", index=str(index), ident="q1",
+                    words="Tonight Halverston decided it is done thinking small.", start=start)
+        assert yaml.safe_load(new)["quotes"][index]["text"] == "Tonight Halverston decided it is done thinking small."
+
+
 def test_edit_a_roles_title(drafted):
     text = drafted[0]
     index = entry_index(text, "roles", "title", "Mayor")

@@ -112,6 +112,7 @@ def judge(blocks, split=False):
     matched = sum(count_words(p) for op, _, p in blocks if op == "equal")
     pasted_words, archived_words = matched, matched
     changes, conventions, context = [], set(), {"before": "", "after": ""}
+    bracketed = []  # what each [bracket] puts in place of the archived words: said in the reason
     for index, (op, archived, pasted) in enumerate(blocks):
         if op == "equal":
             continue
@@ -126,6 +127,9 @@ def judge(blocks, split=False):
         if convention_block(op, archived, pasted):
             if op != "delete":
                 conventions.add("brackets" if has_brackets(pasted) else "ellipsis")
+            if has_brackets(pasted):
+                bracketed.append(f"{quoted(pasted)} stands for {quoted(archived)}" if archived
+                                 else f"{quoted(pasted)} is added")
             continue
         changes.append(change_text(op, archived, pasted))
         pasted_words += count_words(pasted)
@@ -154,5 +158,9 @@ def judge(blocks, split=False):
     if not conventions:
         return dict(result, verdict="exact", reason=f"The pasted words are the archived words{whole}.")
     listed = [CONVENTION_TEXT[name] for name in CONVENTION_TEXT if name in conventions]
+    if bracketed:  # a bracket may change the meaning ("[not]"): say what it replaced
+        return dict(result, verdict="exact, quoted properly", reason=(
+            f"The archived words{whole}, quoted by the conventions ({'; '.join(listed)}), but the brackets "
+            f"put in other words: {'; '.join(bracketed)}. Check that they keep the meaning."))
     return dict(result, verdict="exact, quoted properly", reason=(
         f"The same words{whole}; the differences follow quoting conventions: {'; '.join(listed)}."))

@@ -132,7 +132,8 @@ def fix_words(edit, form, body=None):
         raise refused(edit.path, "the words must stay inside one paragraph", section, index, field)
     occurrence = None
     start = form.get("start", "")
-    if body is not None and start.isdigit() and body[int(start):int(start) + len(words)] == words:
+    if body is not None and start.isascii() and start.isdigit() and len(start) <= 9 \
+            and body[int(start):int(start) + len(words)] == words:
         before = occurrences(body, words, int(start))
         if body.count(words) > 1:
             occurrence = before + 1

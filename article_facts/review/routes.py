@@ -15,13 +15,27 @@ from datasette import Forbidden, NotFound, Response, hookimpl
 
 from ..contract import DATABASE_NAME
 from ..errors import BuildError
-from ..live import serve_latest
+from ..live import publishing, serve_latest
 from ..review_mode import PLUGIN, PREFIX, in_review_mode, review_path
 from ..schema import SLUG_RE
 from . import page_data, saving
 
 CSRF_COOKIE = "ds_csrftoken"
 SAVING = asyncio.Lock()
+
+
+def from_this_site(request):
+    """A review POST comes from a review page of this very server: Datasette's CSRF cookie is
+    there (asgi-csrf lets a request with no cookies at all through), and what the browser says
+    of the form's origin (Sec-Fetch-Site, Origin) names this origin, not another site or
+    another port of 127.0.0.1 (cookies are shared across ports, so a page there could read
+    the token)."""
+    if not request.cookies.get(CSRF_COOKIE):
+        return False
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.scheme}://{request.host}"
 
 
 def seeds_dir(datasette):
@@ -49,11 +63,13 @@ async def review_article(request, datasette):
         raise NotFound("No such article")
     error, status = None, 200
     if request.method == "POST":
-        if not request.cookies.get(CSRF_COOKIE) or request.headers.get("sec-fetch-site") == "cross-site":
+        if not from_this_site(request):
             raise Forbidden("A review action must come from the review page (reload it and try again)")
         form = dict(await request.post_vars())
         form.pop("csrftoken", None)
-        async with SAVING:
+        # a save reads nothing from the database until it shows the new version: no swap waits
+        # for it, or supersedes it while it queues behind another save
+        async with publishing(datasette), SAVING:
             try:
                 summary, timings = await asyncio.to_thread(
                     saving.save_in_own_process, seeds_dir(datasette), db_path(datasette), slug, form)

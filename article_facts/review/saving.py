@@ -57,8 +57,14 @@ def save(seeds_dir, db_path, slug, form):
                 e = BuildError.from_state({**e.state(), "file": str(folder / Path(e.file).name)})
             raise e
         checked = time.perf_counter()
+        original = read_bytes(facts_path)
         (copy / "facts.yml").replace(facts_path)  # same file system: an atomic rename
-    build(seeds_dir, db_path)
+        try:
+            build(seeds_dir, db_path)
+        except BaseException:  # not published (another build writing, a failure): not saved either
+            (copy / "facts.yml").write_bytes(original)
+            (copy / "facts.yml").replace(facts_path)
+            raise
     built = time.perf_counter()
     return summary, {"check": checked - started, "build": built - checked}
 
