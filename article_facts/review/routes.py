@@ -27,15 +27,15 @@ SAVING = asyncio.Lock()
 def from_this_site(request):
     """A review POST comes from a review page of this very server: Datasette's CSRF cookie is
     there (asgi-csrf lets a request with no cookies at all through), and what the browser says
-    of the form's origin (Sec-Fetch-Site, Origin) names this origin, not another site or
-    another port of 127.0.0.1 (cookies are shared across ports, so a page there could read
-    the token)."""
+    of the form's origin (Sec-Fetch-Site, and Origin when it names one) is this origin, not
+    another site or another port of 127.0.0.1 (cookies are shared across ports, so a page
+    there could read the token)."""
     if not request.cookies.get(CSRF_COOKIE):
         return False
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return False
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.scheme}://{request.host}"
+    origin = request.headers.get("origin", "null")  # "null" under our no-referrer policy
+    return origin == "null" or origin == f"{request.scheme}://{request.host}"
 
 
 def seeds_dir(datasette):
