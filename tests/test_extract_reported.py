@@ -509,3 +509,21 @@ def test_an_abbreviation_before_a_number_does_not_end_the_statement(date):
     t = f"Ratings rose\nNielsen said the show drew its biggest audience since {date}, a record.\n"
     ((words, speaker),) = [(w, s) for w, s, _ in reported(t)]
     assert date in words and speaker == "Nielsen"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In a 1987 radio address, she declared:\n\nThe harbor belongs to the people who work it.\n",
+        "On Monday, the council announced:\n\nThe harbor stays open all winter.\n",
+        "On Thursday, the closing of the old harbor was announced.\n",
+    ],
+)
+def test_a_fronted_time_or_place_is_no_statement(text):
+    # the phrase before the speaker holds no verb: it says when or where, not what was said
+    assert all(not w.startswith(("In a", "On ")) for w, _, _ in reported(text))
+
+
+def test_a_fronted_clause_before_the_speaker_is_still_a_statement():
+    t = "In the end the harbor stayed open, Ana Ruiz said.\n"
+    assert one(t)[0] == "In the end the harbor stayed open"

@@ -134,7 +134,23 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
     span = _complement(ctx, cue)
     if span is None:
         span = _before_subject(ctx, cue)
+        if span is not None and _only_adverbial(ctx, span):
+            return None
     return _checked(ctx, span)
+
+
+def _only_adverbial(ctx, span) -> bool:
+    """"In a 1963 speech, Wallace declared ...", "On Thursday, the club announced ...": what
+    stands before the speaker is a phrase of time or place, not a statement (no verb in it)."""
+    toks = ctx.toks
+    i, j = ctx.tok_index(span[0]), ctx.tok_index(span[1])
+    words = [t for t in toks[i:j] if t.word]
+    if not words or words[0].low not in _PREPOSITIONS | {"last", "this", "earlier", "later"}:
+        return False
+    return not any(
+        t.low in VERB_FIRST or t.low in _COMMON_VERBS or t.low.endswith(("ed", "n't", "n’t"))
+        for t in words
+    ) and len(words) <= 8
 
 
 def _not_speech(toks, cue) -> bool:
