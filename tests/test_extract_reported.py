@@ -527,3 +527,22 @@ def test_a_fronted_time_or_place_is_no_statement(text):
 def test_a_fronted_clause_before_the_speaker_is_still_a_statement():
     t = "In the end the harbor stayed open, Ana Ruiz said.\n"
     assert one(t)[0] == "In the end the harbor stayed open"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Ruiz also lacks friends on the council, whom she has angered, said Marta Olmos, "
+         "director of the Lima Center for Ports.\n",
+         "Ruiz also lacks friends on the council, whom she has angered"),
+    ],
+)
+def test_a_name_and_its_appositive_after_said_are_the_speaker(text, words):
+    # the words after "said" name the speaker and say who they are; they report nothing
+    got, speaker, _ = one(text)
+    assert (got, speaker) == (words, text.split("said ")[1].split(",")[0])
+
+
+def test_a_headline_after_says_is_still_its_statement():
+    text = "Paper Says Ruiz Needs To Quit Port Politics, Show Courage For Lima\n\nShe did not.\n"
+    assert one(text)[0] == "Ruiz Needs To Quit Port Politics, Show Courage For Lima"

@@ -131,12 +131,41 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
         return _before_inverted(ctx, cue)
     if low.endswith("ing") and not _participle_ok(ctx, cue):
         return None
+    if name_with_appositive_follows(ctx, cue):
+        # "..., whom she has angered, said Marta Olmos, director of ...": an inverted speaker
+        # the subject finder missed; the statement is what stands before the verb
+        return _before_inverted(ctx, cue)
     span = _complement(ctx, cue)
     if span is None:
         span = _before_subject(ctx, cue)
         if span is not None and _only_adverbial(ctx, span):
             return None
     return _checked(ctx, span)
+
+
+def name_with_appositive_follows(ctx, cue) -> bool:
+    """"said Marta Olmos, director of the port's board.": after the verb come a name, a comma
+    and a phrase about that person, with no verb to the sentence's end: the words name the
+    speaker, they are no reported clause."""
+    toks = ctx.toks
+    if cue.tok.low not in ("said", "says"):
+        return False
+    s, e = ctx.sentence(cue.pos)
+    k = cue.v + 1
+    n = k
+    while n < len(toks) and toks[n].start < e and toks[n].word and toks[n].cap:
+        n += 1
+    if n - k < 2 or n >= len(toks) or toks[n].text != ",":
+        return False
+    rest = toks[n + 1 : ctx.tok_index(e)]
+    if not any(t.word and t.text.islower() for t in rest):
+        return False  # "Ruiz Says Port Needs To Close, Show Courage": a headline's words
+    for t in rest:
+        if t.low in VERB_FIRST or t.low in _COMMON_VERBS or t.low.endswith(("n't", "n’t")):
+            return False
+        if t.low in _SUBJECT_PRONOUNS or t.text in ";:“”\"":
+            return False
+    return True
 
 
 def _only_adverbial(ctx, span) -> bool:

@@ -51,6 +51,7 @@ from .reported import (
     decimal_point,
     STATEMENT_NOUNS,
     inverted_is_clause,
+    name_with_appositive_follows,
     reported_clause,
 )
 from .sources import (
@@ -1926,6 +1927,11 @@ def _speaker(ctx: _Ctx, cue: Cue, state) -> Resolved:
         span = according_source(toks, cue.v, e)
         if span is not None:
             desc = (toks[span[0]].start, toks[span[1] - 1].end)
+    elif not cue.after and name_with_appositive_follows(ctx, cue):
+        # "..., whom he angered, said Ana Ruiz, director of ...": the name after the verb
+        after = _np_after(ctx, cue.v, e)
+        if after is not None:
+            return resolve(ctx, Cue(cue.v, cue.tok, after, True), state)
     elif cue.after and np.kind == "desc" and inverted_is_clause(toks, ctx.tok_index, cue):
         # "Chase, 27, a teacher, said the harbor was safe": the subject stands before the verb
         before = _np_before(ctx, cue.v, s)
