@@ -546,3 +546,16 @@ def test_a_name_and_its_appositive_after_said_are_the_speaker(text, words):
 def test_a_headline_after_says_is_still_its_statement():
     text = "Paper Says Ruiz Needs To Quit Port Politics, Show Courage For Lima\n\nShe did not.\n"
     assert one(text)[0] == "Ruiz Needs To Quit Port Politics, Show Courage For Lima"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By closing the north gate, Ms. Ruiz said, the Harbor Board can admit twice as many ships.\n",
+        "In any event, the pilots said, the harbor was far too shallow for the new ships.\n",
+    ],
+)
+def test_an_attribution_set_off_by_commas_reports_the_whole_sentence(text):
+    # the words before the attribution belong to the statement too
+    words, _, _ = one(text)
+    assert words.startswith(text.split(",")[0]) and words.endswith("ships")

@@ -135,7 +135,9 @@ def reported_clause(ctx, cue) -> tuple[int, int] | None:
         # "..., whom she has angered, said Marta Olmos, director of ...": an inverted speaker
         # the subject finder missed; the statement is what stands before the verb
         return _before_inverted(ctx, cue)
-    span = _complement(ctx, cue)
+    span = _before_subject(ctx, cue) if _set_off_by_commas(ctx, cue) else None
+    if span is None:
+        span = _complement(ctx, cue)
     if span is None:
         span = _before_subject(ctx, cue)
         if span is not None and _only_adverbial(ctx, span):
@@ -166,6 +168,19 @@ def name_with_appositive_follows(ctx, cue) -> bool:
         if t.low in _SUBJECT_PRONOUNS or t.text in ";:“”\"":
             return False
     return True
+
+
+def _set_off_by_commas(ctx, cue) -> bool:
+    """"By closing the gate, Ms. Ruiz said, the board can ...": the attribution stands between
+    two commas inside the sentence, which is the statement around it."""
+    toks = ctx.toks
+    v = cue.v
+    if cue.np is None or cue.np.kind == "participle" or v + 2 >= len(toks):
+        return False
+    if toks[v + 1].text != ",":
+        return False
+    b = ctx.tok_index(cue.np.start) - 1
+    return b > 0 and toks[b].text == "," and ctx.sentence(cue.pos)[0] < toks[b].start
 
 
 def _only_adverbial(ctx, span) -> bool:
