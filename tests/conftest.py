@@ -65,6 +65,14 @@ def write_article():
     return write
 
 
+def article_section(headline, **given):
+    """The `article:` section of a hand-written facts.yml (a headline of our own, in English)
+    with each given field that is not None, as YAML lines."""
+    lines = ["article:", f'  headline: "{headline}"', "  headline_source: editorial", "  language: en"]
+    lines += [f'  {name}: "{value}"' for name, value in given.items() if value is not None]
+    return lines
+
+
 @pytest.fixture(scope="session")
 def build_with_articles(tmp_path_factory, seeds_dir, write_article):
     """A function that builds the project's seeds plus the given articles ({slug: (text,

@@ -13,6 +13,7 @@ from datasette.app import Datasette
 
 import build_db
 from article_facts.review_mode import PLUGIN as REVIEW_PLUGIN
+from conftest import article_section
 from plugins.article_list import ARTICLES_PER_PAGE
 
 ROOT = Path(__file__).parent.parent
@@ -24,10 +25,7 @@ def facts(headline, published=None, outlet=None, author=None, draft=False):
     """An article with two people, two statements and a role; with draft=True the extractor's
     review states: the article, one person and one quote are drafts."""
     review = "\n    review: draft" if draft else ""
-    lines = ["article:", f'  headline: "{headline}"', "  headline_source: editorial", "  language: en"]
-    for name, value in (("published", published), ("outlet", outlet), ("author", author)):
-        if value is not None:
-            lines.append(f'  {name}: "{value}"')
+    lines = article_section(headline, published=published, outlet=outlet, author=author)
     if draft:
         lines.append("  review: draft")
     return "\n".join(lines) + f"""

@@ -8,13 +8,11 @@ import pytest
 
 import build_db
 from article_facts.errors import BuildError
+from conftest import article_section
 
 
 def facts(slug_words, published=None, outlet=None, author=None, url=None):
-    lines = ["article:", f'  headline: "{slug_words}"', "  headline_source: editorial", "  language: en"]
-    for name, value in (("published", published), ("outlet", outlet), ("author", author), ("url", url)):
-        if value is not None:
-            lines.append(f'  {name}: "{value}"')
+    lines = article_section(slug_words, published=published, outlet=outlet, author=author, url=url)
     return "\n".join(lines) + """
 people:
   - id: ana-ruiz
