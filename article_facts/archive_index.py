@@ -43,7 +43,7 @@ from .errors import BuildError
 from .extract.identity import fold
 from .parallel import parsed_articles
 from .safe_files import real_folders
-from .variants import key_of, text_hash
+from .variants import key_of, speaker_key, text_hash
 
 INDEX_SUFFIX = ".archive-index.sqlite"
 VERSION = "4"  # 2: tokens folded; 3: problems kept as the errors' attributes (JSON), rows in column order;
@@ -123,7 +123,7 @@ def quote_keys(tables):
     for row in tables["quotes"]:
         key = key_of(row["text"])
         if key is not None:
-            found.append((text_hash(key), row["id"], row["speaker_id"] or row["speaker_organization_id"]))
+            found.append((text_hash(key), row["id"], speaker_key(row)))
     return found
 
 

@@ -109,12 +109,6 @@ def links(key, candidates):
     return next(process.extract_iter(key, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY * 100), None) is not None
 
 
-def matches(key, candidates):
-    """The candidates (a dict: hash -> key) similar enough to key to link: their hashes."""
-    return [found for _, _, found in process.extract(key, candidates, scorer=fuzz.ratio, limit=None,
-                                                      score_cutoff=SIMILARITY * 100)]
-
-
 def speaker_key(row):
     """Who a statement is attributed to, for agreement: a person's or organization's id; None
     for an unnamed source (descriptions differ between outlets and say nothing either way)."""
@@ -232,8 +226,7 @@ def link_all(conn):
         "group by s.hash having count(distinct q.article_id) > 1")}
     groups = 0
     for component in sorted(c for c, hashes in members.items() if len(hashes) > 1 or c in repeated):
-        recompute(conn, component)
-        groups += conn.execute("select count(*) from quote_variant_groups where id = ?", [group_name(component)]).fetchone()[0]
+        groups += recompute(conn, component)
     return groups
 
 
@@ -330,7 +323,7 @@ def grow(conn, component, statements):
 
 def recompute(conn, component, older=()):
     """Rewrite the published group of one component from its texts and statements, replacing
-    the groups of the older components merged into it."""
+    the groups of the older components merged into it. True when the component makes a group."""
     for other in {component, *older}:
         conn.execute("delete from quote_variant_members where group_id = ?", [group_name(other)])
         conn.execute("delete from quote_variant_groups where id = ?", [group_name(other)])
@@ -343,3 +336,4 @@ def recompute(conn, component, older=()):
     result = group_rows(component, keys, [dict(zip(names, row)) for row in cursor])
     if result:
         _insert(conn, result)
+    return bool(result)

@@ -406,7 +406,6 @@ def dateline_date(dateline):
 
 
 GIVEN = "given to build_db.py add"
-ARTICLE_GIVEN = ("headline", "published", "url", "outlet", "author")  # what `add` may give or override
 
 
 def with_given(section, text, given, origins=None):
