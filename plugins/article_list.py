@@ -11,6 +11,7 @@ from datasette import NotFound, Response
 
 from article_facts.contract import DATABASE_NAME as DB
 from article_facts.origin import public_url
+from article_facts.paging import page_count, page_number, pager
 from article_facts.review_mode import in_review_mode, review_path
 
 ARTICLES_PER_PAGE = 50
@@ -26,13 +27,7 @@ select a.id, a.headline, a.headline_source, a.outlet, a.author, a.url, a.publish
 from shown join articles a on a.rowid = shown.rowid
 order by a.published desc, a.id desc
 """
-ARTICLE_TOTAL_SQL = "select count(*) from articles"
-
-
-def page_number(request):
-    """?page=N, 1 when absent or not a positive whole number."""
-    value = request.args.get("page", "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10**9 else 1
+ARTICLE_TOTAL_SQL = "select articles from review_counts"  # counted by the build and append
 
 
 def progress(article):
@@ -59,7 +54,7 @@ async def articles_view(datasette, request):
         raise NotFound(f"This page reads the database named {DB!r} (serve facts.db)")
     db = datasette.get_database(DB)
     total = (await db.execute(ARTICLE_TOTAL_SQL)).first()[0]
-    pages = max(1, -(-total // ARTICLES_PER_PAGE))
+    pages = page_count(total, ARTICLES_PER_PAGE)
     number = min(page_number(request), pages)
     found = await db.execute(ARTICLES_SQL, {"limit": ARTICLES_PER_PAGE, "offset": (number - 1) * ARTICLES_PER_PAGE})
     review = in_review_mode(datasette)
@@ -69,12 +64,7 @@ async def articles_view(datasette, request):
         "articles": [listed(datasette, dict(row), review) for row in found.rows],
         "total": total,
         "review_mode": review,
-        "page": {
-            "number": number, "pages": pages, "per_page": ARTICLES_PER_PAGE,
-            "first_position": (number - 1) * ARTICLES_PER_PAGE + 1,
-            "previous": (f"{path}?page={number - 1}" if number > 2 else path) if number > 1 else None,
-            "next": f"{path}?page={number + 1}" if number < pages else None,
-        },
+        "page": pager(path, number, pages, ARTICLES_PER_PAGE, bare_first=True),
         "urls": {
             "canonical": public_url(datasette, path + query, request),
             "json": f"{path}.json{query}",

@@ -11,6 +11,7 @@ from datasette import NotFound, Response
 from markupsafe import Markup
 
 from article_facts.origin import public_url
+from article_facts.paging import page_count, page_number, pager
 from article_facts.variant_page import variants_of
 
 from article_facts.contract import DATABASE_NAME as DB
@@ -246,12 +247,6 @@ def citation(quote, canonical_url, accessed):
     )
 
 
-def page_number(request):
-    """?page=N, 1 when absent or not a positive whole number."""
-    value = request.args.get("page", "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10**9 else 1
-
-
 def article_page_of(paragraph_position):
     return (paragraph_position - 1) // PARAGRAPHS_PER_PAGE + 1
 
@@ -420,7 +415,7 @@ async def expand_speaker(datasette, db, speaker, urls, request):
     counted = await rows(db, SPEAKER_COUNTS_SQL, dict(params, type=kind))
     counts = {k: counted[0][k] if counted else 0 for k in KIND_LABELS}
     counts["total"] = sum(counts.values())
-    pages = max(1, -(-counts["total"] // QUOTES_PER_PAGE))
+    pages = page_count(counts["total"], QUOTES_PER_PAGE)
     number = min(page_number(request), pages)
     quotes = await rows(db, SPEAKER_QUOTES_SQL[kind], dict(
         params, limit=QUOTES_PER_PAGE, offset=(number - 1) * QUOTES_PER_PAGE))
@@ -434,12 +429,7 @@ async def expand_speaker(datasette, db, speaker, urls, request):
         roles=roles,
         quotes=quotes,
         counts=counts,
-        page={
-            "number": number, "pages": pages, "per_page": QUOTES_PER_PAGE,
-            "first_position": (number - 1) * QUOTES_PER_PAGE + 1,
-            "previous": f"{path}?page={number - 1}" if number > 1 else None,
-            "next": f"{path}?page={number + 1}" if number < pages else None,
-        },
+        page=pager(path, number, pages, QUOTES_PER_PAGE),
         reported=await rows(db, SPEAKER_REPORTED_SQL, limited) if kind == "person" else [],
         legal_references=await rows(db, SPEAKER_REFERENCES_SQL[kind], limited),
         legal_reference_count=(await db.execute(SPEAKER_REFERENCE_COUNT_SQL[kind], params)).first()[0],
