@@ -8,12 +8,10 @@ from datasette import NotFound, Response
 from article_facts.check.export import csv_body
 from article_facts.check.params import CheckRequestError, check_params
 from article_facts.check.lookup import check
+from article_facts.check.words import PART_JOINER
 from article_facts.contract import DATABASE_NAME as DB
 from article_facts.origin import public_url
 
-# The parts of a quote split around its attribution, joined where the attribution stands (as
-# the quote page joins them).
-PART_JOINER = " … "
 
 
 class Urls:
@@ -50,7 +48,7 @@ async def check_view(datasette, request):
         return await bad_request(datasette, request, fmt, str(error), urls)
     data = {"query": None, "speaker": speaker or None, "lang": lang or None, "matches": []}
     if q is not None:
-        data = await check(datasette.get_database(DB), q, Urls(datasette, request), speaker, lang, PART_JOINER)
+        data = await check(datasette.get_database(DB), q, Urls(datasette, request), speaker, lang)
     if fmt == "json":
         return Response.json(data)
     if fmt == "csv":

@@ -10,6 +10,7 @@ from datasette import hookimpl
 from datasette import NotFound, Response
 from markupsafe import Markup
 
+from article_facts.check.words import PART_JOINER
 from article_facts.origin import public_url
 from article_facts.paging import page_count, page_number, pager
 from article_facts.variant_page import variants_of
@@ -168,8 +169,6 @@ PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at 
 DRAFT_LABEL = "machine draft, not yet reviewed"
 STATED_BY_ARTICLE = "stated by the article"
 UNNAMED_LABEL = "unnamed source"
-# Between the parts of a quote split around its attribution, where the attribution was.
-PART_JOINER = " … "
 KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
 MENTION_URLS = {
     "person": "/speakers/{}",

@@ -16,17 +16,17 @@ def lacks_pasted_words(result):
                for op, _, pasted in result["matches"][0]["diff"])
 
 
-async def check(db, pasted, urls, speaker="", lang="", joiner=" … "):
+async def check(db, pasted, urls, speaker="", lang=""):
     """The answer of /check.json for the pasted words, from db (a Datasette Database)."""
     terms = search.query_terms(pasted)
     counts = await search.term_counts(db, terms)
-    quotes = await search.fetch(db, pasted, search.first_expressions(terms, counts), lang, joiner)
+    quotes = await search.fetch(db, pasted, search.first_expressions(terms, counts), lang)
     result = answer(pasted, quotes, urls, speaker, lang)
     second = search.second_expression(terms, counts)
     if second is None or not lacks_pasted_words(result):
         return result
     seen = {part for quote in quotes for part in quote["parts"]}
-    more = await search.fetch(db, pasted, [second], lang, joiner, seen, scan=None)
+    more = await search.fetch(db, pasted, [second], lang, seen, scan=None)
     if not more:
         return result
     return answer(pasted, quotes + more, urls, speaker, lang)

@@ -7,7 +7,7 @@ import json
 
 from rapidfuzz import fuzz, process
 
-from .words import search_terms
+from .words import PART_JOINER, search_terms
 
 # How many statements bm25 hands to RapidFuzz (POOL) and RapidFuzz to the word diff and the
 # verdict (CANDIDATES); how many distinct words are looked up; the document count past which
@@ -135,9 +135,9 @@ order by down.root, down.depth
 """
 
 
-def whole_quotes(rows, joiner):
+def whole_quotes(rows):
     """Rows of WHOLE_QUOTES_SQL -> one dict a quote (its first part's fields), with
-    `text` the parts joined by joiner, `parts` their ids and `review` draft if any part is."""
+    `text` the parts joined by PART_JOINER, `parts` their ids and `review` draft if any part is."""
     quotes = {}
     for row in rows:
         row = dict(row)
@@ -145,7 +145,7 @@ def whole_quotes(rows, joiner):
         if quote is None:
             quotes[row["root"]] = dict(row, parts=[row["id"]])
             continue
-        quote["text"] += joiner + row["text"]
+        quote["text"] += PART_JOINER + row["text"]
         quote["parts"].append(row["id"])
         if row["review"] == "draft":
             quote["review"] = "draft"
@@ -180,7 +180,7 @@ def closest(pasted, rows, n=CANDIDATES):
     return [row_id for _, _, row_id in best]
 
 
-async def fetch(db, pasted, matches, lang="", joiner=" … ", seen=(), scan=SCAN):
+async def fetch(db, pasted, matches, lang="", seen=(), scan=SCAN):
     """The whole quotes of the CANDIDATES statements closest to the pasted words among the
     POOL best by bm25 for each FTS5 expression in matches, without those whose ids are in
     seen. scan: how many matching statements bm25 ranks (None: all of them)."""
@@ -192,4 +192,4 @@ async def fetch(db, pasted, matches, lang="", joiner=" … ", seen=(), scan=SCAN
         return []
     ids = closest(pasted, rows.items())
     found = await db.execute(WHOLE_QUOTES_SQL, {"ids": json.dumps(ids)})
-    return whole_quotes(found.rows, joiner)
+    return whole_quotes(found.rows)

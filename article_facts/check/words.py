@@ -5,6 +5,9 @@ import re
 import unicodedata
 
 ELLIPSIS = "…"
+# Between the parts of a quote split around its attribution, where the attribution was (the
+# quote page and /check join them so; the verdict reads the ellipsis as no word dropped).
+PART_JOINER = f" {ELLIPSIS} "
 _ELLIPSIS_RE = re.compile(r"(\.\s?\.\s?\.|…)")
 _NON_WORD = re.compile(r"[^\w]+")
 
