@@ -3,17 +3,17 @@ pasted word, or a rare one), scored; when the closest lacks some pasted word (a 
 or added), the second stage's too, then the answer. Each stage is a bounded FTS5 query
 (article_facts/check/search.py)."""
 from . import search
-from .results import answer
+from .results import answer, best, score
 from .words import only_conventions
 
 
-def lacks_pasted_words(result):
+def lacks_pasted_words(ranked):
     """True when no match has every pasted word: the first stage's AND could not find a
     statement with a changed or added word, so the second stage looks further."""
-    if not result["matches"]:
+    if not ranked:
         return True
-    return any(op in ("insert", "replace") and not only_conventions(pasted)
-               for op, _, pasted in result["matches"][0]["diff"])
+    _, blocks, _ = ranked[0]
+    return any(op in ("insert", "replace") and not only_conventions(pasted) for op, _, pasted in blocks)
 
 
 async def check(db, pasted, urls, speaker="", lang=""):
@@ -21,12 +21,12 @@ async def check(db, pasted, urls, speaker="", lang=""):
     terms = search.query_terms(pasted)
     counts = await search.term_counts(db, terms)
     quotes = await search.fetch(db, pasted, search.first_expressions(terms, counts), lang)
-    result = answer(pasted, quotes, urls, speaker, lang)
+    scored = score(pasted, quotes, speaker)
+    ranked = best(scored)
     second = search.second_expression(terms, counts)
-    if second is None or not lacks_pasted_words(result):
-        return result
-    seen = {part for quote in quotes for part in quote["parts"]}
-    more = await search.fetch(db, pasted, [second], lang, seen, scan=None)
-    if not more:
-        return result
-    return answer(pasted, quotes + more, urls, speaker, lang)
+    if second is not None and lacks_pasted_words(ranked):
+        seen = {part for quote in quotes for part in quote["parts"]}
+        more = await search.fetch(db, pasted, [second], lang, seen, scan=None)
+        if more:  # scored once each: the first stage's scores merge with the second's
+            ranked = best(scored + score(pasted, more, speaker, start=len(quotes)))
+    return answer(pasted, ranked, urls, speaker, lang)

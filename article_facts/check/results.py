@@ -37,11 +37,13 @@ def speaker_agrees(quote, wanted):
     return any(form.startswith(wanted) or f" {wanted}" in f" {form}" for form in speaker_forms(quote))
 
 
-def rank(pasted, quotes, speaker=""):
-    """(quote, diff, judged) for each quote, best first: most similar, then (when speaker is
-    given) by that speaker, then with fewest words of context around the pasted words."""
+def score(pasted, quotes, speaker="", start=0):
+    """(sort key, quote, diff, judged) for each quote close enough, unsorted: a key sorts most
+    similar first, then (when speaker is given) by that speaker, then with fewest words of
+    context around the pasted words, then in the order found (start: the position of the
+    first of these quotes among all found, so that two stages' scores merge)."""
     scored = []
-    for order, quote in enumerate(quotes):
+    for order, quote in enumerate(quotes, start):
         blocks = word_diff(quote["text"], pasted)
         judged = judge(blocks, split=len(quote["parts"]) > 1)
         if judged["similarity"] < FLOOR:
@@ -49,8 +51,12 @@ def rank(pasted, quotes, speaker=""):
         context = count_words(judged["before"]) + count_words(judged["after"])
         agrees = bool(speaker) and speaker_agrees(quote, speaker)
         scored.append(((-judged["similarity"], not agrees, context, order), quote, blocks, judged))
-    scored.sort(key=lambda item: item[0])
-    return [(quote, blocks, judged) for _, quote, blocks, judged in scored[:MAX_RESULTS]]
+    return scored
+
+
+def best(scored):
+    """(quote, diff, judged) of the MAX_RESULTS best scored, best first."""
+    return [(quote, blocks, judged) for _, quote, blocks, judged in sorted(scored, key=lambda item: item[0])[:MAX_RESULTS]]
 
 
 def attribution(ranked, speaker):
@@ -114,10 +120,9 @@ def match(quote, blocks, judged, urls):
 NOTHING = "Nothing in the archive is close enough to these words."
 
 
-def answer(pasted, quotes, urls, speaker="", lang=""):
-    """The whole answer (the JSON of /check.json and the page's context). urls: .path(p) for
-    a link, .canonical(p) for the citation's address."""
-    ranked = rank(pasted, quotes, speaker)
+def answer(pasted, ranked, urls, speaker="", lang=""):
+    """The whole answer (the JSON of /check.json and the page's context) from the ranked
+    results (best()). urls: .path(p) for a link, .canonical(p) for the citation's address."""
     matches = [match(quote, blocks, judged, urls) for quote, blocks, judged in ranked]
     top = matches[0] if matches else None
     return {
