@@ -4,11 +4,9 @@ the new text and a one-line summary out (facts_file.Edit keeps every other line 
 Entries are named by section and index, with the words or id the page showed (`ident`): a
 form from a page older than the file is refused rather than applied to another entry.
 """
-import re
-import unicodedata
-
 from ..contract import SECTIONS
 from ..errors import BuildError
+from ..extract.entities import slugify  # new people get ids as the drafter makes them
 from ..schema import SLUG_RE
 from .facts_file import Edit
 
@@ -111,11 +109,6 @@ def person_id(edit, name):
         raise refused(edit.path, f"id '{key}' is another person's here: pick them, or give the full name", "people")
     edit.append_entry("people", {"id": key, "name": name, "names": [name]})
     return key
-
-
-def slugify(name):
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def fix_words(edit, form, body=None):
