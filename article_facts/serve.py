@@ -89,7 +89,6 @@ def make_datasette(db_path, inspect_path):
     """The production Datasette: immutable database, inspect data, our metadata, plugins and
     templates, public-site settings. (The tables' facets need no warming up: their counts are
     in the database, article_facts/facet_counts.py.)"""
-    check_settings(SETTINGS)
     inspect_data = load_inspect(db_path, inspect_path)
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     return Datasette(
@@ -117,6 +116,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=1, help="serving processes sharing the port")
     args = parser.parse_args(argv)
     try:
+        check_settings(SETTINGS)  # once, here: not again in each worker
         make_datasette(args.db, args.inspect_file)  # fail here, once, with a clear reason
     except ServeError as e:
         sys.exit(f"serve: {e}")
