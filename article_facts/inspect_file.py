@@ -12,12 +12,10 @@ it, as serve.py always did.
 import contextlib
 import json
 import os
-import re
-import secrets
 import sqlite3
 from pathlib import Path
 
-from .safe_files import pid_alive
+from .safe_files import pid_alive, temp_name, temp_pattern
 
 SUFFIX = ".inspect.json"
 
@@ -60,7 +58,7 @@ def write_inspect(source_db, db_path, db_hash):
     target = inspect_path(db_path)
     remove_stale_inspect_temps(target)
     data = {db_path.stem: describe(source_db, db_hash, db_path)}
-    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    tmp = temp_name(target)
     try:
         with open(tmp, "x", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2)
@@ -76,7 +74,7 @@ def write_inspect(source_db, db_path, db_hash):
 
 def remove_stale_inspect_temps(target):
     """The half-written inspect files of killed builds (their process is gone)."""
-    pattern = re.compile(re.escape(f".{target.name}.") + r"(\d+)-[0-9a-f]+\.tmp\Z")
+    pattern = temp_pattern(target)
     with contextlib.suppress(OSError):
         for entry in os.scandir(target.parent):
             match = pattern.match(entry.name)

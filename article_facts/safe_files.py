@@ -130,6 +130,13 @@ def temp_pattern(db_path):
     return re.compile(re.escape(f".{Path(db_path).name}.") + r"(\d+)-[0-9a-f]+\.tmp(-journal)?\Z")
 
 
+def temp_name(target):
+    """A new temporary file's path beside target, named for temp_pattern: hidden, this
+    process's id (a later run removes it once the process is gone) and a random part."""
+    target = Path(target)
+    return target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -221,7 +228,7 @@ def temporary_database(db_path):
     it and its journal. Stale files of killed builds are removed first."""
     db_path = Path(db_path)
     remove_stale_temp_files(db_path)
-    tmp_path = db_path.parent / f".{db_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp_path = temp_name(db_path)
     # An interrupt between creating the file and entering `try` would leave it behind: the
     # signals wait (blocked) until the file is ours to remove, then arrive inside `try`.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
