@@ -74,17 +74,20 @@ def with_query(path, pairs):
 
 def identity(db):
     """What tells this database file from one swapped in under the same name (an append or
-    a rebuild renames a new file over it): its path, inode, size and modification time.
-    None (nothing kept) for an in-memory database."""
+    a rebuild renames a new file over it): the file this Database object reads, as live
+    publishing recorded it (the path may hold the next version already while requests still
+    read this one), else its path's inode, size and modification time. None (nothing kept)
+    for an in-memory database."""
     if not db.path or db.is_memory:
         return None
+    version = file_version(db)
+    if version is not None:  # every served database from its first request on: no stat
+        return (db.path, version)
     try:
         stat = os.stat(db.path)
     except OSError:
         return None
-    # and the file this Database object reads (live publishing): the path may hold the next
-    # version already while requests still read this one
-    return (db.path, stat.st_ino, stat.st_size, stat.st_mtime_ns, file_version(db))
+    return (db.path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def remembered(key):
