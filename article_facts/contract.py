@@ -13,6 +13,10 @@ from functools import cached_property
 
 # The name Datasette serves facts.db under: every URL, link and saved query says /facts.
 DATABASE_NAME = "facts"
+# How pages and /check name a quote's kind and an unnamed source (the quote page, the speaker
+# page, the article's footnotes, /check's results).
+KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
+UNNAMED_LABEL = "unnamed source"
 
 
 @dataclass(frozen=True)

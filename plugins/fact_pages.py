@@ -15,7 +15,7 @@ from article_facts.origin import public_url
 from article_facts.paging import page_count, page_number, pager
 from article_facts.variant_page import variants_of
 
-from article_facts.contract import DATABASE_NAME as DB
+from article_facts.contract import DATABASE_NAME as DB, KIND_LABELS, UNNAMED_LABEL
 
 QUOTE_SQL = """
 select q.*, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
@@ -168,8 +168,6 @@ PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at 
 
 DRAFT_LABEL = "machine draft, not yet reviewed"
 STATED_BY_ARTICLE = "stated by the article"
-UNNAMED_LABEL = "unnamed source"
-KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
 MENTION_URLS = {
     "person": "/speakers/{}",
     "organization": "/facts/organizations/{}",

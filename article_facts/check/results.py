@@ -4,6 +4,7 @@ and, when speaker= is given, whether the archive agrees who said the words."""
 import json
 import unicodedata
 
+from ..contract import KIND_LABELS, UNNAMED_LABEL
 from .diff import word_diff
 from .verdict import judge
 from .words import count_words
@@ -11,8 +12,7 @@ from .words import count_words
 MAX_RESULTS = 10
 # Statements less similar than this are not shown at all.
 FLOOR = 0.3
-KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
-SPEAKER_KINDS = {"person": "person", "organization": "organization", "unnamed": "unnamed source"}
+SPEAKER_KINDS = {"person": "person", "organization": "organization", "unnamed": UNNAMED_LABEL}
 
 
 def plain(text):
