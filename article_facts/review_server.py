@@ -12,13 +12,13 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
 from .contract import DATABASE_NAME
 from .review import routes
 from .review_mode import PLUGIN
+from .serve import site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # the review server edits files: never on a public interface
@@ -41,7 +41,7 @@ def review_metadata(metadata, seeds_dir):
 def make_datasette(db_path, seeds_dir, root=ROOT):
     """The review Datasette (the plugin registered in this process)."""
     register_plugin()
-    metadata = yaml.safe_load((root / "metadata.yml").read_text(encoding="utf-8"))
+    metadata = site_metadata(root)
     settings_file = root / "settings.json"
     settings = json.loads(settings_file.read_text(encoding="utf-8")) if settings_file.is_file() else {}
     return Datasette(

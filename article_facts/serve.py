@@ -85,12 +85,17 @@ def check_settings(settings):
         raise ServeError(f"article_facts/serve.py: unknown Datasette settings: {', '.join(unknown)}")
 
 
+def site_metadata(root=ROOT):
+    """metadata.yml's contents: the site's pages, saved queries and plugin settings."""
+    return yaml.safe_load((Path(root) / "metadata.yml").read_text(encoding="utf-8"))
+
+
 def make_datasette(db_path, inspect_path):
     """The production Datasette: immutable database, inspect data, our metadata, plugins and
     templates, public-site settings. (The tables' facets need no warming up: their counts are
     in the database, article_facts/facet_counts.py.)"""
     inspect_data = load_inspect(db_path, inspect_path)
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    metadata = site_metadata()
     return Datasette(
         files=[],
         immutables=[str(db_path)],
