@@ -121,6 +121,22 @@ def test_attribution_inside_the_sentence():
 
 
 @pytest.mark.parametrize(
+    "text, words",
+    [
+        # an inverted attribution inside the sentence: its verb follows the source
+        ("The contrast with the mayor, said Lena Park and others, would be clear to voters.\n",
+         "The contrast with the mayor, said Lena Park and others, would be clear to voters"),
+        # at the sentence's end, only the words before it
+        ("The contrast was clear, said Lena Park, who chairs the council.\n",
+         "The contrast was clear"),
+    ],
+)  # fmt: skip
+def test_inverted_attribution_inside_the_sentence(text, words):
+    got, speaker, _ = one(text)
+    assert (got, speaker) == (words, "Lena Park")
+
+
+@pytest.mark.parametrize(
     "subject",
     [
         "A senior administration official",

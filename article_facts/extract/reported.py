@@ -545,7 +545,25 @@ def _before_inverted(ctx, cue) -> tuple[int, int] | None:
         b -= 1
     if b < 0 or toks[b].text != "," or toks[b].start <= s:
         return None
+    if _goes_on_after_source(ctx, cue, e):
+        return _checked(ctx, (s, e))  # "The contrast, said Doyle, would be clear": around it
     return _checked(ctx, (s, toks[b].start))
+
+
+def _goes_on_after_source(ctx, cue, e: int) -> bool:
+    """"..., said Doyle and others, would be clear ...": after the inverted source and a
+    comma, the sentence's own verb follows (the words before were its subject)."""
+    toks = ctx.toks
+    k = ctx.tok_index(cue.np.end) if cue.np is not None else cue.v + 2
+    while k < len(toks) and toks[k].start < e:
+        t = toks[k]
+        if t.text == "," and k + 1 < len(toks) and toks[k + 1].start < e:
+            nxt = toks[k + 1]
+            return nxt.low in VERB_FIRST and not ctx.in_quote(nxt.start)
+        if t.text in ";:—–()":
+            return False
+        k += 1
+    return False
 
 
 def _sentence_goes_on(ctx, cue, e: int) -> bool:
