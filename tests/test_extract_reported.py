@@ -312,6 +312,13 @@ def test_not_reported_speech_either(text):
         # "said her ...": "her" opens the clause's subject
         ("Ana Ruiz said her deputies closed the harbor on Monday.\n",
          "her deputies closed the harbor on Monday"),
+        # ", while ...": a second clause is cut; a concession set off by commas is not
+        ("Ana Ruiz said the harbor was safe, while the crews were still tired.\n",
+         "the harbor was safe"),
+        ("Ana Ruiz said the storm damage, while costly, was repaired in May.\n",
+         "the storm damage, while costly, was repaired in May"),
+        ("Ana Ruiz said the plan could win rural, though culturally distant, districts.\n",
+         "the plan could win rural, though culturally distant, districts"),
     ],
 )
 def test_clause_ends(text, first):

@@ -476,6 +476,7 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
             and k + 1 < len(toks)
             and toks[k + 1].low in CLAUSE_AFTER
             and k > i + 2
+            and not _parenthetical(toks, k + 1, e)
         ):
             return start, t.start
         if (
@@ -488,6 +489,23 @@ def _to_clause_end(ctx, cue, start: int, e: int) -> tuple[int, int]:
             return start, t.start  # "..., as has the mayor": someone else said so too
         k += 1
     return start, end
+
+
+def _parenthetical(toks, k: int, e: int) -> bool:
+    """", though culturally conservative, areas" and ", while troublesome, was": a word of
+    concession and at most three words more, set off by commas inside the clause, which
+    goes on after them."""
+    n = k + 1
+    while n < len(toks) and n <= k + 4 and toks[n].start < e and toks[n].word:
+        n += 1
+    return (
+        n > k + 1
+        and n < len(toks) - 1
+        and toks[n].text == ","
+        and toks[n + 1].start < e
+        and toks[n + 1].word
+        and toks[n + 1].text[:1].islower()
+    )
 
 
 def _in_subordinate(ctx, cue) -> bool:
