@@ -124,11 +124,11 @@ def test_attribution_inside_the_sentence():
     "text, words",
     [
         # an inverted attribution inside the sentence: its verb follows the source
-        ("The contrast with the mayor, said Lena Park and others, would be clear to voters.\n",
-         "The contrast with the mayor, said Lena Park and others, would be clear to voters"),
+        ("The gap with the mayor, said Lena Park and others, was plain to voters.\n",
+         "The gap with the mayor, said Lena Park and others, was plain to voters"),
         # at the sentence's end, only the words before it
-        ("The contrast was clear, said Lena Park, who chairs the council.\n",
-         "The contrast was clear"),
+        ("The gap was plain, said Lena Park, who chairs the council.\n",
+         "The gap was plain"),
     ],
 )  # fmt: skip
 def test_inverted_attribution_inside_the_sentence(text, words):

@@ -564,12 +564,12 @@ def _before_inverted(ctx, cue) -> tuple[int, int] | None:
     if b < 0 or toks[b].text != "," or toks[b].start <= s:
         return None
     if _goes_on_after_source(ctx, cue, e):
-        return _checked(ctx, (s, e))  # "The contrast, said Doyle, would be clear": around it
+        return _checked(ctx, (s, e))  # "The plan, said Lena Park, was never ...": around it
     return _checked(ctx, (s, toks[b].start))
 
 
 def _goes_on_after_source(ctx, cue, e: int) -> bool:
-    """"..., said Doyle and others, would be clear ...": after the inverted source and a
+    """"..., said Lena Park and her aides, was never ...": after the inverted source and a
     comma, the sentence's own verb follows (the words before were its subject)."""
     toks = ctx.toks
     k = ctx.tok_index(cue.np.end) if cue.np is not None else cue.v + 2
