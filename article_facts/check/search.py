@@ -121,7 +121,7 @@ down(root, id, depth) as (
   join down on q.continues_id = down.id where down.depth < 100
 )
 select down.root, down.depth, q.id, q.text, q.review, q.kind, q.verb, q.attribution, q.source_kind,
-  coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
+  q.reported_by_basis, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
   coalesce(p.name, o.name, q.unnamed_source) as speaker_name,
   coalesce(p.names, o.names) as speaker_names, o.acronym as speaker_acronym,
   rp.name as reported_by_name,
