@@ -169,7 +169,7 @@ def add_many(draft, files, seeds_dir, given):
                     message = " ".join(str(e).split())[:200]
                     rows.append((article, None, f"{article}: cannot add it ({type(e).__name__}: {message})"))
                 else:
-                    rows.append((article, folder.name, counts_of(result.facts)))
+                    rows.append((article, folder.name, counts_of(result)))
     finally:
         archive.close()
     return rows
@@ -313,20 +313,9 @@ def report(result, draft):
         speakers[key] = speakers.get(key, 0) + 1
     for key, count in speakers.items():
         lines.append(f"  speaker: {names.get(key, key)} ({count} quote{'s' if count != 1 else ''})")
-    unsure = []
-    for section, entries in facts.items():
-        if not isinstance(entries, list):
-            entries = [entries] if isinstance(entries, dict) else []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                continue
-            label = f"{section} {entry.get('id') or entry.get('title') or entry.get('person') or ''}".strip()
-            if entry.get("attribution_note"):
-                unsure.append(f"{label}: speaker inferred: {entry['attribution_note']}")
-            if entry.get("review_note"):
-                unsure.append(f"{label}: {entry['review_note']}")
-    unsure += [f"left out: {note}" for note in result.header]
     from .archived_words import warnings  # not at start: building never loads the extractor
+    from .unsure import unsure_notes
+    unsure = unsure_notes(facts, result.header)
     for key, note in warnings(facts):
         lines.append(f"  quote {key}: {draft.short(note, 200)}")
     if unsure:
