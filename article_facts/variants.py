@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from rapidfuzz import fuzz, process
 
 from .check.words import normalised
-from .contract import TABLES
+from .database import insert_rows
 
 MIN_WORDS = 6        # "No comment." and "Yes, he said." never form groups
 SIMILARITY = 0.80    # fuzz.ratio / 100 on the normalised words (bench/variant_thresholds.py)
@@ -163,16 +163,10 @@ class Components:
 STATEMENT_COLUMNS = "q.id, q.article_id, q.text, q.speaker_id, q.speaker_organization_id"
 
 
-def _insert_rows(conn, name, rows):
-    columns = [column for column, _, _, _ in TABLES[name]]
-    conn.executemany(f"insert into [{name}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-                     ([row[c] for c in columns] for row in rows))
-
-
 def _insert(conn, group_and_rows):
     group, rows = group_and_rows
-    _insert_rows(conn, "quote_variant_groups", [group])
-    _insert_rows(conn, "quote_variant_members", rows)
+    insert_rows(conn, "quote_variant_groups", [group])
+    insert_rows(conn, "quote_variant_members", rows)
 
 
 def link_all(conn):
@@ -297,7 +291,7 @@ def grow(conn, component, statements):
     arriving = {speaker_key(s) for s in statements} - {None}
     new_speakers = {k for k in arriving if not conn.execute(
         "select 1 from quote_variant_members where group_id = ? and speaker = ? limit 1", [group_id, k]).fetchone()}
-    _insert_rows(conn, "quote_variant_members", [
+    insert_rows(conn, "quote_variant_members", [
         {"id": s["id"], "group_id": group_id, "article_id": s["article_id"], "speaker": speaker_key(s),
          "similarity": similarity(s["words"], anchor), "speaker_agrees": None} for s in statements])
 
