@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 
 from rapidfuzz import fuzz, process
 
-from .check.words import normalised
+from .check.words import FUNCTION_WORDS, normalised
 from .database import insert_rows
 
 MIN_WORDS = 6        # "No comment." and "Yes, he said." never form groups
@@ -73,13 +73,17 @@ def group_name(component):
     return f"{component & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
-# Words too common to tell statements apart (English, Spanish, French, Portuguese): left out of
-# the blocking keys only (they still count in the similarity), so buckets stay small.
-STOPWORDS = frozenset("""
-a an the and or but if of to in on at by for with from as is are was were be been it its this that these
-those he she they we you i his her their our not no will would has have had do does did there which who
-el la los las un una y o de del en con por para que se su sus es son lo al le les des du et est une il
-elle ils nous vous pas ne qui dans sur au aux o os um uma e do da dos das em com não
+# Words too common to tell statements apart: left out of the blocking keys only (they still
+# count in the similarity), so buckets stay small. /check's function words (English, Spanish:
+# check.words), then more: English, Spanish, French, Portuguese. The extra words stay ours: in
+# /check's FTS5 queries they would change what is searched ("who" and "did" would leave the
+# AND); and the blocking keys are stored (quote_variant_bands), so a change to this list needs
+# a full build, or appends would disagree with the build.
+STOPWORDS = FUNCTION_WORDS | frozenset("""
+these those do does did who
+o para sus
+le les des du et est une il elle ils nous vous pas ne qui dans sur au aux son
+os um uma e da dos das em com não
 """.split())
 
 
