@@ -16,7 +16,7 @@ from .errors import BuildError
 from .progress import QUIET, build_progress
 from .exports import remove_other_exports, remove_stale_export_temps, write_exports
 from .inspect_file import write_inspect
-from .variants import link_article
+from .variants import link_all, link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
@@ -50,6 +50,9 @@ def write_archive(folders, path, progress=QUIET):
             create_tables(db)
             counts = load_archive(db.conn, folders, entities, progress.article)
             write_entities(db.conn, entities)
+        progress.phase("indexes")
+        with db.conn:  # the same wording across articles, before its tables' indexes
+            link_all(db.conn)
         finish(db, progress.phase)
     finally:
         db.close()
