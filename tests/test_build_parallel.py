@@ -56,10 +56,15 @@ def test_the_first_bad_folder_in_order_is_reported(monkeypatch, synth_seeds, tmp
 
 
 STOPPED_BUILD = """
-import sys, build_db
+import sys, time, build_db
 from article_facts import parallel
 parallel.MIN_FOLDERS, parallel.BATCH = 1, 1
 parallel.workers = lambda: 2
+parse_batch = parallel.parse_batch
+def slow_batch(folders, parse=parallel.parse_article):
+    time.sleep(0.05)  # 40 folders take a second or more: the SIGTERM comes while they are parsed
+    return parse_batch(folders, parse)
+parallel.parse_batch = slow_batch
 print("building", flush=True)
 build_db.build(sys.argv[1], sys.argv[2])
 """
