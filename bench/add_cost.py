@@ -150,10 +150,12 @@ def section(results, reps, sizes):
 
 
 def write_section(out, text):
-    """Replace this benchmark's section of out, or append it; other sections are kept."""
+    """Replace the section of out that text's first line (its heading) names, or append it;
+    other sections are kept (bench/review_save.py writes its own the same way)."""
+    heading = text.split("\n", 1)[0]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    if HEADING in old:
-        before, rest = old.split(HEADING, 1)
+    if heading in old:
+        before, rest = old.split(heading, 1)
         after = rest.split("\n## ", 1)
         old = before.rstrip("\n") + "\n\n" + ("## " + after[1] if len(after) > 1 else "")
     out.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
