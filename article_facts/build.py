@@ -15,7 +15,7 @@ from .article import parse_article
 from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .progress import QUIET, build_progress
-from .exports import remove_other_exports, remove_stale_export_temps, write_exports
+from .exports import database_sha256, remove_other_exports, remove_stale_export_temps, write_exports
 from .inspect_file import write_inspect
 from .remove_article import remove_article
 from .variants import link_article
@@ -93,14 +93,16 @@ def append(folder, db_path):
     return publish_one(db_path, add)
 
 
-def replace(folder, db_path):
+def replace(folder, db_path, exports=True):
     """Publish a changed article folder that is already in the database (a review save)
     without rebuilding: a copy of the database loses the article's old rows (its own tables,
     their full-text rows, its statements in the same-wording groups: remove_article) and gets
     the new ones, fresh counts, then replaces db_path atomically. Only for an edit that leaves
     the article's people, organizations and countries as they were (the caller compares the
     old and new facts.yml: review/saving.py); those tables are not touched, and the result
-    holds what a full build would (rowids aside)."""
+    holds what a full build would (rowids aside). exports=False: no whole-table exports for
+    the new database (rewriting them is most of the cost at scale: bench/results.md); the old
+    ones are removed, and Datasette answers their URLs until the next full build."""
     def swap(conn):
         tables = parse_article(folder)
         article_id = tables["articles"][0]["id"]
@@ -112,14 +114,14 @@ def replace(folder, db_path):
         if relink:
             link_article(conn, article_id)
         return article_id, ()
-    return publish_one(db_path, swap)
+    return publish_one(db_path, swap, exports)
 
 
-def publish_one(db_path, change):
+def publish_one(db_path, change, exports=True):
     """A copy of the database at db_path, changed for one article by change(conn) -> (its id,
     the shared tables it changed), its full-text rows (the article's own; the shared tables'
-    rebuilt) and counts brought up to date, renamed over db_path with its exports and inspect
-    file. Returns the article's id."""
+    rebuilt) and counts brought up to date, renamed over db_path with its exports (unless
+    exports is False) and inspect file. Returns the article's id."""
     db_path = Path(db_path)
     with terminate_like_interrupt():
         if not db_path.is_file():
@@ -145,7 +147,7 @@ def publish_one(db_path, change):
                 db.execute("analyze")
             finally:
                 db.close()
-            exported = write_exports(tmp_path, db_path)
+            exported = write_exports(tmp_path, db_path) if exports else database_sha256(tmp_path)
             write_inspect(tmp_path, db_path, exported)
         remove_other_exports(db_path, exported)
     return article_id

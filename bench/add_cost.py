@@ -115,14 +115,18 @@ def measure(results, reps):
     return results
 
 
+def run_line(command):
+    """The command a section's figures come from, when, on which commit and machine."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return (f"`{command}` on {datetime.date.today().isoformat()}, commit {commit}, "
+            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). ")
+
+
 def section(results, reps, sizes):
     base = results[0]["median"]
-    today = datetime.date.today().isoformat()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     lines = [
         HEADING, "",
-        f"`make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}` on {today}, commit {commit}, "
-        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). "
+        run_line(f"make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}") +
         f"The same follow-up article ({ARTICLE.name}) added with the real command "
         "(`build_db.py add`, a new process each time: imports, drafting, the add-time check and the "
         f"archive index), {reps} times into each archive, round-robin, median. Issue 15 measured the old add at 0.6 s "
@@ -161,11 +165,13 @@ def write_section(out, text):
     out.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10000, 100000])
+def run(doc, prepare, measure, section, sizes, work, argv=None):
+    """A cost-by-archive-size benchmark's command line (this one's, bench/review_save.py's):
+    the seeds and synthetic archives of --sizes, prepared, measured, reported."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=sizes)
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "add")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / work)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -176,6 +182,10 @@ def main(argv=None):
     print(text)
     if args.out:
         write_section(args.out, text)
+
+
+def main(argv=None):
+    run(__doc__, prepare, measure, section, [10000, 100000], "add", argv)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,12 @@ process: article_facts/review/saving.save_in_own_process): accept one drafted qu
 another, the one-article path ("replace": the index check, then build.replace). Then once per
 archive a save that adds a new person to a quote, which takes the full path ("build": the
 whole check and a full build), and, to say where the one-article path's time goes, its parts
-that grow with the database: copying it, and writing its whole-table exports. Medians and
+that grow with the database, each alone on a copy: copying it, its count tables and
+statistics, its hash; and the whole-table exports it does not write. Medians and
 ratios against the seeds go to stdout and to a section of bench/results.md.
 
     python bench/review_save.py --sizes 10000 --reps 5 --work bench/work/review --out bench/results.md
 """
-import argparse
-import datetime
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -29,10 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import sqlite_utils  # noqa: E402
 import yaml  # noqa: E402
 
-from add_cost import seeds_only, synthesised, write_section  # noqa: E402
-from article_facts.exports import write_exports  # noqa: E402
+from add_cost import run, run_line  # noqa: E402
+from article_facts.database import count_tables  # noqa: E402
+from article_facts.exports import database_sha256, write_exports  # noqa: E402
 from article_facts.review.saving import save_in_own_process  # noqa: E402
 
 DRAFT = ROOT / "tests" / "extraction" / "politics-stadium-vote.txt"
@@ -86,11 +85,21 @@ def measure(results, reps):
         r["full"], timings = timed_save(r, form(r["archive"], "speaker", "q15", new_person="Celia Whitcombe"))
         assert timings["path"] == "build", timings
         with tempfile.TemporaryDirectory(dir=r["db"].parent) as scratch:
+            copy = Path(scratch) / "copy.db"
             started = time.perf_counter()
-            shutil.copyfile(r["db"], Path(scratch) / "copy.db")
+            shutil.copyfile(r["db"], copy)
             r["copy"] = time.perf_counter() - started
+            db = sqlite_utils.Database(copy)
             started = time.perf_counter()
-            write_exports(Path(scratch) / "copy.db", Path(scratch) / "facts.db")
+            count_tables(db)
+            db.execute("analyze")
+            r["counts"] = time.perf_counter() - started
+            db.close()
+            started = time.perf_counter()
+            database_sha256(copy)
+            r["hash"] = time.perf_counter() - started
+            started = time.perf_counter()
+            write_exports(copy, Path(scratch) / "facts.db")
             r["exports"] = time.perf_counter() - started
         r["size"] = r["db"].stat().st_size
     return results
@@ -98,50 +107,39 @@ def measure(results, reps):
 
 def section(results, reps, sizes):
     base = results[0]["median"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     lines = [
         HEADING, "",
-        f"`make bench-review REVIEW_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}` on {datetime.date.today().isoformat()}, "
-        f"commit {commit}, {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). "
+        run_line(f"make bench-review REVIEW_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}") +
         f"Each save as the review server runs it (a new process), {reps} accepts of drafted quotes into each archive, "
         "round-robin, median; then one save that adds a new person (the full path) once each.",
         "",
         "| archive | articles | facts.db | accept (one-article path), median | ratio to (a) | its check | its publish | all runs "
-        "| a new person (full check and build) | full build alone | copying facts.db | writing its exports |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| a new person (full check and build) | full build alone | copying facts.db | its counts and statistics | its hash "
+        "| its exports (not written by a save) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, r in zip("abcdefgh", results):
         lines.append(
             f"| ({label}) {r['name']} | {r['articles']:,} | {r['size'] / 2**20:,.0f} MiB | {r['median']:.2f} s | "
             f"{r['median'] / base:.1f}x | {r['check']:.2f} s | {r['publish']:.2f} s | {', '.join(f'{t:.2f}' for t in r['times'])} | "
-            f"{r['full']:.1f} s | {r['build']:.1f} s | {r['copy']:.2f} s | {r['exports']:.2f} s |")
+            f"{r['full']:.1f} s | {r['build']:.1f} s | {r['copy']:.2f} s | {r['counts']:.2f} s | {r['hash']:.2f} s | "
+            f"{r['exports']:.2f} s |")
     lines += [
         "",
         "- accept: wall time of the save process (imports, the action, the check, the rename, the publish). Its check is the "
         "archive index's (as `add` checks: a listing and a stat a folder, then the one article); its publish is "
-        "build.replace: a copy of facts.db with the article's rows swapped, its counts and statistics, its whole-table "
-        "exports and inspect file, renamed over facts.db.",
-        "- copying facts.db and writing its exports: the parts of that publish that grow with the database, timed alone.",
+        "build.replace: a copy of facts.db with the article's rows swapped, its count tables and statistics "
+        "(`analyze`), its hash and inspect file, renamed over facts.db; not its whole-table exports (Datasette answers "
+        "their URLs until the next full build).",
+        "- copying facts.db, its counts and statistics, its hash: the parts of that publish that grow with the database, "
+        "timed alone on a copy; its exports: what writing them would add (an append writes them).",
         "",
     ]
     return "\n".join(lines)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10000])
-    parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "review")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    args.work.mkdir(parents=True, exist_ok=True)
-    archives = [("seeds only", seeds_only(args.work))]
-    archives += [(f"{size:,} synthetic + seeds", synthesised(args.work, size)) for size in args.sizes]
-    results = measure([prepare(name, archive) for name, archive in archives], args.reps)
-    text = section(results, args.reps, args.sizes)
-    print(text)
-    if args.out:
-        write_section(args.out, text)
+    run(__doc__, prepare, measure, section, [10000], "review", argv)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ linked again as a build links them. Rejecting q1 takes away the wording its grou
 after (the smallest hash); rejecting q3 one that is not.
 """
 import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -108,6 +109,9 @@ def test_a_save_gives_what_a_full_build_gives(archive, tmp_path, name):
     _, timings = saving.save(seeds, db, DRAFTED, form_of(seeds, name))
     assert (seeds / DRAFTED / "facts.yml").read_text(encoding="utf-8") != before
     assert timings["path"] == ACTIONS[name][2]
+    # the one-article path leaves no whole-table exports (none stale: Datasette answers instead)
+    assert [p.name for p in (db.parent / "facts.exports").iterdir()] == ([] if timings["path"] == "replace" else [
+        json.loads((db.parent / "facts.inspect.json").read_text())["facts"]["hash"]])
     equals_a_full_build(seeds, db, tmp_path)
 
 

@@ -8,8 +8,11 @@ tests/test_review_fast.py compares them for every action):
   reject, fixed words, a title or headline, a speaker the article already lists). It is checked
   as `add` checks a new article, with the archive index (archive_index.check_article: the
   article's own check, its entities and ids against the archive's), and published by
-  build.replace (the article's rows swapped in a copy of the database). Its cost does not grow
-  with the archive, but for one listing and one stat a folder (the index's sweep).
+  build.replace (the article's rows swapped in a copy of the database), without rewriting the
+  whole-table exports (most of a publish's cost at scale: the old ones are removed, so none is
+  ever stale, and Datasette answers their URLs until the next full build; the Docker image
+  builds its own). What still grows with the archive: the index's sweep (a listing and a stat
+  a folder), copying the database, its hash, its count tables and statistics (bench/results.md).
 - "build": anything else (a new person, a changed entity, an entity the article no longer
   gives), or when the index has a problem a full build would report, or facts.yml changed
   since the database was written (a hand edit: the database may be behind it), or the index
@@ -75,7 +78,7 @@ def save(seeds_dir, db_path, slug, form):
         (copy / "facts.yml").replace(facts_path)  # same file system: an atomic rename
         try:
             if path == "replace":
-                replace(folder, db_path)
+                replace(folder, db_path, exports=False)
             else:
                 build(seeds_dir, db_path)
         except BaseException:  # not published (another build writing, a failure): not saved either
