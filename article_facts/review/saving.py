@@ -92,35 +92,43 @@ def save(seeds_dir, db_path, slug, form):
 def checked(seeds_dir, db_path, folder, copy, folders):
     """Check the edited copy of the article; returns the path to publish it by ("replace" when
     the one-article check was enough, "build" when the whole archive was checked)."""
-    index = one_article_index(seeds_dir, db_path, folder, copy)
-    if index is None:
-        check_folders([copy if Path(f).name == folder.name else f for f in folders], seeds_dir)
-        return "build"
-    try:
-        index.check_article(copy, parse_article(copy))
-    finally:
-        index.close()
-    return "replace"
+    index = clean_index(seeds_dir)
+    if index is not None:
+        try:
+            tables = parse_article(copy)  # its error is the one the full check would give first
+            if one_article(db_path, folder, tables):
+                index.check_article(copy, tables)
+                return "replace"
+        finally:
+            index.close()
+    check_folders([copy if Path(f).name == folder.name else f for f in folders], seeds_dir)
+    return "build"
 
 
-def one_article_index(seeds_dir, db_path, folder, copy):
-    """The archive index, open, when the save can take the one-article path; else None."""
-    db_path = Path(db_path)
-    try:
-        if not db_path.is_file() or (folder / "facts.yml").stat().st_mtime_ns > db_path.stat().st_mtime_ns:
-            return None  # changed since the database was written: it may be behind the file
-        if shared_rows(parse_article(folder)) != shared_rows(parse_article(copy)):
-            return None
-    except (BuildError, OSError):
-        return None  # the full check says what is wrong, in its own words
+def clean_index(seeds_dir):
+    """The archive index, open, when every other folder passes the build's check (as `add`
+    requires); else None (the full check then says what is wrong, in its own words)."""
     try:
         index = open_index(seeds_dir)
     except (BuildError, sqlite3.Error, OSError):
         return None
-    if index.problem() is not None:  # a full build would be refused: say so as it does
+    if index.problem() is not None:
         index.close()
         return None
     return index
+
+
+def one_article(db_path, folder, tables):
+    """Whether the new tables can replace the article's rows: the database was written after
+    facts.yml last changed (else it may be behind a hand edit), and the article's people,
+    organizations and countries are those of its old facts.yml."""
+    db_path = Path(db_path)
+    try:
+        if not db_path.is_file() or (folder / "facts.yml").stat().st_mtime_ns > db_path.stat().st_mtime_ns:
+            return False
+        return shared_rows(parse_article(folder)) == shared_rows(tables)
+    except (BuildError, OSError):
+        return False
 
 
 def shared_rows(tables):
