@@ -115,22 +115,21 @@ def measure(results, reps):
     return results
 
 
-def run_line(command):
-    """The command a section's figures come from, when, on which commit and machine."""
+def opening(heading, command, text):
+    """A section's heading, then the command its figures come from, when, on which commit and
+    machine, and text."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    return (f"`{command}` on {datetime.date.today().isoformat()}, commit {commit}, "
-            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). ")
+    return [heading, "", f"`{command}` on {datetime.date.today().isoformat()}, commit {commit}, "
+            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). " + text]
 
 
 def section(results, reps, sizes):
     base = results[0]["median"]
-    lines = [
-        HEADING, "",
-        run_line(f"make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}") +
+    lines = opening(HEADING, f"make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}",
         f"The same follow-up article ({ARTICLE.name}) added with the real command "
         "(`build_db.py add`, a new process each time: imports, drafting, the add-time check and the "
         f"archive index), {reps} times into each archive, round-robin, median. Issue 15 measured the old add at 0.6 s "
-        "into the seeds and 88 s into 10,000 articles (a full parse of every facts.yml, then two full checks).",
+        "into the seeds and 88 s into 10,000 articles (a full parse of every facts.yml, then two full checks).") + [
         "",
         "| archive | articles | add, median | ratio to (a) | all runs | index from nothing (once) | freshness sweep | add after one older facts.yml was rewritten |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",

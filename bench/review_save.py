@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sqlite_utils  # noqa: E402
 import yaml  # noqa: E402
 
-from add_cost import run, run_line  # noqa: E402
+from add_cost import opening, run  # noqa: E402
 from article_facts.database import count_tables  # noqa: E402
 from article_facts.exports import database_sha256, write_exports  # noqa: E402
 from article_facts.review.saving import save_in_own_process  # noqa: E402
@@ -107,11 +107,9 @@ def measure(results, reps):
 
 def section(results, reps, sizes):
     base = results[0]["median"]
-    lines = [
-        HEADING, "",
-        run_line(f"make bench-review REVIEW_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}") +
-        f"Each save as the review server runs it (a new process), {reps} accepts of drafted quotes into each archive, "
-        "round-robin, median; then one save that adds a new person (the full path) once each.",
+    lines = opening(HEADING, f"make bench-review REVIEW_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}",
+                    f"Each save as the review server runs it (a new process), {reps} accepts of drafted quotes into each "
+                    "archive, round-robin, median; then one save that adds a new person (the full path) once each.") + [
         "",
         "| archive | articles | facts.db | accept (one-article path), median | ratio to (a) | its check | its publish | all runs "
         "| a new person (full check and build) | full build alone | copying facts.db | its counts and statistics | its hash "
