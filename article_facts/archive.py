@@ -64,23 +64,8 @@ def check_speaker_ids(entities, folder, tables):
                          file=f"{folder}/facts.yml", key=key)
 
 
-# The sections whose entries carry a review state (draft or checked), by table.
-REVIEWED = tuple(section.table for section in SECTIONS.values() if "review" in section.fields)
-
-
-def review_counts(tables):
-    """The Articles page's counts for one article, from its own parsed rows (its facts.yml as
-    written, before people and organizations merge across articles): counted once when the
-    article is written, so a build and an append cost the same per article and the page
-    reads them from one row."""
-    entries = [row for name in REVIEWED for row in tables[name]]
-    return {"quote_count": len(tables["quotes"]), "entry_count": len(entries),
-            "checked_count": sum(row["review"] == "checked" for row in entries)}
-
-
 def insert_article(conn, folder, tables):
     """One article's own rows; an id another article already made is an error naming both."""
-    tables["articles"][0].update(review_counts(tables))
     for name, rows in tables.items():
         if name in SHARED or not rows:
             continue

@@ -10,6 +10,7 @@ from .contract import SECTIONS, SHARED
 from .database import TABLES
 from .errors import BuildError
 from .reading import load_facts, read_article
+from .review_entries import review_counts
 from .schema import SLUG_RE, place, slug_problem, validate_facts
 from .text import (check_inside_quote, check_nesting, check_quote, check_role, find_mentions,
                    locate, span, split_paragraphs, whole_word_occurrences)
@@ -148,6 +149,8 @@ def parse_article(folder):
     nesting += [(m["start"], m["end"], {"file": facts_path, "name": m["text"], "offset": m["start"]})
                 for m in tables["mentions"]]
     check_nesting(nesting)
+    # the Articles page's counts, made once here for a build and an append alike
+    tables["articles"][0].update(quote_count=len(quotes), **review_counts(facts))
     return tables
 
 

@@ -18,7 +18,7 @@ from .progress import QUIET, build_progress
 from .exports import database_sha256, remove_other_exports, remove_stale_export_temps, write_exports
 from .inspect_file import write_inspect
 from .remove_article import remove_article
-from .variants import link_article
+from .variants import link_all, link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
 
@@ -52,6 +52,9 @@ def write_archive(folders, path, progress=QUIET):
             create_tables(db)
             counts = load_archive(db.conn, folders, entities, progress.article)
             write_entities(db.conn, entities)
+        progress.phase("indexes")
+        with db.conn:  # the same wording across articles, before its tables' indexes
+            link_all(db.conn)
         finish(db, progress.phase)
     finally:
         db.close()

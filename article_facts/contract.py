@@ -13,10 +13,11 @@ from functools import cached_property
 
 # The name Datasette serves facts.db under: every URL, link and saved query says /facts.
 DATABASE_NAME = "facts"
-# How pages and /check name a quote's kind and an unnamed source (the quote page, the speaker
-# page, the article's footnotes, /check's results).
+# How pages and /check name a quote's kind, an unnamed source and a machine draft (the quote
+# page, the speaker page, the article's footnotes, /check's results, the citation).
 KIND_LABELS = {"direct": "direct quote", "indirect": "reported statement", "partial": "partial quote"}
 UNNAMED_LABEL = "unnamed source"
+DRAFT_LABEL = "machine draft, not yet reviewed"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The database: tables, keys, indexes, full-text search and views (the data contract), and
 the writer."""
-from . import facet_counts, variants
+from . import facet_counts
 
 from . import contract
 
@@ -167,12 +167,10 @@ def count_tables(db):
 
 
 def finish(db, phase=lambda name: None):
-    """Indexes, full-text search, counts and views, once every row is in; then the planner's
-    statistics, so SQLite picks the indexes above. phase(name) is told as each part starts
-    (the build's progress)."""
-    phase("indexes")
-    with db.conn:  # the same wording across articles, before its tables' indexes
-        variants.link_all(db.conn)
+    """Indexes, full-text search, counts and views, once every row is in (the variant groups
+    too: build.write_archive links them first, inside its "indexes" phase); then the planner's
+    statistics, so SQLite picks the indexes above. phase(name) is told as search and counts
+    start (the build's progress)."""
     for name in TABLES:
         for columns in indexes(name):
             db[name].create_index(columns, if_not_exists=True)

@@ -19,6 +19,10 @@ from .safe_files import LOCKED_FILES
 MIN_FOLDERS = 200  # below this, starting processes costs more than it saves
 BATCH = 16  # folders per task: fewer round trips between processes
 WINDOW = 8  # batches in flight per worker
+# Blocked while the workers are forked, until start_worker has set their handlers: a worker
+# stopped before that would otherwise run the build's own handler (safe_files'
+# terminate_like_interrupt raises KeyboardInterrupt) inside multiprocessing's start-up code.
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 def parse_batch(folders, parse=parse_article):
@@ -41,6 +45,7 @@ def start_worker(parent):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked since the fork
     threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -59,7 +64,12 @@ def parsed_articles(folders, parse=parse_article):
         yield from map(parse, folders)
         return
     context = multiprocessing.get_context("fork")  # spawn would re-run the caller's __main__
-    with context.Pool(count, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        pool = context.Pool(count, initializer=start_worker, initargs=(os.getpid(),))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
         pending = collections.deque()
         for start in range(0, len(folders), BATCH):  # batches made as they are sent: memory stays flat
             pending.append(pool.apply_async(parse_batch, (folders[start:start + BATCH], parse)))
@@ -67,3 +77,20 @@ def parsed_articles(folders, parse=parse_article):
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+    except Exception:
+        stop(pool, wait=True)  # a bad folder: the few batches in flight end on their own
+        raise
+    except BaseException:
+        stop(pool, wait=False)  # Ctrl-C, SIGTERM, a generator closed early: at once
+        raise
+    stop(pool, wait=True)
+
+
+def stop(pool, wait):
+    """Workers end by the pool's own sentinel when wait is true (no signal sent to a worker
+    that may still be starting); pool.terminate() otherwise."""
+    if wait:
+        pool.close()
+    else:
+        pool.terminate()
+    pool.join()

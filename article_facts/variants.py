@@ -28,8 +28,8 @@ from collections import Counter, defaultdict
 
 from rapidfuzz import fuzz, process
 
-from .check.words import normalised
-from .contract import TABLES
+from .check.words import FUNCTION_WORDS, normalised
+from .database import insert_rows
 
 MIN_WORDS = 6        # "No comment." and "Yes, he said." never form groups
 SIMILARITY = 0.80    # fuzz.ratio / 100 on the normalised words (bench/variant_thresholds.py)
@@ -73,13 +73,17 @@ def group_name(component):
     return f"{component & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
-# Words too common to tell statements apart (English, Spanish, French, Portuguese): left out of
-# the blocking keys only (they still count in the similarity), so buckets stay small.
-STOPWORDS = frozenset("""
-a an the and or but if of to in on at by for with from as is are was were be been it its this that these
-those he she they we you i his her their our not no will would has have had do does did there which who
-el la los las un una y o de del en con por para que se su sus es son lo al le les des du et est une il
-elle ils nous vous pas ne qui dans sur au aux o os um uma e do da dos das em com não
+# Words too common to tell statements apart: left out of the blocking keys only (they still
+# count in the similarity), so buckets stay small. /check's function words (English, Spanish:
+# check.words), then more: English, Spanish, French, Portuguese. The extra words stay ours: in
+# /check's FTS5 queries they would change what is searched ("who" and "did" would leave the
+# AND); and the blocking keys are stored (quote_variant_bands), so a change to this list needs
+# a full build, or appends would disagree with the build.
+STOPWORDS = FUNCTION_WORDS | frozenset("""
+these those do does did who
+o para sus
+le les des du et est une il elle ils nous vous pas ne qui dans sur au aux son
+os um uma e da dos das em com não
 """.split())
 
 
@@ -163,16 +167,10 @@ class Components:
 STATEMENT_COLUMNS = "q.id, q.article_id, q.text, q.speaker_id, q.speaker_organization_id"
 
 
-def _insert_rows(conn, name, rows):
-    columns = [column for column, _, _, _ in TABLES[name]]
-    conn.executemany(f"insert into [{name}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-                     ([row[c] for c in columns] for row in rows))
-
-
 def _insert(conn, group_and_rows):
     group, rows = group_and_rows
-    _insert_rows(conn, "quote_variant_groups", [group])
-    _insert_rows(conn, "quote_variant_members", rows)
+    insert_rows(conn, "quote_variant_groups", [group])
+    insert_rows(conn, "quote_variant_members", rows)
 
 
 def connect(keys):
@@ -305,7 +303,7 @@ def grow(conn, component, statements):
     arriving = {speaker_key(s) for s in statements} - {None}
     new_speakers = {k for k in arriving if not conn.execute(
         "select 1 from quote_variant_members where group_id = ? and speaker = ? limit 1", [group_id, k]).fetchone()}
-    _insert_rows(conn, "quote_variant_members", [
+    insert_rows(conn, "quote_variant_members", [
         {"id": s["id"], "group_id": group_id, "article_id": s["article_id"], "speaker": speaker_key(s),
          "similarity": similarity(s["words"], anchor), "speaker_agrees": None} for s in statements])
 

@@ -4,7 +4,8 @@ linking to the article view, and on the review server (`make review`) to its rev
 
 Fast at any size: a page of ARTICLES_PER_PAGE rowids is read from the (published, id) index
 alone, and the counts are columns the build wrote once per article (articles.quote_count,
-entry_count, checked_count: article_facts/archive.py review_counts), so no page counts quotes.
+entry_count, checked_count: article_facts/article.py, what an entry is in review_entries.py),
+so no page counts quotes; the review server's list reads the same columns.
 """
 from datasette import hookimpl
 from datasette import NotFound, Response

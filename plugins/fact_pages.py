@@ -4,24 +4,24 @@ Each route looks its record up with parameterised SQL (a missing one is Datasett
 then an `expand_*` function adds what the page shows; the same dict is the JSON and the
 template context.
 """
-from datetime import datetime, timezone
-
 from datasette import hookimpl
 from datasette import NotFound, Response
 from markupsafe import Markup
 
 from article_facts.check.words import PART_JOINER
+from article_facts.citation import article_date, citation, today
 from article_facts.origin import public_url
 from article_facts.paging import page_count, page_number, pager
+from article_facts.speaker_roles import role_line, roles_in_articles, speaker_role
 from article_facts.variant_page import variants_of
 
-from article_facts.contract import DATABASE_NAME as DB, KIND_LABELS, UNNAMED_LABEL
+from article_facts.contract import DATABASE_NAME as DB, DRAFT_LABEL, KIND_LABELS, UNNAMED_LABEL
 
 QUOTE_SQL = """
 select q.*, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
   q.source_kind as speaker_type,
   coalesce(p.name, o.name, q.unnamed_source) as speaker_name, o.acronym as speaker_acronym,
-  rp.name as reported_by_name, a.headline, a.headline_source, a.dateline, a.published,
+  rp.name as reported_by_name, a.headline, a.headline_source, a.outlet, a.dateline, a.published,
   a.published_as_written, par.position as paragraph_position, par.text as paragraph_text,
   par.start as paragraph_start
 from quotes q
@@ -31,13 +31,6 @@ left join people rp on rp.id = q.reported_by_id
 join articles a on a.id = q.article_id
 join paragraphs par on par.id = q.paragraph_id
 where q.id = :id
-"""
-ROLES_SQL = """
-select r.article_id, r.title, r.basis, r.basis_note, r.evidence, r.organization_id,
-  o.name as organization_name, o.acronym as organization_acronym
-from roles r left join organizations o on o.id = r.organization_id
-where r.person_id = :person and r.article_id = :article
-order by r.start
 """
 NEIGHBOURS_SQL = """
 select id, position, text from quotes
@@ -61,7 +54,7 @@ down(id, depth) as (
   select q.id, down.depth + 1 from quotes q indexed by idx_quotes_continues_id join down on q.continues_id = down.id
   where down.depth < 100
 )
-select q.id, q.text, q.kind, q.start, q.[end], q.paragraph_id from down join quotes q on q.id = down.id
+select q.id, q.text, q.kind, q.review, q.start, q.[end], q.paragraph_id from down join quotes q on q.id = down.id
 order by down.depth
 """
 QUOTE_REFERENCES_SQL = """
@@ -166,7 +159,6 @@ QUOTES_PER_PAGE = 50  # the speaker page: the busiest speaker has many thousand 
 LIST_LIMIT = 50  # roles, reported statements and legal references shown on a speaker page
 PARAGRAPHS_PER_PAGE = 200  # the article view: a long article is read a page at a time
 
-DRAFT_LABEL = "machine draft, not yet reviewed"
 STATED_BY_ARTICLE = "stated by the article"
 MENTION_URLS = {
     "person": "/speakers/{}",
@@ -177,71 +169,6 @@ MENTION_URLS = {
 
 async def rows(db, sql, params):
     return [dict(row) for row in (await db.execute(sql, params)).rows]
-
-
-def role_line(roles):
-    """'Director General for South America, Ministry of Foreign Affairs (SRE) (organization
-    inferred)': the role in the article's words, never more certain than the facts."""
-    parts = []
-    for role in roles:
-        org = role["organization_name"]
-        if org and role["organization_acronym"]:
-            org = f"{org} ({role['organization_acronym']})"
-        if org and role["basis"] == "inferred":
-            org += " (organization inferred)"
-        parts.append(", ".join(p for p in (role["title"], org) if p))
-    return "; ".join(parts)
-
-
-def article_date(article):
-    return article["published"] or "publication date not given"
-
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
-
-
-def today():
-    """The access date of a citation: the day (UTC) the page is made. The quote page's script
-    (templates/assets/citation.js) puts the reader's own date in its place, so a page a cache
-    kept since yesterday still cites today."""
-    return datetime.now(timezone.utc).date()
-
-
-def long_date(day):
-    """6 December 2026, the same in every locale (the script writes it the same way)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def citation(quote, canonical_url, accessed):
-    """A ready-to-copy line: who, in what capacity, the words, how sure the attribution is,
-    where, the link, and the day it was read."""
-    who = quote["speaker"]["name"]
-    if quote["speaker"]["type"] == "unnamed":  # "a senior official": a description, not a name
-        who = f"{who[:1].upper()}{who[1:]} ({UNNAMED_LABEL})"
-    elif quote["speaker"]["role"]:
-        who += f" (described in the article as {quote['speaker']['role']})"
-    verb = f", {quote['verb']}" if quote["verb"] else ""
-    if quote["kind"] == "direct":
-        words = f"“{quote['whole_text']}”"
-    else:
-        words = f"[{quote['kind_label']}, not verbatim] {quote['whole_text']}"
-    extra = ""
-    if quote["reported_by"]:
-        inferred = " (inferred)" if quote["reported_by"]["basis"] == "inferred" else ""
-        extra += f" As reported by {quote['reported_by']['name']}{inferred}."
-    if quote["attribution"] == "inferred":
-        extra += " Attribution inferred."
-    if quote["review"] == "draft":
-        extra += f" {DRAFT_LABEL.capitalize()}."
-    end = "" if words.rstrip("”")[-1] in ".?!" else "."  # no "law.”." doubled stop
-    article = quote["article"]
-    headline = f"“{article['headline']}”" + (" (editorial headline)" if article["headline_source"] == "editorial" else "")
-    place = f"{article['dateline']}, " if article["dateline"] else ""
-    return (
-        f"{who}{verb}: {words}{end}{extra} In {headline}, {place}"
-        f"{article_date(article)}. article-facts {quote['id']}, {canonical_url}. Accessed {long_date(accessed)}."
-    )
 
 
 def article_page_of(paragraph_position):
@@ -260,9 +187,9 @@ def speaker_of(datasette, q, roles):
     written, no page of its own)."""
     if q["speaker_type"] == "unnamed":
         return {"id": None, "type": "unnamed", "name": q["speaker_name"], "role": None, "roles": [], "url": None}
-    role = role_line(roles) if q["speaker_type"] == "person" else q["speaker_acronym"]
     return {
-        "id": q["speaker_key"], "type": q["speaker_type"], "name": q["speaker_name"], "role": role,
+        "id": q["speaker_key"], "type": q["speaker_type"], "name": q["speaker_name"],
+        "role": speaker_role(q["speaker_type"], roles, q["speaker_acronym"]),
         "roles": roles, "url": datasette.urls.path(f"/speakers/{q['speaker_key']}"),
     }
 
@@ -271,7 +198,8 @@ async def expand_quote(datasette, db, q, urls, request):
     quote_id = q["id"]
     roles = []
     if q["speaker_type"] == "person":
-        roles = await rows(db, ROLES_SQL, {"person": q["speaker_id"], "article": q["article_id"]})
+        found = await roles_in_articles(db, [(q["speaker_id"], q["article_id"])])
+        roles = found.get((q["speaker_id"], q["article_id"]), [])
     neighbours = await rows(db, NEIGHBOURS_SQL, {"article": q["article_id"], "position": q["position"]})
     parts = await rows(db, QUOTE_PARTS_SQL, {"id": quote_id})
     for part in parts:
@@ -298,7 +226,7 @@ async def expand_quote(datasette, db, q, urls, request):
         } if q["reported_by_id"] else None,
         "article": {
             "id": q["article_id"], "headline": q["headline"], "headline_source": q["headline_source"],
-            "dateline": q["dateline"], "published": q["published"],
+            "outlet": q["outlet"], "dateline": q["dateline"], "published": q["published"],
             "published_as_written": q["published_as_written"],
         },
         "paragraph": {
@@ -318,7 +246,11 @@ async def expand_quote(datasette, db, q, urls, request):
     quote["variants"] = await variants_of(db, quote, datasette.urls.path)  # the same words in other articles
     accessed = today()
     quote["accessed"] = accessed.isoformat()
-    quote["citation"] = citation(quote, urls["canonical"], accessed)
+    # the whole words, and a draft if any part of them is: as /check cites the same quote
+    quote["citation"] = citation(dict(
+        q, text=quote["whole_text"], role=quote["speaker"]["role"],
+        review="draft" if any(part["review"] == "draft" for part in parts) else q["review"],
+    ), urls["canonical"], accessed)
     return quote
 
 
@@ -382,7 +314,7 @@ async def expand_article(datasette, db, article, urls, request):
     article.pop("body")  # paragraphs carry the text; the whole body is in the Datasette row
     first = paragraphs[0] if paragraphs and paragraphs[0]["position"] == 1 else None
     article.update(
-        date=article_date(article),
+        date=article_date(article["published"]),
         # 1 when the text's first line is its headline (as `add` drafts it): the page shows
         # that line as the heading, not again as paragraph 1; offsets are unchanged
         headline_paragraph=1 if first and article["headline_source"] == "article"

@@ -2,7 +2,7 @@
 
 They live in templates/assets/ so that the ETag of every page (which fingerprints templates/)
 changes with them. Datasette's pages get the stylesheet through the documented
-extra_css_urls hook; the citation script is linked only from the quote page.
+extra_css_urls hook; the citation script only from the quote page and /check.
 """
 from pathlib import Path
 
@@ -12,8 +12,8 @@ from datasette import NotFound, Response
 ASSETS = Path(__file__).parent.parent / "templates" / "assets"
 CONTENT_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 STYLESHEET = "site.css"
-# Scripts linked from one template only: {template: asset}.
-SCRIPTS = {"quote.html": "citation.js", "review-article.html": "review.js"}
+# Scripts linked from some templates only: {template: asset}.
+SCRIPTS = {"quote.html": "citation.js", "check.html": "citation.js", "review-article.html": "review.js"}
 
 
 def asset(name):

@@ -287,7 +287,7 @@ def test_a_folder_made_by_someone_else_meanwhile_is_never_removed(tmp_path):
     folder.mkdir(parents=True)
     (folder / "facts.yml").write_text("theirs\n", encoding="utf-8")
     with pytest.raises(click.ClickException, match="cannot create it"):
-        add_checked(None, article, folder, "ours\n")
+        add_checked(None, article, folder, "ours\n", "Title\nText.\n")
     assert (folder / "facts.yml").read_text(encoding="utf-8") == "theirs\n"
 
 

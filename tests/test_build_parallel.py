@@ -3,8 +3,10 @@ in order: the database is byte-identical to a one-process build, the first bad f
 sorted order is the one reported, and no worker outlives the build."""
 import multiprocessing
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,54 @@ def test_the_first_bad_folder_in_order_is_reported(monkeypatch, synth_seeds, tmp
         build_with(monkeypatch, seeds, db, 1)
     assert db.read_bytes() == b"previous"
     assert multiprocessing.active_children() == []
+
+
+STOPPED_BUILD = """
+import sys, build_db
+from article_facts import parallel
+parallel.MIN_FOLDERS, parallel.BATCH = 1, 1
+parallel.workers = lambda: 2
+print("building", flush=True)
+build_db.build(sys.argv[1], sys.argv[2])
+"""
+
+
+def children(pid):
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except FileNotFoundError:
+        return set()
+
+
+def alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5])
+def test_a_parallel_build_stopped_while_its_workers_start_leaves_none(synth_seeds, tmp_path, delay):
+    """SIGTERM as the pool forks its workers (each stop a little later): the build ends like
+    Ctrl-C, keeps the previous database, and every worker it forked is gone."""
+    db = tmp_path / "facts.db"
+    db.write_bytes(b"previous")
+    process = subprocess.Popen([sys.executable, "-c", STOPPED_BUILD, str(synth_seeds), str(db)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "building\n"
+    seen, deadline = set(), time.monotonic() + 10
+    while not seen and time.monotonic() < deadline and process.poll() is None:
+        seen = children(process.pid)  # the first worker is forked
+    time.sleep(delay)
+    seen |= children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.communicate(timeout=60)  # a hang here is the failure
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode != 0 and db.read_bytes() == b"previous"
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert seen and not any(alive(pid) for pid in seen)

@@ -67,3 +67,19 @@ def test_check_page_in_the_browser(browser, server, width):
         assert [p for p in problems if "400 (Bad Request)" not in p] == []
     finally:
         context.close()
+
+
+def test_every_citation_on_check_carries_the_readers_date(browser, server):
+    """As on the quote page, the script dates each result's citation the day the reader reads it,
+    not the day a cache kept the page from (a fixed clock in the browser tells the two apart)."""
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2030-01-15T12:00:00")
+        page.goto("/check?q=" + "We will not go back to work until every contract is signed")
+        boxes = page.locator("textarea.citation")
+        assert boxes.count() > 1
+        for i in range(boxes.count()):
+            assert boxes.nth(i).input_value().endswith(". Accessed 15 January 2030."), boxes.nth(i).input_value()
+    finally:
+        context.close()

@@ -80,17 +80,54 @@ async def published(ds, quote_id):
     return rows[0] if rows else None
 
 
+def drafted_entries(archive):
+    """The drafted article's drafts, counted from its facts.yml by hand: the article itself,
+    its people, organizations and countries, and its facts."""
+    drafted = facts(archive)
+    return (drafted["article"].get("review") == "draft") + sum(
+        1 for section in drafted.values() if isinstance(section, list)
+        for e in section if isinstance(e, dict) and e.get("review") == "draft")
+
+
 async def test_the_list_counts_each_articles_drafts(review, archive):
     response = await review.client.get("/-/review")
     assert response.status_code == 200
     items = re.findall(r'<li[^>]*><a href="(/-/review/[^"]+)">.*?<span class="review-count">(.*?)</span>\s*<span',
                        response.text, re.S)
     assert [href for href, _ in items] == [ARTICLE_PAGE, f"/-/review/{SLUG}"]  # drafts first
-    drafted = facts(archive)
-    located = sum(1 for s in ("roles", "quotes", "events", "legal_references", "editorial_notes")
-                  for e in drafted.get(s) or [] if e.get("review") == "draft")
-    assert f">{located + 1} of " in items[0][1]  # its facts and the article itself
+    drafts = drafted_entries(archive)
+    assert drafts > len(facts(archive)["quotes"]) + 1  # people and organizations are drafts too
+    assert f">{drafts} of {drafts} entries drafted<" in items[0][1]  # nothing of the draft is checked yet
     assert "all" in items[1][1] and "checked" in items[1][1]
+    assert f"<p class=\"lede\">{drafts} drafted entries still to review" in response.text
+
+
+async def review_counts(ds):
+    """The drafted article's drafts as /articles.json, the review list and its review page say."""
+    listed = (await ds.client.get("/articles.json")).json()["articles"]
+    progress = next(a["progress"] for a in listed if a["id"] == DRAFTED)
+    review_list = (await ds.client.get("/-/review")).text
+    item = review_list[review_list.index(f'href="{ARTICLE_PAGE}"'):]
+    in_list = re.search(r'<span class="review-count">.*?(\d+) of (\d+) entries drafted', item, re.S)
+    page = (await ds.client.get(ARTICLE_PAGE)).text
+    on_page = re.search(r'<span class="review-drafts">(\d+) of (\d+) entries</span>', page)
+    return {"articles": (progress["entries"] - progress["checked"], progress["entries"]),
+            "list": tuple(map(int, in_list.groups())), "page": tuple(map(int, on_page.groups()))}
+
+
+async def test_the_review_pages_count_the_drafts_the_articles_page_counts(review, archive):
+    """One definition of an entry (article_facts/review_entries.py): the review list's and the
+    review page's draft counts are /articles' entry_count - checked_count, before and after a
+    reviewer accepts a drafted person (an entry shared across articles, once left out of the
+    list's count)."""
+    drafts = drafted_entries(archive)
+    before = await review_counts(review)
+    assert before["articles"] == before["list"] == before["page"] == (drafts, drafts)
+    person = facts(archive)["people"][0]
+    form = {"action": "accept", "section": "people", "index": "0", "ident": person["id"]}
+    assert (await post(review, form)).status_code == 302
+    after = await review_counts(review)
+    assert after["articles"] == after["list"] == after["page"] == (drafts - 1, drafts)
 
 
 async def test_the_article_page_shows_each_draft_beside_its_paragraph(review, archive):
@@ -99,9 +136,7 @@ async def test_the_article_page_shows_each_draft_beside_its_paragraph(review, ar
     text = response.text
     assert '<mark class="review-words">Tonight Halverston decided it is done thinking small.</mark>' in text
     assert "pronoun &#39;He&#39; resolved to Desmond Achterberg, the last named man" in text
-    drafts = sum(1 for section in facts(archive).values() if isinstance(section, list)
-                 for e in section if isinstance(e, dict) and e.get("review") == "draft") + 1
-    assert text.count('<section class="review-entry"') == drafts
+    assert text.count('<section class="review-entry"') == drafted_entries(archive)
     assert '<script src="/assets/review.js"></script>' in text
     assert (await review.client.get("/assets/review.js")).status_code == 200
     # the article's own entry: its headline can be written (the draft's note asks for one)

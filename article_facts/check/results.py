@@ -4,6 +4,7 @@ and, when speaker= is given, whether the archive agrees who said the words."""
 import json
 import unicodedata
 
+from ..citation import citation, today
 from ..contract import KIND_LABELS, UNNAMED_LABEL
 from .diff import word_diff
 from .verdict import judge
@@ -73,19 +74,10 @@ def attribution(ranked, speaker):
             "text": f"The archive attributes these words to {best['speaker_name']}, not {speaker}."}
 
 
-def citation(quote, canonical_url):
-    who = quote["speaker_name"] + (" (unnamed source)" if quote["source_kind"] == "unnamed" else "")
-    verb = f", {quote['verb']}" if quote["verb"] else ""
-    words = f"“{quote['text']}”" if quote["kind"] == "direct" else f"[{KIND_LABELS[quote['kind']]}, not verbatim] {quote['text']}"
-    headline = f"“{quote['headline']}”"
-    where = ", ".join(part for part in (quote["outlet"], quote["dateline"]) if part)
-    date = quote["published"] or "publication date not given"
-    return (f"{who}{verb}: {words} In {headline}{', ' + where if where else ''}, {date}. "
-            f"article-facts {quote['id']}, {canonical_url}.")
-
-
-def match(quote, blocks, judged, urls):
-    """One result as JSON: the issue's keys first, then what the page shows."""
+def match(quote, blocks, judged, urls, accessed):
+    """One result as JSON: the issue's keys first, then what the page shows. quote["role"]:
+    what its article calls the speaker (lookup.py reads it), for the citation, which is the
+    quote page's (article_facts/citation.py)."""
     quote_id = quote["root"]
     return {
         "quote_id": quote_id,
@@ -113,7 +105,7 @@ def match(quote, blocks, judged, urls):
         "url": urls.path(f"/quotes/{quote_id}"),
         "article_url": urls.path(f"/articles/{quote['article_id']}"),
         "speaker_url": urls.path(f"/speakers/{quote['speaker_key']}") if quote["speaker_key"] else None,
-        "citation": citation(dict(quote, id=quote_id), urls.canonical(f"/quotes/{quote_id}")),
+        "citation": citation(dict(quote, id=quote_id), urls.canonical(f"/quotes/{quote_id}"), accessed),
     }
 
 
@@ -123,7 +115,8 @@ NOTHING = "Nothing in the archive is close enough to these words."
 def answer(pasted, ranked, urls, speaker="", lang=""):
     """The whole answer (the JSON of /check.json and the page's context) from the ranked
     results (best()). urls: .path(p) for a link, .canonical(p) for the citation's address."""
-    matches = [match(quote, blocks, judged, urls) for quote, blocks, judged in ranked]
+    accessed = today()
+    matches = [match(quote, blocks, judged, urls, accessed) for quote, blocks, judged in ranked]
     top = matches[0] if matches else None
     return {
         "query": pasted,

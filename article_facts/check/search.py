@@ -7,7 +7,7 @@ import json
 
 from rapidfuzz import fuzz, process
 
-from .words import PART_JOINER, search_terms
+from .words import FUNCTION_WORDS, PART_JOINER, search_terms
 
 # How many statements bm25 hands to RapidFuzz (POOL) and RapidFuzz to the word diff and the
 # verdict (CANDIDATES); how many distinct words are looked up; the document count past which
@@ -50,22 +50,14 @@ def rare_terms(terms, counts):
     return [term for term, n in ranked if 0 < n < COMMON][:OR_TERMS]
 
 
-# Function words of the archive's languages (en, es): in most statements, so an AND with them
-# selects almost nothing more while FTS5 reads their long lists of rows, and bm25 counts each
-# of them over the whole index. Left out of the FTS5 queries (not of the comparison) while
-# enough other words remain to select well: four for the AND, six for the halves.
-STOPWORDS = frozenset("""
-a an and are as at be been but by for from had has have he her his i if in is it its not of on or our she
-that the their there they this to was we were which will with would you
-al con de del el en es la las lo los no por que se su un una y
-""".split())
-
-
 def searched(terms, counts, enough):
     """The words an FTS5 query asks for: those in the archive, without function words when
-    at least `enough` others remain."""
+    at least `enough` others remain (four for the AND, six for the halves). Function words
+    (words.FUNCTION_WORDS) are in most statements, so an AND with them selects almost nothing
+    more while FTS5 reads their long lists of rows, and bm25 counts each of them over the whole
+    index; they still count in the comparison."""
     found = [term for term, n in zip(terms, counts) if n > 0]
-    telling = [term for term in found if term not in STOPWORDS]
+    telling = [term for term in found if term not in FUNCTION_WORDS]
     return telling if len(telling) >= enough else found
 
 
@@ -121,7 +113,7 @@ down(root, id, depth) as (
   join down on q.continues_id = down.id where down.depth < 100
 )
 select down.root, down.depth, q.id, q.text, q.review, q.kind, q.verb, q.attribution, q.source_kind,
-  coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
+  q.reported_by_basis, coalesce(q.speaker_id, q.speaker_organization_id) as speaker_key,
   coalesce(p.name, o.name, q.unnamed_source) as speaker_name,
   coalesce(p.names, o.names) as speaker_names, o.acronym as speaker_acronym,
   rp.name as reported_by_name,

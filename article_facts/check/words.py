@@ -55,6 +55,15 @@ def normalised(text):
     return [norm for _, norm in tokens(text) if norm != ELLIPSIS]
 
 
+# Function words of the archive's languages (English, Spanish): in most statements, so they
+# tell statements apart badly. /check leaves them out of its FTS5 queries (check/search.py),
+# the variant groups out of their blocking keys (variants.py STOPWORDS, which adds more).
+FUNCTION_WORDS = frozenset("""
+a an and are as at be been but by for from had has have he her his i if in is it its not of on or our she
+that the their there they this to was we were which will with would you
+al con de del el en es la las lo los no por que se su un una y
+""".split())
+
 _TERM = re.compile(r"[^\W_]+")
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
 

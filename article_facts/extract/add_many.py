@@ -4,6 +4,7 @@ counts, and the summary table printed at the end. Each file is added or refused 
 from pathlib import Path
 
 from .archived_words import warnings
+from .unsure import unsure_notes
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -23,20 +24,11 @@ def article_files(paths):
     return files
 
 
-def unsure_entries(facts):
-    """Entries the reviewer must look at first: drafted, with a note on what the extractor was
-    unsure of (the article section is one entry, the other sections lists of them)."""
-    count = 0
-    for entries in facts.values():
-        for entry in [entries] if isinstance(entries, dict) else entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and entry.get("review") == "draft" and entry.get("review_note"):
-                count += 1
-    return count
-
-
-def counts_of(facts):
+def counts_of(result):
+    """A draft's counts for the table; unsure counts what one file's report lists as unsure."""
+    facts = result.facts
     return {"quotes": len(facts.get("quotes") or []), "people": len(facts.get("people") or []),
-            "unsure": unsure_entries(facts), "other_speaker": len(warnings(facts))}
+            "unsure": len(unsure_notes(facts, result.header)), "other_speaker": len(warnings(facts))}
 
 
 def summary_table(rows):

@@ -65,7 +65,7 @@ def extract_command(article, seeds_dir, output, slug, headline, published, url, 
     text, _, given, origins = read_input(draft, article, given)
     slug = slug or draft.slug_for(article, text)
     check_slug(slug)
-    result = run_draft(draft, article, seeds_dir, slug, given=given, origins=origins, text=text)
+    result = run_draft(draft, article, text, seeds_dir, slug, given=given, origins=origins)
     if output is None:
         click.echo(result.yaml, nl=False)
         return
@@ -169,7 +169,7 @@ def add_many(draft, files, seeds_dir, given):
                     message = " ".join(str(e).split())[:200]
                     rows.append((article, None, f"{article}: cannot add it ({type(e).__name__}: {message})"))
                 else:
-                    rows.append((article, folder.name, counts_of(result.facts)))
+                    rows.append((article, folder.name, counts_of(result)))
     finally:
         archive.close()
     return rows
@@ -227,9 +227,8 @@ def add_one(draft, archive, article, seeds_dir, slug, given):
         raise click.ClickException(f"{folder}: already exists; give another SLUG=... or remove that folder first")
     index = archive.open(draft)
     try:
-        result = run_draft(draft, article, seeds_dir, slug, index, given=given, origins=origins,
-                           text=text if page else None)
-        counts = add_checked(index, article, folder, result.yaml, text if page else None)
+        result = run_draft(draft, article, text, seeds_dir, slug, index, given=given, origins=origins)
+        counts = add_checked(index, article, folder, result.yaml, text, page)
     except KeyboardInterrupt:  # the folder is gone again and the index rolled back
         raise Interrupted(f"interrupted: nothing was added to {seeds_dir}")
     return folder, page, result, counts
@@ -264,18 +263,18 @@ def check_slug(slug):
         raise click.ClickException(f"--slug '{shown_slug(slug)}': {problem}")
 
 
-def add_checked(index, article, folder, facts_yaml, page_text=None):
+def add_checked(index, article, folder, facts_yaml, text, page=False):
     """Write the new folder and check it with the archive index; on any failure remove it
-    again (a failed add leaves nothing behind, in the seeds or in the index)."""
+    again (a failed add leaves nothing behind, in the seeds or in the index). text: the
+    article as read_input read it (a .txt file's bytes exactly, decoded), written as it was
+    drafted, without reading the file again; a web page is kept beside it as source.html."""
     try:
         folder.mkdir()  # before the clean-up below: a folder someone else made is never removed
     except OSError as e:
         raise click.ClickException(f"{folder}: cannot create it: {e.strerror}")
     try:
-        if page_text is None:
-            shutil.copyfile(article, folder / "article.txt")
-        else:  # a web page: its extracted text, and the page beside it
-            (folder / "article.txt").write_bytes(page_text.encode("utf-8"))
+        (folder / "article.txt").write_bytes(text.encode("utf-8"))
+        if page:
             shutil.copyfile(article, folder / "source.html")
         (folder / "facts.yml").write_text(facts_yaml, encoding="utf-8")
         index.add(folder)
@@ -288,13 +287,12 @@ def add_checked(index, article, folder, facts_yaml, page_text=None):
         raise
 
 
-def run_draft(draft, article, seeds_dir, slug, index=None, given=None, origins=None, text=None):
-    """The draft, or a one-line error: a text the extractor cannot handle must never end in a
-    traceback (the error names the file so it can be reported)."""
+def run_draft(draft, article, text, seeds_dir, slug, index=None, given=None, origins=None):
+    """The draft of the text read_input read from article, or a one-line error: a text the
+    extractor cannot handle must never end in a traceback (the error names the file so it can
+    be reported)."""
     try:
-        if text is not None:
-            return draft.draft_text(text, slug, seeds_dir, index=index, given=given, origins=origins)
-        return draft.make_draft(article, seeds_dir, slug, index=index, given=given, origins=origins)
+        return draft.draft_text(text, slug, seeds_dir, index=index, given=given, origins=origins)
     except draft.ExtractError as e:
         raise click.ClickException(str(e))
     except Exception as e:  # a bug in the extractor: one line, not a traceback
@@ -313,20 +311,9 @@ def report(result, draft):
         speakers[key] = speakers.get(key, 0) + 1
     for key, count in speakers.items():
         lines.append(f"  speaker: {names.get(key, key)} ({count} quote{'s' if count != 1 else ''})")
-    unsure = []
-    for section, entries in facts.items():
-        if not isinstance(entries, list):
-            entries = [entries] if isinstance(entries, dict) else []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                continue
-            label = f"{section} {entry.get('id') or entry.get('title') or entry.get('person') or ''}".strip()
-            if entry.get("attribution_note"):
-                unsure.append(f"{label}: speaker inferred: {entry['attribution_note']}")
-            if entry.get("review_note"):
-                unsure.append(f"{label}: {entry['review_note']}")
-    unsure += [f"left out: {note}" for note in result.header]
     from .archived_words import warnings  # not at start: building never loads the extractor
+    from .unsure import unsure_notes
+    unsure = unsure_notes(facts, result.header)
     for key, note in warnings(facts):
         lines.append(f"  quote {key}: {draft.short(note, 200)}")
     if unsure:

@@ -7,13 +7,12 @@ form from a page older than the file is refused rather than applied to another e
 from ..contract import SECTIONS
 from ..errors import BuildError
 from ..extract.entities import slugify  # new people get ids as the drafter makes them
+from ..review_entries import REVIEWED, entries, is_draft
 from ..schema import SLUG_RE
 from .facts_file import Edit
 
 SOURCE_FIELDS = ("speaker", "speaker_organization", "unnamed_source")
 LOCATED = {name: section.located for name, section in SECTIONS.items() if section.located}
-# sections whose entries the review page lists, in page order (the article first)
-REVIEWED = ("article", "countries", "organizations", "people", *LOCATED)
 
 
 def ident(section, entry):
@@ -48,7 +47,7 @@ def target(edit, form):
 
 def accept(edit, form):
     section, index, entry = target(edit, form)
-    if entry.get("review") != "draft":
+    if not is_draft(entry):
         raise refused(edit.path, "is not a draft", section, index)
     edit.set_fields(section, index, {"review": "checked"})
     return f"accepted {describe(section, index, entry)}"
@@ -64,13 +63,10 @@ def reject(edit, form):
 
 def accept_rest(edit, form):
     count = 0
-    for section in REVIEWED:
-        node = edit.data.get(section)
-        entries = [(None, node)] if section == "article" else list(enumerate(node or []))
-        for index, entry in entries:
-            if isinstance(entry, dict) and entry.get("review") == "draft":
-                edit.set_fields(section, index, {"review": "checked"})
-                count += 1
+    for section, index, entry in list(entries(edit.data)):
+        if is_draft(entry):
+            edit.set_fields(section, index, {"review": "checked"})
+            count += 1
     if not count:
         raise refused(edit.path, "no drafts left to accept")
     return f"accepted the {count} remaining draft {'entry' if count == 1 else 'entries'}"

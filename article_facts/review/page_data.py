@@ -1,36 +1,30 @@
-"""What the review pages show: the articles with their drafts counted (from the served
-database, which every save rebuilds), and one article's drafted entries beside their
-paragraphs (from its facts.yml and article.txt, the files a save edits)."""
+"""What the review pages show: the articles with their drafts counted (the build's
+articles.entry_count - checked_count, in the served database, which every save rebuilds), and
+one article's drafted entries beside their paragraphs (from its facts.yml and article.txt, the
+files a save edits), counted the same way (article_facts/review_entries.py)."""
 from ..contract import SECTIONS
 from ..errors import BuildError
 from ..reading import load_facts, read_article
+from ..review_entries import entries as reviewed_entries, is_draft
 from ..text import locate, split_paragraphs
-from .actions import LOCATED, REVIEWED, SOURCE_FIELDS, ident
+from .actions import LOCATED, SOURCE_FIELDS, ident
 
-# Tables whose rows belong to one article and carry a review column.
-ARTICLE_TABLES = [section.table for name, section in SECTIONS.items()
-                  if section.located and "review" in section.fields]
 HIDDEN_FIELDS = {"review", "review_note", "id"}
 LIST_LIMIT = 1000
 
+# The counts the build wrote (review_entries.py says what an entry is), as /articles shows them.
 DRAFTS_SQL = """
-select articles.id, articles.headline, articles.review = 'draft' as article_draft,
-  {counts} as drafts, {totals} as entries
-from articles order by drafts = 0, articles.id limit :limit
-""".format(
-    counts=" + ".join(["(articles.review = 'draft')"] + [
-        f"(select count(*) from [{t}] where [{t}].article_id = articles.id and [{t}].review = 'draft')"
-        for t in ARTICLE_TABLES]),
-    totals=" + ".join(["1"] + [f"(select count(*) from [{t}] where [{t}].article_id = articles.id)"
-                               for t in ARTICLE_TABLES]),
-)
+select id, headline, entry_count - checked_count as drafts, entry_count as entries
+from articles order by drafts = 0, id limit :limit
+"""
+DRAFTS_TOTAL_SQL = "select entries - checked as drafts from review_counts"
 
 
 async def article_list(db):
-    """[{id, headline, drafts, entries}], articles with drafts first (the article's own
-    review counts as one entry; shared people and organizations are counted on its page)."""
+    """([{id, headline, drafts, entries}], articles with drafts first; the drafts of all)."""
     result = await db.execute(DRAFTS_SQL, {"limit": LIST_LIMIT})
-    return [dict(row) for row in result.rows]
+    total = await db.execute(DRAFTS_TOTAL_SQL)
+    return [dict(row) for row in result.rows], total.first()["drafts"]
 
 
 def article_page(folder):
@@ -39,19 +33,15 @@ def article_page(folder):
     body = read_article(folder / "article.txt")
     facts = load_facts(facts_path)
     paragraphs = split_paragraphs(folder.name, body)
-    facts_count, entities_count = [0, 0], [0, 0]  # [drafts, all]
+    counts = {"all": [0, 0], "facts": [0, 0], "entities": [0, 0]}  # [drafts, entries]
     entries = []
-    for section in REVIEWED:
-        node = facts.get(section)
-        listed = [(None, node)] if section == "article" else list(enumerate(node or []))
-        count = facts_count if section == "article" or section in LOCATED else entities_count
-        for index, entry in listed:
-            if not isinstance(entry, dict):
-                continue
-            count[1] += 1
-            if entry.get("review") == "draft":
-                count[0] += 1
-                entries.append(entry_data(section, index, entry, body, paragraphs))
+    for section, index, entry in reviewed_entries(facts):
+        draft = is_draft(entry)
+        for kind in ("all", "entities" if SECTIONS[section].shared else "facts"):
+            counts[kind][0] += draft
+            counts[kind][1] += 1
+        if draft:
+            entries.append(entry_data(section, index, entry, body, paragraphs))
     # the article first, then the facts in the order of their words in the text, then the
     # people, organizations and countries
     entries.sort(key=lambda e: (e["section"] != "article", e["field"] is None,
@@ -65,9 +55,9 @@ def article_page(folder):
                       if isinstance(q, dict) and q.get("unnamed_source")})
     article = facts.get("article") if isinstance(facts.get("article"), dict) else {}
     return {
-        "id": folder.name, "headline": article.get("headline") or folder.name,
-        "entries": entries, "facts": facts_count, "entities": entities_count, "people": people, "organizations": organizations,
-        "unnamed": unnamed,
+        "id": folder.name, "headline": article.get("headline") or folder.name, "entries": entries,
+        "drafts": counts["all"], "facts": counts["facts"], "entities": counts["entities"],
+        "people": people, "organizations": organizations, "unnamed": unnamed,
     }
 
 

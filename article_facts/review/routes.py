@@ -49,9 +49,9 @@ def db_path(datasette):
 async def review_list(request, datasette):
     if request.method not in ("GET", "HEAD"):
         return Response.text("405 Method Not Allowed: this page only shows\n", status=405)
-    articles = await page_data.article_list(datasette.get_database(DATABASE_NAME))
+    articles, drafts = await page_data.article_list(datasette.get_database(DATABASE_NAME))
     html = await datasette.render_template("review-list.html", {
-        "articles": articles, "drafts": sum(a["drafts"] for a in articles),
+        "articles": articles, "drafts": drafts,
         "limit": page_data.LIST_LIMIT, "review_path": review_path,
     }, request=request)
     return Response.html(html)
