@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null
 
-.PHONY: serve serve-prod review lock bench bench-add test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
+.PHONY: serve serve-prod review lock bench bench-add bench-review test fuzz loadtest check chromium clean add eval eval-polnear polnear-adds metadata
 .DELETE_ON_ERROR:
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; a failed venv is removed whole.
@@ -108,6 +108,13 @@ ADD_SIZES ?= 10000 100000
 REPS ?= 5
 bench-add: $(VENV)/.installed
 	$(BIN)/python bench/add_cost.py --sizes $(ADD_SIZES) --reps $(REPS) --work $(BENCH_WORK)/add --out bench/results.md
+
+# What a review save costs as the archive grows (bench/review_save.py): accepts on the seeds and
+# on synthetic archives of REVIEW_SIZES articles, the one-article path, and one full-path save.
+# Writes a section of bench/results.md. Long at 100,000: not in test.
+REVIEW_SIZES ?= 10000
+bench-review: $(VENV)/.installed
+	$(BIN)/python bench/review_save.py --sizes $(REVIEW_SIZES) --reps $(REPS) --work $(BENCH_WORK)/review --out bench/results.md
 
 # Fuzz (tests/test_fuzz.py): `make test` runs 2,000 seeded requests; this runs FUZZ_REQUESTS.
 FUZZ_REQUESTS ?= 20000

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .archive import SHARED, append_article, article_folders, load_archive, write_entities
+from .archive import SHARED, append_article, article_folders, insert_article, load_archive, write_entities
+from .article import parse_article
 from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .progress import QUIET, build_progress
-from .exports import remove_other_exports, remove_stale_export_temps, write_exports
+from .exports import database_sha256, remove_other_exports, remove_stale_export_temps, write_exports
 from .inspect_file import write_inspect
+from .remove_article import remove_article
 from .variants import link_all, link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
 
@@ -87,6 +89,42 @@ def append(folder, db_path):
     a copy of the database gets the article's rows, its merged people, organizations and
     countries, their full-text rows and fresh counts, then replaces db_path atomically. The
     result holds what a full build of the seeds with the article would hold (rowids aside)."""
+    def add(conn):
+        article_id = append_article(conn, folder)
+        link_article(conn, article_id)  # the same wording across articles
+        return article_id, SHARED
+    return publish_one(db_path, add)
+
+
+def replace(folder, db_path, exports=True):
+    """Publish a changed article folder that is already in the database (a review save)
+    without rebuilding: a copy of the database loses the article's old rows (its own tables,
+    their full-text rows, its statements in the same-wording groups: remove_article) and gets
+    the new ones, fresh counts, then replaces db_path atomically. Only for an edit that leaves
+    the article's people, organizations and countries as they were (the caller compares the
+    old and new facts.yml: review/saving.py); those tables are not touched, and the result
+    holds what a full build would (rowids aside). exports=False: no whole-table exports for
+    the new database (rewriting them is most of the cost at scale: bench/results.md); the old
+    ones are removed, and Datasette answers their URLs until the next full build."""
+    def swap(conn):
+        tables = parse_article(folder)
+        article_id = tables["articles"][0]["id"]
+        if not conn.execute("select 1 from articles where id = ?", [article_id]).fetchone():
+            raise BuildError("not_in_database", f"article '{article_id}' is not in the database: run a full build",
+                             file=folder)
+        relink = remove_article(conn, article_id, tables["quotes"])
+        insert_article(conn, folder, tables)
+        if relink:
+            link_article(conn, article_id)
+        return article_id, ()
+    return publish_one(db_path, swap, exports)
+
+
+def publish_one(db_path, change, exports=True):
+    """A copy of the database at db_path, changed for one article by change(conn) -> (its id,
+    the shared tables it changed), its full-text rows (the article's own; the shared tables'
+    rebuilt) and counts brought up to date, renamed over db_path with its exports (unless
+    exports is False) and inspect file. Returns the article's id."""
     db_path = Path(db_path)
     with terminate_like_interrupt():
         if not db_path.is_file():
@@ -96,13 +134,13 @@ def append(folder, db_path):
             db = sqlite_utils.Database(tmp_path)
             try:
                 check_schema(db, db_path)
-                db.execute("pragma journal_mode = off")  # a failed append is thrown away whole
+                db.execute("pragma journal_mode = off")  # a failed change is thrown away whole
                 with db.conn:
-                    article_id = append_article(db.conn, folder)
-                    link_article(db.conn, article_id)  # the same wording across articles
+                    article_id, shared = change(db.conn)
                     for name, columns in FTS_TABLES.items():
                         if name in SHARED:
-                            db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
+                            if name in shared:
+                                db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
                         else:
                             db.execute(
                                 f"insert into [{name}_fts](rowid, {', '.join(f'[{c}]' for c in columns)}) "
@@ -112,7 +150,7 @@ def append(folder, db_path):
                 db.execute("analyze")
             finally:
                 db.close()
-            exported = write_exports(tmp_path, db_path)
+            exported = write_exports(tmp_path, db_path) if exports else database_sha256(tmp_path)
             write_inspect(tmp_path, db_path, exported)
         remove_other_exports(db_path, exported)
     return article_id

@@ -173,6 +173,30 @@ def _insert(conn, group_and_rows):
     insert_rows(conn, "quote_variant_members", rows)
 
 
+def connect(keys):
+    """(Components, [(band, hash)]) of texts (hash -> normalised key): two texts are joined
+    when they share a band and link (the relation is symmetric, so the components do not
+    depend on the order). The build's whole archive, or what is left of one component when
+    an article's texts are taken out (article_facts/remove_article.py)."""
+    components, buckets = Components(), defaultdict(dict)
+    band_rows = []
+    for h in sorted(keys):
+        mine = bands(keys[h])
+        joined = set()
+        for band in mine:
+            for root, members in buckets[band].items():  # a bucket's texts, by component
+                root = components.find(root)
+                if root not in joined and links(keys[h], members):
+                    joined.add(root)
+        for root in joined:
+            components.union(h, root)
+        root = components.find(h)
+        for band in mine:
+            buckets[band].setdefault(root, []).append(keys[h])
+            band_rows.append((band, h))
+    return components, band_rows
+
+
 def link_all(conn):
     """Every statement of a freshly loaded archive: the hidden statement, wording and band
     tables, then the published groups. Memory holds the distinct wordings and the blocking
@@ -190,23 +214,7 @@ def link_all(conn):
                 yield quote_id, h
     conn.executemany("insert into quote_variant_statements values (?, ?)",
                      sorted(statements()))  # (id, hash) pairs: small, and key order inserts fast
-    components, buckets = Components(), defaultdict(dict)
-    band_rows = []
-    for h in sorted(keys):
-        mine = bands(keys[h])
-        joined = set()
-        for band in mine:
-            for root, members in buckets[band].items():  # a bucket's texts, by component
-                root = components.find(root)
-                if root not in joined and links(keys[h], members):
-                    joined.add(root)
-        for root in joined:
-            components.union(h, root)
-        root = components.find(h)
-        for band in mine:
-            buckets[band].setdefault(root, []).append(keys[h])
-            band_rows.append((band, h))
-    buckets = None
+    components, band_rows = connect(keys)
     conn.executemany("insert into quote_variant_texts values (?, ?, ?)",
                      ((h, components.find(h), keys[h]) for h in sorted(keys)))
     band_rows.sort()

@@ -115,18 +115,21 @@ def measure(results, reps):
     return results
 
 
+def opening(heading, command, text):
+    """A section's heading, then the command its figures come from, when, on which commit and
+    machine, and text."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return [heading, "", f"`{command}` on {datetime.date.today().isoformat()}, commit {commit}, "
+            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). " + text]
+
+
 def section(results, reps, sizes):
     base = results[0]["median"]
-    today = datetime.date.today().isoformat()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    lines = [
-        HEADING, "",
-        f"`make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}` on {today}, commit {commit}, "
-        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores (shared). "
+    lines = opening(HEADING, f"make bench-add ADD_SIZES=\"{' '.join(map(str, sizes))}\" REPS={reps}",
         f"The same follow-up article ({ARTICLE.name}) added with the real command "
         "(`build_db.py add`, a new process each time: imports, drafting, the add-time check and the "
         f"archive index), {reps} times into each archive, round-robin, median. Issue 15 measured the old add at 0.6 s "
-        "into the seeds and 88 s into 10,000 articles (a full parse of every facts.yml, then two full checks).",
+        "into the seeds and 88 s into 10,000 articles (a full parse of every facts.yml, then two full checks).") + [
         "",
         "| archive | articles | add, median | ratio to (a) | all runs | index from nothing (once) | freshness sweep | add after one older facts.yml was rewritten |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -150,20 +153,24 @@ def section(results, reps, sizes):
 
 
 def write_section(out, text):
-    """Replace this benchmark's section of out, or append it; other sections are kept."""
+    """Replace the section of out that text's first line (its heading) names, or append it;
+    other sections are kept (bench/review_save.py writes its own the same way)."""
+    heading = text.split("\n", 1)[0]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    if HEADING in old:
-        before, rest = old.split(HEADING, 1)
+    if heading in old:
+        before, rest = old.split(heading, 1)
         after = rest.split("\n## ", 1)
         old = before.rstrip("\n") + "\n\n" + ("## " + after[1] if len(after) > 1 else "")
     out.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10000, 100000])
+def run(doc, prepare, measure, section, sizes, work, argv=None):
+    """A cost-by-archive-size benchmark's command line (this one's, bench/review_save.py's):
+    the seeds and synthetic archives of --sizes, prepared, measured, reported."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=sizes)
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "add")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / work)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -174,6 +181,10 @@ def main(argv=None):
     print(text)
     if args.out:
         write_section(args.out, text)
+
+
+def main(argv=None):
+    run(__doc__, prepare, measure, section, [10000, 100000], "add", argv)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,25 @@
-"""One save: the action's new facts.yml is checked with the whole archive by the build's own
-checks before anything is written, then renamed into place, then published by a full
-rebuild of the database (build.build writes a temporary database and renames it over).
+"""One save: the action's new facts.yml is checked before anything is written, then renamed
+into place, then published; a refused edit leaves the seeds and the database as they were.
 
-A refused edit leaves the seeds and the database as they were. The full rebuild is chosen over
-replacing one article's rows: people, organizations and countries are merged across articles
-(names unioned, `checked` once any article checks them), and taking one article's part out of
-them again is the build's whole merge over again. Its cost on the seeds is in the README and
-the report; it grows with the archive (see bench/results.md for full builds at scale).
+Two paths, chosen per save (the result is the same database a full build makes, rowids aside:
+tests/test_review_fast.py compares them for every action):
+- "replace", the common case: the edit leaves the article's people, organizations and
+  countries exactly as they were (parsed from the old and the new facts.yml: an accept, a
+  reject, fixed words, a title or headline, a speaker the article already lists). It is checked
+  as `add` checks a new article, with the archive index (archive_index.check_article: the
+  article's own check, its entities and ids against the archive's), and published by
+  build.replace (the article's rows swapped in a copy of the database), without rewriting the
+  whole-table exports (most of a publish's cost at scale: the old ones are removed, so none is
+  ever stale, and Datasette answers their URLs until the next full build; the Docker image
+  builds its own). What still grows with the archive: the index's sweep (a listing and a stat
+  a folder), copying the database, its hash, its count tables and statistics (bench/results.md).
+- "build": anything else (a new person, a changed entity, an entity the article no longer
+  gives), or when the index has a problem a full build would report, or facts.yml changed
+  since the database was written (a hand edit: the database may be behind it), or the index
+  cannot be opened: the whole archive is checked and the database fully rebuilt, as before.
+  People, organizations and countries are merged across articles (names unioned, `checked`
+  once any article checks them): taking one article's part out of them again is the build's
+  whole merge over again.
 
 The server runs each save in a process of its own (save_in_own_process): the check and the
 build fork parser and export workers once an archive is large enough (article_facts/parallel.py),
@@ -14,14 +27,17 @@ and forking the server, whose threads may hold locks, could leave a worker waiti
 """
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..archive import article_folders
-from ..build import build, check_folders
+from ..archive import SHARED, article_folders
+from ..archive_index import open_index
+from ..article import parse_article
+from ..build import build, check_folders, replace
 from ..errors import BuildError
 from ..reading import read_article, read_bytes
 from . import actions
@@ -36,7 +52,8 @@ def article_folder(seeds_dir, slug):
 
 
 def save(seeds_dir, db_path, slug, form):
-    """Apply one action; returns (summary, timings). A BuildError (the one-line message the
+    """Apply one action; returns (summary, timings: check and build seconds, and the path,
+    "replace" or "build", see the module docstring). A BuildError (the one-line message the
     page shows) means nothing was written."""
     seeds_dir = Path(seeds_dir)
     folder, folders = article_folder(seeds_dir, slug)
@@ -51,22 +68,72 @@ def save(seeds_dir, db_path, slug, form):
         shutil.copyfile(folder / "article.txt", copy / "article.txt")
         (copy / "facts.yml").write_text(new_text, encoding="utf-8")
         try:
-            check_folders([copy if Path(f).name == slug else f for f in folders], seeds_dir)
+            path = checked(seeds_dir, db_path, folder, copy, folders)
         except BuildError as e:
             if e.file and Path(e.file).parent == copy:  # name the real file, not the scratch copy
                 e = BuildError.from_state({**e.state(), "file": str(folder / Path(e.file).name)})
             raise e
-        checked = time.perf_counter()
+        checked_at = time.perf_counter()
         original = read_bytes(facts_path)
         (copy / "facts.yml").replace(facts_path)  # same file system: an atomic rename
         try:
-            build(seeds_dir, db_path)
+            if path == "replace":
+                replace(folder, db_path, exports=False)
+            else:
+                build(seeds_dir, db_path)
         except BaseException:  # not published (another build writing, a failure): not saved either
             (copy / "facts.yml").write_bytes(original)
             (copy / "facts.yml").replace(facts_path)
             raise
     built = time.perf_counter()
-    return summary, {"check": checked - started, "build": built - checked}
+    return summary, {"check": checked_at - started, "build": built - checked_at, "path": path}
+
+
+def checked(seeds_dir, db_path, folder, copy, folders):
+    """Check the edited copy of the article; returns the path to publish it by ("replace" when
+    the one-article check was enough, "build" when the whole archive was checked)."""
+    index = clean_index(seeds_dir)
+    if index is not None:
+        try:
+            tables = parse_article(copy)  # its error is the one the full check would give first
+            if one_article(db_path, folder, tables):
+                index.check_article(copy, tables)
+                return "replace"
+        finally:
+            index.close()
+    check_folders([copy if Path(f).name == folder.name else f for f in folders], seeds_dir)
+    return "build"
+
+
+def clean_index(seeds_dir):
+    """The archive index, open, when every other folder passes the build's check (as `add`
+    requires); else None (the full check then says what is wrong, in its own words)."""
+    try:
+        index = open_index(seeds_dir)
+    except (BuildError, sqlite3.Error, OSError):
+        return None
+    if index.problem() is not None:
+        index.close()
+        return None
+    return index
+
+
+def one_article(db_path, folder, tables):
+    """Whether the new tables can replace the article's rows: the database was written after
+    facts.yml last changed (else it may be behind a hand edit), and the article's people,
+    organizations and countries are those of its old facts.yml."""
+    db_path = Path(db_path)
+    try:
+        if not db_path.is_file() or (folder / "facts.yml").stat().st_mtime_ns > db_path.stat().st_mtime_ns:
+            return False
+        return shared_rows(parse_article(folder)) == shared_rows(tables)
+    except (BuildError, OSError):
+        return False
+
+
+def shared_rows(tables):
+    """The article's part of the tables merged across articles, as the build merges them."""
+    return {name: sorted(tables[name], key=lambda row: row["id"]) for name in SHARED}
 
 
 def save_in_own_process(seeds_dir, db_path, slug, form):
