@@ -23,6 +23,18 @@ from .safe_files import one_writer, remove_stale_temp_files, temporary_database,
 
 
 @contextmanager
+def writing(path):
+    """The database being written at path, closed when the block succeeds. On a failure it is
+    left to the garbage collector: a Ctrl-C can leave one of sqlite-utils' atomic() blocks
+    unfinished, and it rolls back on this connection when the traceback holding it is freed;
+    closed here, that rollback printed "Exception ignored ... closed database" after the
+    build's one-line error. The file itself goes with the failed build (replacing())."""
+    db = sqlite_utils.Database(path)
+    yield db  # an exception from the block propagates from here, with the connection open
+    db.close()
+
+
+@contextmanager
 def replacing(db_path):
     """Yield a temporary path beside db_path; rename it over db_path only if the block succeeds.
     One build or append at a time writes to the folder (safe_files.one_writer). The file is
@@ -43,8 +55,7 @@ def replacing(db_path):
 def write_archive(folders, path, progress=QUIET):
     """Every article into a new database at path; returns row counts per table. progress
     (article_facts.progress) hears of each article and each phase after them."""
-    db = sqlite_utils.Database(path)
-    try:
+    with writing(path) as db:
         db.execute("pragma journal_mode = off")  # a failed build is thrown away whole
         db.execute("pragma synchronous = off")
         entities = {name: {} for name in SHARED}
@@ -56,8 +67,6 @@ def write_archive(folders, path, progress=QUIET):
         with db.conn:  # the same wording across articles, before its tables' indexes
             link_all(db.conn)
         finish(db, progress.phase)
-    finally:
-        db.close()
     return counts
 
 
@@ -131,8 +140,7 @@ def publish_one(db_path, change, exports=True):
             raise BuildError("no_database", "no database to add to: run a full build first", file=db_path)
         with replacing(db_path) as tmp_path:
             shutil.copyfile(db_path, tmp_path)
-            db = sqlite_utils.Database(tmp_path)
-            try:
+            with writing(tmp_path) as db:
                 check_schema(db, db_path)
                 db.execute("pragma journal_mode = off")  # a failed change is thrown away whole
                 with db.conn:
@@ -148,8 +156,6 @@ def publish_one(db_path, change, exports=True):
                                 "where article_id = ?", [article_id])
                 count_tables(db)
                 db.execute("analyze")
-            finally:
-                db.close()
             exported = write_exports(tmp_path, db_path) if exports else database_sha256(tmp_path)
             write_inspect(tmp_path, db_path, exported)
         remove_other_exports(db_path, exported)
