@@ -5,6 +5,7 @@ sees the new file finds them ready (article_facts/live.py)."""
 import shutil
 import sqlite3
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .progress import QUIET, build_progress
 from .exports import database_sha256, remove_other_exports, remove_stale_export_temps, write_exports
-from .inspect_file import write_inspect
+from .inspect_file import recorded_sources, sources_read, write_inspect
 from .remove_article import remove_article
 from .variants import link_all, link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
@@ -79,6 +80,7 @@ def build(seeds_dir, db_path, show_progress=False):
         if Path(db_path).parent.is_dir():
             remove_stale_temp_files(db_path)
             remove_stale_export_temps(db_path)
+        read_ns = time.time_ns()  # before any folder is listed or read
         folders = article_folders(seeds_dir)
         progress = build_progress(len(folders)) if show_progress else QUIET
         try:
@@ -86,7 +88,8 @@ def build(seeds_dir, db_path, show_progress=False):
                 counts = write_archive(folders, tmp_path, progress)
                 progress.phase("exports")
                 exported = write_exports(tmp_path, db_path)  # before the rename: never behind it
-                write_inspect(tmp_path, db_path, exported)  # its hash and counts, for live serving
+                # its hash and counts, for live serving, and what it was made from
+                write_inspect(tmp_path, db_path, exported, sources_read(seeds_dir, read_ns))
         finally:
             progress.close()
         remove_other_exports(db_path, exported)
@@ -102,7 +105,7 @@ def append(folder, db_path):
         article_id = append_article(conn, folder)
         link_article(conn, article_id)  # the same wording across articles
         return article_id, SHARED
-    return publish_one(db_path, add)
+    return publish_one(db_path, folder, add)
 
 
 def replace(folder, db_path, exports=True):
@@ -126,19 +129,24 @@ def replace(folder, db_path, exports=True):
         if relink:
             link_article(conn, article_id)
         return article_id, ()
-    return publish_one(db_path, swap, exports)
+    return publish_one(db_path, folder, swap, exports)
 
 
-def publish_one(db_path, change, exports=True):
-    """A copy of the database at db_path, changed for one article by change(conn) -> (its id,
-    the shared tables it changed), its full-text rows (the article's own; the shared tables'
-    rebuilt) and counts brought up to date, renamed over db_path with its exports (unless
-    exports is False) and inspect file. Returns the article's id."""
-    db_path = Path(db_path)
+def publish_one(db_path, folder, change, exports=True):
+    """A copy of the database at db_path, changed for one article folder by change(conn) ->
+    (its id, the shared tables it changed), its full-text rows (the article's own; the shared
+    tables' rebuilt) and counts brought up to date, renamed over db_path with its exports
+    (unless exports is False) and inspect file, whose sources add this folder's read time to
+    the database's (unknown when those are). Returns the article's id."""
+    db_path, read_ns = Path(db_path), time.time_ns()  # before the folder is read
     with terminate_like_interrupt():
         if not db_path.is_file():
             raise BuildError("no_database", "no database to add to: run a full build first", file=db_path)
         with replacing(db_path) as tmp_path:
+            before = recorded_sources(db_path)  # under the one-writer lock: the file it describes
+            sources = None
+            if before is not None and before["seeds"] == str(Path(folder).resolve().parent):
+                sources = {**before, "since": {**before["since"], Path(folder).name: read_ns}}
             shutil.copyfile(db_path, tmp_path)
             with writing(tmp_path) as db:
                 check_schema(db, db_path)
@@ -157,7 +165,7 @@ def publish_one(db_path, change, exports=True):
                 count_tables(db)
                 db.execute("analyze")
             exported = write_exports(tmp_path, db_path) if exports else database_sha256(tmp_path)
-            write_inspect(tmp_path, db_path, exported)
+            write_inspect(tmp_path, db_path, exported, sources)
         remove_other_exports(db_path, exported)
     return article_id
 

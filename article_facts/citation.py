@@ -1,6 +1,8 @@
 """The citation of a quote, one line ready to copy, written here once: the quote page
 (plugins/fact_pages.py) and /check's results (article_facts/check/results.py) both call
-citation(), so a quote is cited in the same words wherever a reader finds it."""
+citation(), so a quote is cited in the same words wherever a reader finds it. A quote split around its
+attribution is cited whole from any of its parts: /check and the first part's page cite the
+first part's id and page, a later part's page its own (the words are the same)."""
 from datetime import datetime, timezone
 
 from .contract import DRAFT_LABEL, KIND_LABELS, UNNAMED_LABEL

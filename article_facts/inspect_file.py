@@ -37,8 +37,9 @@ def table_counts(path):
         conn.close()
 
 
-def describe(path, db_hash, served_as):
-    """The inspect entry of the database file at path, to be served as served_as."""
+def describe(path, db_hash, served_as, sources=None):
+    """The inspect entry of the database file at path, to be served as served_as; sources: when
+    its article folders were read (sources_read())."""
     stat = os.stat(path)
     return {
         "hash": db_hash,
@@ -47,17 +48,26 @@ def describe(path, db_hash, served_as):
         "tables": {name: {"count": count} for name, count in table_counts(path).items()},
         "inode": stat.st_ino,
         "mtime_ns": stat.st_mtime_ns,
+        **({"sources": sources} if sources is not None else {}),
     }
 
 
-def write_inspect(source_db, db_path, db_hash):
+def sources_read(seeds_dir, read_ns, since=None):
+    """What the database was made from: the seeds folder, the time (ns) just before the build
+    read its articles, and the articles appended or replaced since, each with the time just
+    before it was read. A file of the seeds changed (ctime) at or after its article's time is
+    not in the database (the review server's one-article save relies on this)."""
+    return {"seeds": str(Path(seeds_dir).resolve()), "read_ns": read_ns, "since": dict(since or {})}
+
+
+def write_inspect(source_db, db_path, db_hash, sources=None):
     """Write db_path's inspect file for the finished database at source_db (the build's
     temporary file, renamed over db_path next), atomically: a reader sees the old file or
     the new one, never part of one."""
     db_path = Path(db_path)
     target = inspect_path(db_path)
     remove_stale_inspect_temps(target)
-    data = {db_path.stem: describe(source_db, db_hash, db_path)}
+    data = {db_path.stem: describe(source_db, db_hash, db_path, sources)}
     tmp = temp_name(target)
     try:
         with open(tmp, "x", encoding="utf-8") as handle:
@@ -105,3 +115,17 @@ def read_entry(db_path, name, stat):
     except (OSError, ValueError, AttributeError, TypeError, KeyError):
         return None
     return entry if describes(entry, stat, inspect_mtime) else None
+
+
+def recorded_sources(db_path):
+    """The sources entry of db_path's inspect file, when that file describes the database there
+    now; else None (unknown: an older build, `datasette inspect`'s file, or another file)."""
+    db_path = Path(db_path)
+    try:
+        entry = read_entry(db_path, db_path.stem, db_path.stat())
+    except OSError:
+        return None
+    sources = entry.get("sources") if entry else None
+    if not isinstance(sources, dict) or not isinstance(sources.get("since"), dict):
+        return None
+    return sources

@@ -67,9 +67,12 @@ def parsed_articles(folders, parse=parse_article):
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         pool = context.Pool(count, initializer=start_worker, initargs=(os.getpid(),))
-    finally:
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
     try:
+        # a stop signal that came while the pool forked is raised here, where stop() follows
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pending = collections.deque()
         for start in range(0, len(folders), BATCH):  # batches made as they are sent: memory stays flat
             pending.append(pool.apply_async(parse_batch, (folders[start:start + BATCH], parse)))
@@ -78,7 +81,8 @@ def parsed_articles(folders, parse=parse_article):
         while pending:
             yield from pending.popleft().get()
     except Exception:
-        stop(pool, wait=True)  # a bad folder: the few batches in flight end on their own
+        # a bad folder: the batches already sent (at most WINDOW a worker) end on their own
+        stop(pool, wait=True)
         raise
     except BaseException:
         stop(pool, wait=False)  # Ctrl-C, SIGTERM, a generator closed early: at once

@@ -51,8 +51,12 @@ def template(drafted_template, tmp_path_factory):
 
 @pytest.fixture
 def archive(template, tmp_path):
+    """A copy of the template archive, built where it lies: a copied folder is new to the
+    copied database (saving.in_database), whose saves would all take the full path."""
     shutil.copytree(template, tmp_path / "archive")
-    return tmp_path / "archive" / "seeds", tmp_path / "archive" / "facts.db"
+    seeds, db = tmp_path / "archive" / "seeds", tmp_path / "archive" / "facts.db"
+    build_db.build(seeds, db)
+    return seeds, db
 
 
 def entry_form(seeds, section, key, action, **more):
@@ -127,15 +131,65 @@ def test_headline_and_accept_rest_and_saves_in_a_row(archive, tmp_path, name):
     equals_a_full_build(seeds, db, tmp_path / "rest")
 
 
-def test_a_hand_edit_since_the_database_was_written_takes_a_full_build(archive, tmp_path):
-    """The database may be behind a facts.yml changed by hand (here a person's name form, which
-    the save itself leaves alone): the full build publishes both."""
-    seeds, db = archive
+def hand_edit_this_one(seeds, db):
+    """A person's name form (which the save itself leaves alone), its old times put back (cp -p,
+    rsync -t and tar keep them)."""
     facts = seeds / DRAFTED / "facts.yml"
+    stat = facts.stat()
     text = facts.read_text(encoding="utf-8")
     facts.write_text(text.replace("  - Graham Whitcombe\n", "  - Graham Whitcombe\n  - Whitcombe\n", 1), encoding="utf-8")
-    assert facts.stat().st_mtime_ns > db.stat().st_mtime_ns
+    os.utime(facts, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def hand_edit_another(seeds, db):
+    """A name form of a person of the other article."""
+    facts = seeds / ECHO / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("  - Graham Whitcombe\n", "  - Graham Whitcombe\n  - Whitcombe\n", 1), encoding="utf-8")
+
+
+def edit_another_text(seeds, db):
+    """Words of the other article's text and of its quote, both changed."""
+    for name in ("article.txt", "facts.yml"):
+        path = seeds / ECHO / name
+        path.write_text(path.read_text(encoding="utf-8").replace("thinking really", "thinking very"), encoding="utf-8")
+
+
+def remove_another(seeds, db):
+    shutil.rmtree(seeds / ECHO)
+
+
+def add_another(seeds, db):
+    shutil.copytree(seeds / ECHO, seeds / f"{ECHO}-two")
+
+
+def build_from_other_seeds(seeds, db):
+    shutil.copytree(seeds, seeds.parent / "other-seeds")
+    build_db.build(seeds.parent / "other-seeds", db)
+
+
+@pytest.mark.parametrize("change", [hand_edit_this_one, hand_edit_another, edit_another_text, remove_another,
+                                    add_another, build_from_other_seeds])
+def test_seeds_the_database_does_not_hold_as_they_are_take_a_full_build(archive, tmp_path, change):
+    """The one-article path publishes one article: it is taken only when the database holds
+    every other folder as it is now (the build's sources in its inspect file, file ctimes, the
+    folder list, the seeds folder). Otherwise the full build publishes every change."""
+    seeds, db = archive
+    change(seeds, db)
     assert saving.save(seeds, db, DRAFTED, form_of(seeds, "accept a quote"))[1]["path"] == "build"
+    equals_a_full_build(seeds, db, tmp_path)
+    # and the full build's database knows the seeds again
+    assert saving.save(seeds, db, DRAFTED, form_of(seeds, "reject another quote"))[1]["path"] == "replace"
+    equals_a_full_build(seeds, db, tmp_path / "again")
+
+
+def test_an_append_keeps_the_one_article_path(archive, tmp_path):
+    """`add`'s append records its article's read time beside the build's: the next save needs
+    no full build."""
+    seeds, db = archive
+    shutil.copytree(seeds / ECHO, seeds / f"{ECHO}-two")
+    build_db.append(seeds / f"{ECHO}-two", db)
+    assert saving.save(seeds, db, DRAFTED, form_of(seeds, "accept a quote"))[1]["path"] == "replace"
     equals_a_full_build(seeds, db, tmp_path)
 
 

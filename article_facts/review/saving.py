@@ -14,9 +14,11 @@ tests/test_review_fast.py compares them for every action):
   builds its own). What still grows with the archive: the index's sweep (a listing and a stat
   a folder), copying the database, its hash, its count tables and statistics (bench/results.md).
 - "build": anything else (a new person, a changed entity, an entity the article no longer
-  gives), or when the index has a problem a full build would report, or facts.yml changed
-  since the database was written (a hand edit: the database may be behind it), or the index
-  cannot be opened: the whole archive is checked and the database fully rebuilt, as before.
+  gives), or when the index has a problem a full build would report, or the database is not
+  known to hold the seeds as they are now (in_database: another folder added, removed or
+  edited by hand since it was read, this one edited by hand, a database built from another
+  seeds folder), or the index cannot be opened: the whole archive is checked and the database
+  fully rebuilt, as before.
   People, organizations and countries are merged across articles (names unioned, `checked`
   once any article checks them): taking one article's part out of them again is the build's
   whole merge over again.
@@ -39,6 +41,7 @@ from ..archive_index import open_index
 from ..article import parse_article
 from ..build import build, check_folders, replace
 from ..errors import BuildError
+from ..inspect_file import recorded_sources
 from ..reading import read_article, read_bytes
 from . import actions
 
@@ -96,7 +99,7 @@ def checked(seeds_dir, db_path, folder, copy, folders):
     if index is not None:
         try:
             tables = parse_article(copy)  # its error is the one the full check would give first
-            if one_article(db_path, folder, tables):
+            if one_article(db_path, seeds_dir, folders, folder, tables):
                 index.check_article(copy, tables)
                 return "replace"
         finally:
@@ -118,20 +121,39 @@ def clean_index(seeds_dir):
     return index
 
 
-def one_article(db_path, folder, tables):
-    """Whether the new tables can replace the article's rows: the database was written after
-    facts.yml last changed (else it may be behind a hand edit), and the article's people,
-    organizations and countries are those of its old facts.yml."""
-    db_path = Path(db_path)
+def one_article(db_path, seeds_dir, folders, folder, tables):
+    """Whether the new tables can replace the article's rows: the database holds the seeds as
+    they are now (in_database), and the article's people, organizations and countries are
+    those of its old facts.yml."""
     try:
-        if not db_path.is_file() or (folder / "facts.yml").stat().st_mtime_ns > db_path.stat().st_mtime_ns:
-            return False
-        return shared_rows(parse_article(folder)) == shared_rows(tables)
-    except (BuildError, OSError):
+        return in_database(db_path, seeds_dir, folders) and merged_rows(parse_article(folder)) == merged_rows(tables)
+    except (BuildError, OSError, sqlite3.Error):
         return False
 
 
-def shared_rows(tables):
+def in_database(db_path, seeds_dir, folders):
+    """Whether the database at db_path holds every folder of seeds_dir as it is now: its
+    inspect file's sources (inspect_file.sources_read) name this seeds folder, its articles
+    are exactly these folders, and no facts.yml or article.txt changed at or after the time its
+    article was last read. ctime, not mtime: a copy that keeps times (cp -p, rsync -t, tar)
+    cannot set it back."""
+    sources = recorded_sources(db_path)
+    if sources is None or sources["seeds"] != str(Path(seeds_dir).resolve()):
+        return False
+    read_ns, since = sources["read_ns"], sources["since"]
+    for f in folders:
+        limit = since.get(f.name, read_ns)
+        if any((f / name).stat().st_ctime_ns >= limit for name in ("facts.yml", "article.txt")):
+            return False
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    try:
+        ids = {row[0] for row in conn.execute("select id from articles")}
+    finally:
+        conn.close()
+    return ids == {f.name for f in folders}
+
+
+def merged_rows(tables):
     """The article's part of the tables merged across articles, as the build merges them."""
     return {name: sorted(tables[name], key=lambda row: row["id"]) for name in SHARED}
 
