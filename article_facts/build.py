@@ -17,7 +17,7 @@ from .database import FTS_TABLES, TABLES, count_tables, create_tables, finish
 from .errors import BuildError
 from .progress import QUIET, build_progress
 from .exports import database_sha256, remove_other_exports, remove_stale_export_temps, write_exports
-from .inspect_file import recorded_sources, sources_read, write_inspect
+from .inspect_file import recorded_sources, sources_read, sources_with, write_inspect
 from .remove_article import remove_article
 from .variants import link_all, link_article
 from .safe_files import one_writer, remove_stale_temp_files, temporary_database, terminate_like_interrupt
@@ -143,10 +143,8 @@ def publish_one(db_path, folder, change, exports=True):
         if not db_path.is_file():
             raise BuildError("no_database", "no database to add to: run a full build first", file=db_path)
         with replacing(db_path) as tmp_path:
-            before = recorded_sources(db_path)  # under the one-writer lock: the file it describes
-            sources = None
-            if before is not None and before["seeds"] == str(Path(folder).resolve().parent):
-                sources = {**before, "since": {**before["since"], Path(folder).name: read_ns}}
+            # under the one-writer lock: the sources of the file copied next
+            sources = sources_with(recorded_sources(db_path), folder, read_ns)
             shutil.copyfile(db_path, tmp_path)
             with writing(tmp_path) as db:
                 check_schema(db, db_path)

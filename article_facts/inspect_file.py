@@ -57,7 +57,20 @@ def sources_read(seeds_dir, read_ns, since=None):
     read its articles, and the articles appended or replaced since, each with the time just
     before it was read. A file of the seeds changed (ctime) at or after its article's time is
     not in the database (the review server's one-article save relies on this)."""
-    return {"seeds": str(Path(seeds_dir).resolve()), "read_ns": read_ns, "since": dict(since or {})}
+    return {"seeds": seeds_key(seeds_dir), "read_ns": read_ns, "since": dict(since or {})}
+
+
+def seeds_key(seeds_dir):
+    """How sources name a seeds folder: its resolved path."""
+    return str(Path(seeds_dir).resolve())
+
+
+def sources_with(sources, folder, read_ns):
+    """sources with one article folder (appended or replaced) read at read_ns; None when they
+    are unknown or name another seeds folder."""
+    if sources is None or sources["seeds"] != seeds_key(Path(folder).resolve().parent):
+        return None
+    return {**sources, "since": {**sources["since"], Path(folder).name: read_ns}}
 
 
 def write_inspect(source_db, db_path, db_hash, sources=None):

@@ -41,7 +41,7 @@ from ..archive_index import open_index
 from ..article import parse_article
 from ..build import build, check_folders, replace
 from ..errors import BuildError
-from ..inspect_file import recorded_sources
+from ..inspect_file import recorded_sources, seeds_key
 from ..reading import read_article, read_bytes
 from . import actions
 
@@ -138,7 +138,7 @@ def in_database(db_path, seeds_dir, folders):
     article was last read. ctime, not mtime: a copy that keeps times (cp -p, rsync -t, tar)
     cannot set it back."""
     sources = recorded_sources(db_path)
-    if sources is None or sources["seeds"] != str(Path(seeds_dir).resolve()):
+    if sources is None or sources["seeds"] != seeds_key(seeds_dir):
         return False
     read_ns, since = sources["read_ns"], sources["since"]
     for f in folders:
